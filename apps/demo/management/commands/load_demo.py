@@ -1,0 +1,69 @@
+"""Demo data for `make run`, safe to run again: logins for each role and labelled demo reference lists."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.services import user_grant_role
+from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
+from apps.rubric.reference_import import import_reference
+
+FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: these are demo logins
+
+DEMO_USERS: list[tuple[str, str, Role]] = [
+    ("applicant@demo.ktechpass.kr", "Priya Raman", Role.APPLICANT),
+    ("employer@demo.ktechpass.kr", "Kim Minji", Role.EMPLOYER),
+    ("reviewer@demo.ktechpass.kr", "Lee Junho", Role.REVIEWER),
+    ("supervisor@demo.ktechpass.kr", "Park Soyeon", Role.SUPERVISOR),
+    ("officer@demo.ktechpass.kr", "Choi Hyun", Role.PROGRAMME_OFFICER),
+    ("policy@demo.ktechpass.kr", "Jung Dawon", Role.POLICY_ADMINISTRATOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo users and demo reference lists (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._load_reference_lists()
+        self._load_users()
+
+    def _load_reference_lists(self) -> None:
+        for kind, model, file_name in (
+            ("schools", EngineeringSchool, "schools.csv"),
+            ("fortune500", FortuneGlobal500Company, "fortune500.csv"),
+        ):
+            if model.objects.filter(is_demo=False).exists():
+                continue  # an official list was imported: leave it alone
+            report = import_reference(kind_name=kind, text=(FIXTURES / file_name).read_text(encoding="utf-8"))
+            if not report.ok:
+                raise RuntimeError(f"demo {kind} list is invalid: {report.errors}")
+            model.objects.filter(is_demo=False).update(is_demo=True)  # label it as demo data
+
+    def _load_users(self) -> None:
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for email, name, role in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+                _mark_email_verified(user)
+            user_grant_role(user=user, role=role)
+            self.stdout.write(f"  {role.label:<22} {email}")
+        admin = User.objects.filter(email="admin@demo.ktechpass.kr").first()
+        if admin is None:
+            admin = User.objects.create_superuser("admin@demo.ktechpass.kr", DEMO_PASSWORD, full_name="Admin")
+            _mark_email_verified(admin)
+        self.stdout.write(f"  {'Site admin (/admin/)':<22} {admin.email}")
+
+
+def _mark_email_verified(user: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

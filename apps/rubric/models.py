@@ -1,0 +1,170 @@
+"""The rubric as versioned data, and the reference lists the engine reads.
+
+A rubric version's numbers live in ``config`` (validated by ``policy_config.RubricConfig``); a
+published version's code, configuration and start date are read-only in the database (a trigger),
+so a case scored under "2026-07" can always be re-explained under exactly those rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pgtrigger
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Func, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+
+if TYPE_CHECKING:
+    from apps.rubric.policy_config import RubricConfig
+
+
+class DateRange(Func):
+    """PostgreSQL ``daterange(from, to, '[]')``: both ends inclusive, NULL end = open."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class RubricVersion(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_('For example "2026-07".'))
+    title = models.CharField(_("title"), max_length=200)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True, help_text=_("Inclusive."))
+    config = models.JSONField(_("configuration"))
+    published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = _("rubric version")
+        verbose_name_plural = _("rubric versions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="rubric_version_dates_ordered",
+            ),
+            # Exactly one published version is in force on any date.
+            ExclusionConstraint(
+                name="rubric_version_no_overlap",
+                expressions=[
+                    (DateRange("effective_from", "effective_to", models.Value("[]")), RangeOperators.OVERLAPS)
+                ],
+                condition=Q(published=True),
+            ),
+        ]
+        triggers = [
+            pgtrigger.ReadOnly(
+                name="rubric_version_published_rules_read_only",
+                fields=["code", "config", "effective_from"],
+                condition=pgtrigger.Q(old__published=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        from apps.rubric.policy_config import ConfigError, RubricConfig
+
+        try:
+            parsed = RubricConfig.from_dict(self.config)
+        except ConfigError as exc:
+            raise ValidationError({"config": str(exc)}) from exc
+        if parsed.code != self.code:
+            raise ValidationError({"config": _("The configuration's code must equal the version's code.")})
+
+    def parsed_config(self) -> RubricConfig:
+        from apps.rubric.policy_config import RubricConfig
+
+        return RubricConfig.from_dict(self.config)
+
+
+class LocalisedNameMixin(models.Model):
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_ko = models.CharField(_("name (Korean)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        if self.name_ko and (get_language() or "en").startswith("ko"):
+            return self.name_ko
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class DemoFlagMixin(models.Model):
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Shipped for demonstration; replace with the official list.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EngineeringSchool(LocalisedNameMixin, DemoFlagMixin):
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True, help_text=_("Empty when unranked."))
+
+    class Meta:
+        ordering = ["rank", "name"]
+        verbose_name = _("engineering school")
+        verbose_name_plural = _("engineering schools")
+        constraints = [models.UniqueConstraint(fields=["name"], name="engineering_school_name_unique")]
+
+
+class FortuneGlobal500Company(LocalisedNameMixin, DemoFlagMixin):
+    rank = models.PositiveIntegerField(_("rank"))
+    list_year = models.PositiveIntegerField(_("list year"))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("Fortune Global 500 company")
+        verbose_name_plural = _("Fortune Global 500 companies")
+        constraints = [models.UniqueConstraint(fields=["name"], name="fortune_company_name_unique")]
+
+
+class PerCapitaGNI(DemoFlagMixin):
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    amount_krw = models.PositiveBigIntegerField(_("amount (KRW)"))
+    published_on = models.DateField(_("published on"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("per-capita GNI")
+        verbose_name_plural = _("per-capita GNI figures")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount_krw:,} KRW"
+
+
+class StrategicField(LocalisedNameMixin):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("strategic field")
+        verbose_name_plural = _("strategic fields")
+
+
+class GovernmentProgramme(LocalisedNameMixin):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    ministry = models.CharField(_("ministry"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("recognised"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("government programme")
+        verbose_name_plural = _("government programmes")
