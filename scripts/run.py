@@ -22,8 +22,11 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=PROJECT_ROOT, check=True)
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], env=env, cwd=PROJECT_ROOT, check=True, stdout=subprocess.PIPE, text=True
+    )
+    return result.stdout
 
 
 def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -61,7 +64,7 @@ def main() -> int:
     with services("dev") as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
+        demo_logins = manage(env, "load_demo")
         processes = {
             "web": start("web", [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
                                  "--workers", "2", "--access-logfile", "-"], env),
@@ -69,6 +72,8 @@ def main() -> int:
                                        "--concurrency=2"], env),
             "beat": start("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=INFO"], env),
         }
+        time.sleep(3)  # let the processes print their banners first, so this stays on screen
+        print(demo_logins, flush=True)
         log(f"K-Tech Pass is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
         try:
             while not stop_requested:

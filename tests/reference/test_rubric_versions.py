@@ -1,0 +1,116 @@
+"""Rubric versions as data: the seeded defaults, the version in force, and DB-enforced rules."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, ProgrammingError, transaction
+
+from apps.rubric.models import RubricVersion
+from apps.rubric.selectors import (
+    NoGniFigure,
+    NoVersionInForce,
+    UnknownRubricVersion,
+    gni_in_force,
+    reference_context,
+    rubric_version_by_code,
+    rubric_version_in_force,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_both_policy_versions_are_seeded_with_their_dates():
+    versions = {v.code: v for v in RubricVersion.objects.all()}
+    assert set(versions) == {"2025-03", "2026-07"}
+    assert versions["2025-03"].effective_from == dt.date(2025, 3, 1)
+    assert versions["2025-03"].effective_to == dt.date(2026, 7, 1)
+    assert versions["2026-07"].effective_from == dt.date(2026, 7, 2)
+    assert versions["2026-07"].effective_to is None
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2025, 3, 1), "2025-03"),  # first day of the launch rules
+        (dt.date(2026, 7, 1), "2025-03"),  # last day, inclusive
+        (dt.date(2026, 7, 2), "2026-07"),  # the expansion's first day
+        (dt.date(2030, 1, 1), "2026-07"),  # open-ended
+    ],
+)
+def test_version_in_force_is_found_by_date_with_inclusive_ends(day, expected):
+    assert rubric_version_in_force(day).code == expected
+
+
+def test_no_version_before_the_programme_launched():
+    with pytest.raises(NoVersionInForce):
+        rubric_version_in_force(dt.date(2025, 2, 28))
+
+
+def test_unknown_version_code_lists_the_known_ones():
+    with pytest.raises(UnknownRubricVersion) as caught:
+        rubric_version_by_code("2099-01")
+    assert caught.value.known == ["2025-03", "2026-07"]
+
+
+def test_unpublished_versions_are_neither_in_force_nor_addressable():
+    config = dict(RubricVersion.objects.get(code="2026-07").config, code="2027-01")
+    RubricVersion.objects.create(
+        code="2027-01", title="draft", effective_from=dt.date(2027, 1, 1), config=config, published=False
+    )
+    assert rubric_version_in_force(dt.date(2027, 6, 1)).code == "2026-07"
+    with pytest.raises(UnknownRubricVersion):
+        rubric_version_by_code("2027-01")
+
+
+def test_published_versions_may_not_overlap():
+    config = dict(RubricVersion.objects.get(code="2026-07").config, code="2026-12")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RubricVersion.objects.create(code="2026-12", title="x", effective_from=dt.date(2026, 12, 1), config=config)
+
+
+def test_a_published_versions_rules_cannot_be_edited_in_place():
+    version = RubricVersion.objects.get(code="2026-07")
+    changed = dict(version.config, pass_mark=60)
+    with pytest.raises(ProgrammingError, match="Cannot update"), transaction.atomic():
+        RubricVersion.objects.filter(pk=version.pk).update(config=changed)
+    version.refresh_from_db()
+    assert version.config["pass_mark"] == 70
+
+
+def test_closing_a_published_version_by_setting_its_end_date_is_allowed():
+    version = RubricVersion.objects.get(code="2026-07")
+    RubricVersion.objects.filter(pk=version.pk).update(effective_to=dt.date(2027, 12, 31))
+    assert rubric_version_in_force(dt.date(2027, 12, 31)).code == "2026-07"
+
+
+def test_model_validation_names_the_bad_configuration_value():
+    version = RubricVersion(code="bad", title="bad", effective_from=dt.date(2030, 1, 1),
+                            config={"code": "bad", "pass_mark": "seventy"})
+    with pytest.raises(ValidationError) as caught:
+        version.full_clean()
+    assert "config" in caught.value.message_dict
+
+
+def test_seeded_configs_pass_validation():
+    for version in RubricVersion.objects.all():
+        version.full_clean()
+
+
+def test_gni_in_force_is_the_newest_figure_published_by_the_date():
+    from apps.rubric.models import PerCapitaGNI
+
+    PerCapitaGNI.objects.create(year=2025, amount_krw=51_000_000, published_on=dt.date(2026, 3, 4))
+    assert gni_in_force(dt.date(2026, 3, 3)).year == 2024
+    assert gni_in_force(dt.date(2026, 3, 4)).year == 2025
+    with pytest.raises(NoGniFigure):
+        gni_in_force(dt.date(2025, 3, 4))
+
+
+def test_reference_context_holds_the_seeded_policy_lists():
+    context = reference_context(dt.date(2026, 11, 22))
+    assert context.gni_per_capita_krw == 49_955_000
+    assert context.gni_year == 2024
+    assert "ai" in context.strategic_fields
+    assert len(context.strategic_fields) == 9
+    assert context.recognised_programmes == frozenset({"MOHW", "KASA"})
