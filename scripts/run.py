@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from services import PROJECT_ROOT, log, services  # noqa: E402
+from services import PROJECT_ROOT, log, services
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -66,10 +66,25 @@ def main() -> int:
         manage(env, "migrate", "--noinput")
         demo_logins = manage(env, "load_demo")
         processes = {
-            "web": start("web", [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                                 "--workers", "2", "--access-logfile", "-"], env),
-            "worker": start("worker", [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO",
-                                       "--concurrency=2"], env),
+            "web": start(
+                "web",
+                [
+                    str(BIN / "gunicorn"),
+                    "config.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--access-logfile",
+                    "-",
+                ],
+                env,
+            ),
+            "worker": start(
+                "worker",
+                [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+                env,
+            ),
             "beat": start("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=INFO"], env),
         }
         time.sleep(3)  # let the processes print their banners first, so this stays on screen

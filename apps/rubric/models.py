@@ -18,8 +18,6 @@ from django.db.models import Func, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-
 if TYPE_CHECKING:
     from apps.rubric.policy_config import RubricConfig
 
@@ -92,19 +90,21 @@ class LocalisedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_ko and (get_language() or "en").startswith("ko"):
             return self.name_ko
         return self.name
 
-    def __str__(self) -> str:
-        return self.display_name
-
 
 class DemoFlagMixin(models.Model):
     is_demo = models.BooleanField(
-        _("demo data"), default=False, help_text=_("Shipped for demonstration; replace with the official list.")
+        _("demo data"),
+        default=False,
+        help_text=_("Shipped for demonstration; replace with the official list."),
     )
 
     class Meta:

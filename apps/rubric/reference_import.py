@@ -82,36 +82,57 @@ KINDS: dict[str, ReferenceKind] = {
     "schools": ReferenceKind(
         EngineeringSchool,
         key="name",
-        columns={"name": _required_text, "rank": _optional_positive_int, "country": _optional_text,
-                 "name_ko": _optional_text},
+        columns={
+            "name": _required_text,
+            "rank": _optional_positive_int,
+            "country": _optional_text,
+            "name_ko": _optional_text,
+        },
         optional_columns=frozenset({"country", "name_ko"}),
     ),
     "fortune500": ReferenceKind(
         FortuneGlobal500Company,
         key="name",
-        columns={"name": _required_text, "rank": _positive_int, "list_year": _positive_int,
-                 "name_ko": _optional_text},
+        columns={
+            "name": _required_text,
+            "rank": _positive_int,
+            "list_year": _positive_int,
+            "name_ko": _optional_text,
+        },
         optional_columns=frozenset({"name_ko"}),
     ),
     "gni": ReferenceKind(
         PerCapitaGNI,
         key="year",
-        columns={"year": _positive_int, "amount_krw": _positive_int, "published_on": _iso_date,
-                 "source": _optional_text},
+        columns={
+            "year": _positive_int,
+            "amount_krw": _positive_int,
+            "published_on": _iso_date,
+            "source": _optional_text,
+        },
         optional_columns=frozenset({"source"}),
     ),
     "fields": ReferenceKind(
         StrategicField,
         key="code",
-        columns={"code": _required_text, "name": _required_text, "name_ko": _optional_text,
-                 "is_active": _boolean},
+        columns={
+            "code": _required_text,
+            "name": _required_text,
+            "name_ko": _optional_text,
+            "is_active": _boolean,
+        },
         optional_columns=frozenset({"name_ko", "is_active"}),
     ),
     "programmes": ReferenceKind(
         GovernmentProgramme,
         key="code",
-        columns={"code": _required_text, "name": _required_text, "name_ko": _optional_text,
-                 "ministry": _optional_text, "is_active": _boolean},
+        columns={
+            "code": _required_text,
+            "name": _required_text,
+            "name_ko": _optional_text,
+            "ministry": _optional_text,
+            "is_active": _boolean,
+        },
         optional_columns=frozenset({"name_ko", "ministry", "is_active"}),
     ),
 }
@@ -191,7 +212,7 @@ def import_reference(*, kind_name: str, text: str, replace: bool = False) -> Imp
     with transaction.atomic():
         if replace:
             keys = [row[kind.key] for row in rows]
-            report.deleted, _ = kind.model.objects.exclude(**{f"{kind.key}__in": keys}).delete()
+            report.deleted, _ = kind.model._default_manager.exclude(**{f"{kind.key}__in": keys}).delete()
         _upsert(kind, rows, report)
     return report
 
@@ -201,7 +222,7 @@ def _upsert(kind: ReferenceKind, rows: Iterable[dict[str, Any]], report: ImportR
         defaults = {name: value for name, value in row.items() if name != kind.key}
         if hasattr(kind.model, "is_demo"):
             defaults["is_demo"] = False  # an imported list is the real thing
-        _obj, created = kind.model.objects.update_or_create(**{kind.key: row[kind.key]}, defaults=defaults)
+        _obj, created = kind.model._default_manager.update_or_create(**{kind.key: row[kind.key]}, defaults=defaults)
         if created:
             report.created += 1
         else:

@@ -40,7 +40,9 @@ def published_versions() -> list[RubricVersion]:
 
 
 def published_version_codes() -> list[str]:
-    return list(RubricVersion.objects.filter(published=True).order_by("effective_from").values_list("code", flat=True))
+    return list(
+        RubricVersion.objects.filter(published=True).order_by("effective_from").values_list("code", flat=True)
+    )
 
 
 def rubric_version_in_force(on: dt.date) -> RubricVersion:
@@ -74,7 +76,9 @@ def reference_context(on: dt.date) -> ReferenceContext:
     return ReferenceContext(
         gni_per_capita_krw=gni.amount_krw,
         gni_year=gni.year,
-        strategic_fields=frozenset(StrategicField.objects.filter(is_active=True).values_list("code", flat=True)),
+        strategic_fields=frozenset(
+            StrategicField.objects.filter(is_active=True).values_list("code", flat=True)
+        ),
         recognised_programmes=frozenset(
             GovernmentProgramme.objects.filter(is_active=True).values_list("code", flat=True)
         ),

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "postgres:///ktechpass")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379")
 
-from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import *  # noqa: F403
 
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic while developing
 WHITENOISE_AUTOREFRESH = True

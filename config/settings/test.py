@@ -10,8 +10,8 @@ os.environ.setdefault("REDIS_BROKER_DB", "14")
 os.environ.setdefault("REDIS_CACHE_DB", "15")
 os.environ.setdefault("CACHE_KEY_PREFIX", "ktp-test")
 
-from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import DATABASES  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production

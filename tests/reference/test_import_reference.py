@@ -44,7 +44,7 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_line(tmp_path):
         "name,rank\nGood School,10\n,5\nBad Rank,ten\nZero,0\nGood School,11\n",
     )
     with pytest.raises(CommandError, match="4 problem"):
-        _, err = run("schools", path)
+        run("schools", path)
     assert EngineeringSchool.objects.count() == 0
 
 
@@ -62,8 +62,13 @@ def test_error_messages_carry_line_numbers(tmp_path):
 def test_missing_and_unknown_columns_are_reported_on_the_header_line(tmp_path):
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_reference", "fortune500", str(write(tmp_path, "name,position\nX,1\n")),
-                     stdout=StringIO(), stderr=err)
+        call_command(
+            "import_reference",
+            "fortune500",
+            str(write(tmp_path, "name,position\nX,1\n")),
+            stdout=StringIO(),
+            stderr=err,
+        )
     message = err.getvalue()
     assert "line 1" in message
     assert "missing column(s): list_year, rank" in message
@@ -92,13 +97,15 @@ def test_gni_rows_validate_dates(tmp_path):
     with pytest.raises(CommandError):
         run("gni", path)
     assert not PerCapitaGNI.objects.filter(year=2025).exists()
-    run("gni", write(tmp_path, "year,amount_krw,published_on\n2025,\"51,000,000\",2026-03-04\n", "ok.csv"))
+    run("gni", write(tmp_path, 'year,amount_krw,published_on\n2025,"51,000,000",2026-03-04\n', "ok.csv"))
     assert PerCapitaGNI.objects.get(year=2025).amount_krw == 51_000_000
 
 
 def test_replace_removes_rows_the_official_list_does_not_contain(tmp_path):
     FortuneGlobal500Company.objects.create(name="Gone Corp", rank=7, list_year=2024, is_demo=True)
-    out, _ = run("fortune500", write(tmp_path, "name,rank,list_year\nSamsung Electronics,22,2025\n"), "--replace")
+    out, _ = run(
+        "fortune500", write(tmp_path, "name,rank,list_year\nSamsung Electronics,22,2025\n"), "--replace"
+    )
     assert "1 deleted" in out
     assert list(FortuneGlobal500Company.objects.values_list("name", flat=True)) == ["Samsung Electronics"]
 

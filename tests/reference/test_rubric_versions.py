@@ -66,7 +66,9 @@ def test_unpublished_versions_are_neither_in_force_nor_addressable():
 def test_published_versions_may_not_overlap():
     config = dict(RubricVersion.objects.get(code="2026-07").config, code="2026-12")
     with pytest.raises(IntegrityError), transaction.atomic():
-        RubricVersion.objects.create(code="2026-12", title="x", effective_from=dt.date(2026, 12, 1), config=config)
+        RubricVersion.objects.create(
+            code="2026-12", title="x", effective_from=dt.date(2026, 12, 1), config=config
+        )
 
 
 def test_a_published_versions_rules_cannot_be_edited_in_place():
@@ -85,8 +87,12 @@ def test_closing_a_published_version_by_setting_its_end_date_is_allowed():
 
 
 def test_model_validation_names_the_bad_configuration_value():
-    version = RubricVersion(code="bad", title="bad", effective_from=dt.date(2030, 1, 1),
-                            config={"code": "bad", "pass_mark": "seventy"})
+    version = RubricVersion(
+        code="bad",
+        title="bad",
+        effective_from=dt.date(2030, 1, 1),
+        config={"code": "bad", "pass_mark": "seventy"},
+    )
     with pytest.raises(ValidationError) as caught:
         version.full_clean()
     assert "config" in caught.value.message_dict

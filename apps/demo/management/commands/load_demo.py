@@ -46,7 +46,7 @@ class Command(BaseCommand):
             model.objects.filter(is_demo=False).update(is_demo=True)  # label it as demo data
 
     def _load_users(self) -> None:
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, name, role in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None:

@@ -29,8 +29,5 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(f"{path}: {error}")
             raise CommandError(f"{len(report.errors)} problem(s) found; nothing was imported.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{report.kind}: {report.created} created, {report.updated} updated, {report.deleted} deleted."
-            )
-        )
+        summary = f"{report.created} created, {report.updated} updated, {report.deleted} deleted"
+        self.stdout.write(self.style.SUCCESS(f"{report.kind}: {summary}."))
