@@ -1,0 +1,193 @@
+"""Scoring-engine throughput: profiles scored per second on one core (target >= 20,000/s).
+
+    python bench/engine_throughput.py [--profiles 10000] [--rounds 7] [--seed 2026] [--min-rate 20000]
+
+Scores a fixed-seed, varied set of profiles under the default 2026-07 and 2025-03 versions (read
+from apps/rubric/defaults/), full explanations and next steps included, and prints JSON. Works with
+or without DJANGO_SETTINGS_MODULE: without it, Django is configured minimally (USE_I18N=True), which
+is all the pure engine needs. With --min-rate, exits 1 when the 2026-07 median is below it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+if os.environ.get("DJANGO_SETTINGS_MODULE"):
+    django.setup()
+else:
+    settings.configure(USE_I18N=True)
+    django.setup()
+
+from django.utils import translation  # noqa: E402
+
+from apps.rubric import engine  # noqa: E402
+from apps.rubric.engine import DEGREE_LEVELS, Facts, ReferenceContext, Scorer  # noqa: E402
+from apps.rubric.policy_config import RubricConfig  # noqa: E402
+
+STRATEGIC = frozenset(
+    {
+        "semiconductors",
+        "ai",
+        "aerospace",
+        "quantum",
+        "robotics",
+        "defence",
+        "biotech",
+        "batteries",
+        "mobility",
+    }
+)
+REFERENCE = ReferenceContext(
+    gni_per_capita_krw=49_955_000,
+    gni_year=2024,
+    strategic_fields=STRATEGIC,
+    recognised_programmes=frozenset({"MOHW", "KASA"}),
+)
+FIELDS = (*sorted(STRATEGIC), "chemistry", "finance", "other")
+PROGRAMMES = (None,) * 8 + ("MOHW", "KASA", "UNKNOWN")
+
+
+def _years(rng: random.Random, high: int) -> Decimal:
+    return Decimal(rng.randint(0, high * 100)) / 100  # two decimals, e.g. 7.99
+
+
+def make_profiles(count: int, seed: int) -> list[Facts]:
+    """Varied profiles so every band, tier and track branch is exercised (not one cached path)."""
+    rng = random.Random(seed)
+    profiles = []
+    for _ in range(count):
+        profiles.append(
+            Facts(
+                degree_level=rng.choices(DEGREE_LEVELS, weights=(1, 4, 5, 4))[0],
+                institution_rank=None if rng.random() < 0.25 else rng.randint(1, 400),
+                experience_years=_years(rng, 25),
+                fortune_global_500_years=_years(rng, 8) if rng.random() < 0.4 else Decimal(0),
+                offered_salary_krw=rng.randrange(30_000_000, 250_000_000, 500),
+                field=rng.choice(FIELDS),
+                publications_and_patents=rng.randint(0, 30),
+                led_project_years=_years(rng, 8) if rng.random() < 0.6 else Decimal(0),
+                international_award=rng.random() < 0.1,
+                sponsor_is_sme=rng.random() < 0.5,
+                sme_verified=rng.choice((None, None, None, True, False)),
+                core_technology_role=rng.randint(0, 5),
+                hard_to_fill=rng.random() < 0.3,
+                transfer_plan=rng.randint(0, 5),
+                government_programme=rng.choice(PROGRAMMES),
+            )
+        )
+    return profiles
+
+
+def load_config(code: str) -> RubricConfig:
+    path = ROOT / "apps" / "rubric" / "defaults" / f"{code}.json"
+    return RubricConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def measure(scorer: Scorer, profiles: list[Facts], rounds: int) -> dict[str, float]:
+    score = scorer.score
+    for facts in profiles:  # warm-up: translation memo, branch caches, CPU frequency
+        score(facts)
+    rates = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for facts in profiles:
+            score(facts)
+        rates.append(len(profiles) / (time.perf_counter() - start))
+    return {
+        "median_profiles_per_s": round(statistics.median(rates)),
+        "min_profiles_per_s": round(min(rates)),
+        "max_profiles_per_s": round(max(rates)),
+        "median_us_per_profile": round(1e6 / statistics.median(rates), 2),
+    }
+
+
+def django_gettext_cost(calls: int = 200_000) -> float:
+    """Nanoseconds per plain django gettext call: why the engine memoises translations per language."""
+    message = "Degree pedigree"
+    start = time.perf_counter()
+    for _ in range(calls):
+        translation.gettext(message)
+    return round((time.perf_counter() - start) / calls * 1e9, 1)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def pin_to_one_core() -> int | None:
+    """Pin to the first allowed CPU, so the figure is for one core and less noisy (Linux only)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--min-rate", type=float, default=None, help="fail below this median (profiles/s)")
+    args = parser.parse_args()
+
+    cpu = pin_to_one_core()
+    profiles = make_profiles(args.profiles, args.seed)
+    results: dict[str, Any] = {
+        "benchmark": "engine_throughput",
+        "profiles": args.profiles,
+        "rounds": args.rounds,
+        "seed": args.seed,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "django": django.get_version(),
+        "cpu_model": cpu_model(),
+        "pinned_cpu": cpu,
+        "language": translation.get_language(),
+        "django_gettext_ns_per_call": django_gettext_cost(),
+        "versions": {},
+    }
+    for code in ("2026-07", "2025-03"):
+        results["versions"][code] = measure(Scorer(load_config(code), REFERENCE), profiles, args.rounds)
+    # Worst case: the scorer's memo of finished parts switched off, as if no two profiles shared a
+    # rank, a number of years or a rating (translations stay memoised).
+    memo_limit, engine._MEMO_LIMIT = engine._MEMO_LIMIT, 0
+    try:
+        results["2026-07 without memo"] = measure(
+            Scorer(load_config("2026-07"), REFERENCE), profiles, args.rounds
+        )
+    finally:
+        engine._MEMO_LIMIT = memo_limit
+    print(json.dumps(results, indent=2))
+
+    median = results["versions"]["2026-07"]["median_profiles_per_s"]
+    if args.min_rate is not None and median < args.min_rate:
+        print(f"FAIL: {median} profiles/s is below {args.min_rate:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

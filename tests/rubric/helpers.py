@@ -1,0 +1,50 @@
+"""Shared helpers for the engine tests: the shipped defaults, a profile that earns nothing, lookups."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from apps.rubric.engine import CriterionResult, Facts, ScoreResult
+
+DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "apps" / "rubric" / "defaults"
+
+# policy.md section 1: Korea's per-capita GNI for 2024.
+GNI_2024 = 49_955_000
+STRATEGIC_FIELDS = frozenset({"semiconductors", "ai", "aerospace", "quantum", "robotics"})
+
+# The weakest profile (it earns only the 2 points of a non-strategic field); each test changes only
+# what it is about.
+NOTHING = Facts(
+    degree_level="none",
+    institution_rank=None,
+    experience_years=Decimal(0),
+    fortune_global_500_years=Decimal(0),
+    offered_salary_krw=0,
+    field="other",
+    publications_and_patents=0,
+    led_project_years=Decimal(0),
+    international_award=False,
+    sponsor_is_sme=False,
+)
+
+
+def load_raw(code: str) -> dict[str, Any]:
+    return json.loads((DEFAULTS_DIR / f"{code}.json").read_text(encoding="utf-8"))
+
+
+def raw_copy(code: str) -> dict[str, Any]:
+    """A deep copy of a default version's JSON, to change one number in a test."""
+    return copy.deepcopy(load_raw(code))
+
+
+def criterion(result: ScoreResult, code: str) -> CriterionResult:
+    return next(c for c in result.criteria if c.code == code)
+
+
+def make_facts(**changes: Any) -> Facts:
+    return replace(NOTHING, **changes)
