@@ -33,6 +33,16 @@ DEGREE_LEVELS: tuple[str, ...] = ("none", "bachelor", "master", "doctorate")
 GROUPS: tuple[str, ...] = ("quantitative", "qualitative")
 BASES: tuple[str, ...] = ("computed", "estimate")
 TRACK_CODES: tuple[str, ...] = ("quantitative", "qualitative", "government_programme")
+# Evidence an application can carry (policy.md section 6). Which ones a track requires is data.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "passport",
+    "cv",
+    "degree_certificate",
+    "employment_certificate",
+    "salary_evidence",
+    "publications_list",
+    "programme_recruitment_letter",
+)
 
 # The fact vocabulary of track rules: which comparison each fact allows. Every (fact, op) pair here
 # has reason sentences in engine.py, so adding one means adding its sentences too.
@@ -201,6 +211,16 @@ Condition: TypeAlias = AnyOf | AllOf | FactCondition | PassMarkReached
 class TrackConfig:
     code: str  # one of TRACK_CODES
     rule: Condition
+    required_documents: tuple[str, ...] = ()  # DOCUMENT_KINDS an application on this track must carry
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingClock:
+    """The promised processing time and when people are reminded of it (policy.md section 4)."""
+
+    days: int  # from complete submission to decision, paused time excluded
+    reminder_days_left: tuple[int, ...]  # remind the assignee at these days left, descending
+    unassigned_alert_days: int  # alert supervisors when a case is still unassigned this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +237,10 @@ class RubricConfig:
     sme_bonus: SmeBonus | None
     criteria: tuple[CriterionConfig, ...]
     tracks: tuple[TrackConfig, ...]
+    clock: ProcessingClock
+
+    def track(self, code: str) -> TrackConfig | None:
+        return next((t for t in self.tracks if t.code == code), None)
 
     @property
     def max_total(self) -> int:
@@ -534,15 +558,41 @@ def _uses_pass_mark(condition: Condition) -> bool:
 def _read_tracks(value: Any, pass_mark: int | None) -> tuple[TrackConfig, ...]:
     tracks: list[TrackConfig] = []
     for index, raw in enumerate(_list(value, "tracks", allow_empty=False)):
-        item = _object(raw, f"tracks[{index}]", ("code", "rule"))
+        item = _object(raw, f"tracks[{index}]", ("code", "rule", "required_documents"))
         code = _choice(item["code"], f"tracks[{index}].code", TRACK_CODES)
         if any(t.code == code for t in tracks):
             raise ConfigError(f"tracks[{index}].code", f"track {code} is listed twice")
         rule = _read_condition(item["rule"], f"tracks.{code}.rule")
         if pass_mark is None and _uses_pass_mark(rule):
             raise ConfigError(f"tracks.{code}.rule", "uses the pass mark, but pass_mark is null")
-        tracks.append(TrackConfig(code, rule))
+        documents = _documents(item["required_documents"], f"tracks.{code}.required_documents")
+        tracks.append(TrackConfig(code, rule, documents))
     return tuple(tracks)
+
+
+def _documents(value: Any, path: str) -> tuple[str, ...]:
+    kinds = [_choice(kind, f"{path}[{i}]", DOCUMENT_KINDS) for i, kind in enumerate(_list(value, path))]
+    if len(set(kinds)) != len(kinds):
+        raise ConfigError(path, "lists a document twice")
+    return tuple(kinds)
+
+
+def _read_clock(value: Any) -> ProcessingClock:
+    item = _object(value, "clock", ("days", "reminder_days_left", "unassigned_alert_days"))
+    days = _int(item["days"], "clock.days", low=1, high=365)
+    reminders = tuple(
+        _int(v, f"clock.reminder_days_left[{i}]", low=0, high=days)
+        for i, v in enumerate(_list(item["reminder_days_left"], "clock.reminder_days_left"))
+    )
+    if list(reminders) != sorted(set(reminders), reverse=True):
+        raise ConfigError("clock.reminder_days_left", "must be distinct and listed from the most days down")
+    return ProcessingClock(
+        days=days,
+        reminder_days_left=reminders,
+        unassigned_alert_days=_int(
+            item["unassigned_alert_days"], "clock.unassigned_alert_days", low=1, high=days
+        ),
+    )
 
 
 _T = TypeVar("_T")
@@ -554,7 +604,9 @@ def _optional(value: Any, read: Callable[[Any], _T]) -> _T | None:
 
 def _read_rubric(data: Mapping[str, Any]) -> RubricConfig:
     item = _object(
-        data, "", ("code", "effective_from", "effective_to", "pass_mark", "sme_bonus", "criteria", "tracks")
+        data,
+        "",
+        ("code", "effective_from", "effective_to", "pass_mark", "sme_bonus", "criteria", "tracks", "clock"),
     )
     effective_from = _date(item["effective_from"], "effective_from")
     effective_to = _optional(item["effective_to"], lambda v: _date(v, "effective_to"))
@@ -584,6 +636,7 @@ def _read_rubric(data: Mapping[str, Any]) -> RubricConfig:
         sme_bonus=sme_bonus,
         criteria=tuple(criteria),
         tracks=_read_tracks(item["tracks"], pass_mark),
+        clock=_read_clock(item["clock"]),
     )
 
 
@@ -667,5 +720,17 @@ def _write_rubric(config: RubricConfig) -> dict[str, Any]:
         "pass_mark": config.pass_mark,
         "sme_bonus": {"points": config.sme_bonus.points} if config.sme_bonus else None,
         "criteria": [_write_criterion(c) for c in config.criteria],
-        "tracks": [{"code": t.code, "rule": _write_condition(t.rule)} for t in config.tracks],
+        "tracks": [
+            {
+                "code": t.code,
+                "rule": _write_condition(t.rule),
+                "required_documents": list(t.required_documents),
+            }
+            for t in config.tracks
+        ],
+        "clock": {
+            "days": config.clock.days,
+            "reminder_days_left": list(config.clock.reminder_days_left),
+            "unassigned_alert_days": config.clock.unassigned_alert_days,
+        },
     }
