@@ -7,7 +7,7 @@ WORKDIR /app
 COPY requirements/ requirements/
 RUN pip install --no-cache-dir -r requirements/lock.txt
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379 \
+RUN DJANGO_SECRET_KEY=build-only PASSPORT_HASH_KEY=build-only DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379 \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 RUN useradd --system --uid 10001 app && mkdir -p /app/media && chown app /app/media
 USER app

@@ -138,6 +138,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[K-Tech Pass] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "K-Tech Pass"
 
+# Passport numbers are stored only as keyed hashes (HMAC-SHA256) so a roster match needs no clear text.
+PASSPORT_HASH_KEY = env.str("PASSPORT_HASH_KEY")
+# Upload limits: a file over this size is refused with a reason (FILE_UPLOAD_MAX_MEMORY_SIZE is no limit).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-Tech Pass <no-reply@ktechpass.example>")
 

@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("PASSPORT_HASH_KEY", "dev-only-passport-hash-key-0123456789")
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-used-in-production-0123456789")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 # `make run` always sets these; the defaults let `manage.py makemigrations` work without servers.

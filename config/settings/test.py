@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("PASSPORT_HASH_KEY", "test-only-passport-hash-key-0123456789")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DATABASE_URL", "postgres:///ktechpass")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379")
