@@ -172,6 +172,9 @@ class TechnicalExpertise(CriterionBase):
 class StrategicValue(CriterionBase):
     core_technology_role: RatingScale
     hard_to_fill_points: int
+    # A post counts as hard to fill after this many months of recruiting without a suitable domestic
+    # candidate; the engine takes the resulting yes/no, the case's fact builder applies the threshold.
+    hard_to_fill_min_months: int
     transfer_plan: RatingScale
 
     kind: ClassVar[str] = "strategic_value"
@@ -472,13 +475,21 @@ def _read_technical_expertise(
 
 
 def _read_strategic_value(item: Mapping[str, Any], path: str, common: dict[str, Any]) -> StrategicValue:
-    _object(item, path, (*_CRITERION_COMMON, "core_technology_role", "hard_to_fill_points", "transfer_plan"))
+    keys = ("core_technology_role", "hard_to_fill_points", "hard_to_fill_min_months", "transfer_plan")
+    _object(item, path, (*_CRITERION_COMMON, *keys))
     maximum = common["max"]
     role = _rating_scale(item["core_technology_role"], _join(path, "core_technology_role"), maximum)
     hard = _points(item["hard_to_fill_points"], _join(path, "hard_to_fill_points"), maximum)
+    months = _int(item["hard_to_fill_min_months"], _join(path, "hard_to_fill_min_months"), low=1, high=120)
     plan = _rating_scale(item["transfer_plan"], _join(path, "transfer_plan"), maximum)
     _check_reachable(path, maximum, role.max + hard + plan.max)
-    return StrategicValue(**common, core_technology_role=role, hard_to_fill_points=hard, transfer_plan=plan)
+    return StrategicValue(
+        **common,
+        core_technology_role=role,
+        hard_to_fill_points=hard,
+        hard_to_fill_min_months=months,
+        transfer_plan=plan,
+    )
 
 
 _CriterionReader = Callable[[Mapping[str, Any], str, dict[str, Any]], CriterionConfig]
@@ -691,6 +702,7 @@ def _write_criterion(criterion: CriterionConfig) -> dict[str, Any]:
     else:
         out["core_technology_role"] = _write_scale(criterion.core_technology_role)
         out["hard_to_fill_points"] = criterion.hard_to_fill_points
+        out["hard_to_fill_min_months"] = criterion.hard_to_fill_min_months
         out["transfer_plan"] = _write_scale(criterion.transfer_plan)
     return out
 

@@ -44,8 +44,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "apps.core",
     "apps.accounts",
     "apps.rubric",
+    "apps.programmes",
+    "apps.organisations",
+    "apps.cases",
     "apps.applicants",
     "apps.demo",
 ]
@@ -112,6 +116,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_TIME_LIMIT = 300
+# A web request must not hang when the broker is down: try briefly, then let the sweep re-drive.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "Asia/Seoul"
 
 # --- Accounts ----------------------------------------------------------------------------------

@@ -1,0 +1,262 @@
+"""The shared case model: one case per application, seen by applicants, employers and the ministry.
+
+Every change of ``Case.status`` goes through ``apps.cases.transitions`` (one atomic function per
+move, which checks the current state and the actor, writes a ``CaseEvent`` and enqueues side effects
+after commit). pghistory also records every row change, including ``.update()`` and bulk writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    """The states of a case.
+
+    - draft: the applicant is preparing it; only they (and confirmed sponsors, by status) see it.
+    - submitted: complete and submitted; the processing clock runs; waiting for a reviewer.
+    - in_review: a reviewer is assessing it; the clock runs.
+    - information_requested: waiting on the applicant or employer; the clock is paused.
+    - approved / rejected: decided; the clock has stopped.
+    - withdrawn: the applicant withdrew it before a decision; final.
+    """
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFORMATION_REQUESTED)
+FINAL_STATUSES = (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN)
+
+
+class Track(models.TextChoices):
+    QUANTITATIVE = "quantitative", _("Quantitative track")
+    QUALITATIVE = "qualitative", _("Qualitative track")
+    GOVERNMENT_PROGRAMME = "government_programme", _("Government programme track")
+
+
+# Crockford's base-32 without I, L, O and U: no letter is mistaken for a digit when read aloud.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_case_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"KTP-{body[:4]}-{body[4:]}"
+
+
+# "CaseEvent" below is the human timeline; pghistory's row history is "CaseHistory" / case.history.
+@pghistory.track(model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=13, unique=True, default=new_case_reference)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    track = models.CharField(_("track"), max_length=32, choices=Track.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
+    # The applicant's declared facts in the self-assessment answer shape (see
+    # apps.applicants.self_assessment.ANSWER_FIELDS); frozen at submission.
+    facts = models.JSONField(_("declared facts"), default=dict, blank=True)
+    # For the government-programme track: the roster match found at submission (RosterMatch.as_dict()).
+    roster_match = models.JSONField(_("programme roster match"), null=True, blank=True)
+
+    rubric_version = models.ForeignKey(
+        "rubric.RubricVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_total = models.DurationField(_("time paused"), default=dt.timedelta)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    # Optimistic concurrency: a change made on a stale copy of the case is refused, not applied.
+    lock_version = models.PositiveIntegerField(default=1)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # "Open cases due before X": the queue's default order and the reminder sweep.
+            models.Index(
+                fields=["due_at"],
+                name="case_open_due_idx",
+                condition=Q(status__in=["submitted", "in_review", "information_requested"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                # A draft can be withdrawn without ever being submitted.
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
+                name="case_submitted_has_submission_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when and why. Written by the transition service."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Application started")
+        SUBMITTED = "submitted", _("Application submitted")
+        SCORED = "scored", _("Score calculated")
+        REVIEW_STARTED = "review_started", _("Review started")
+        INFORMATION_REQUESTED = "information_requested", _("Information requested")
+        INFORMATION_PROVIDED = "information_provided", _("Information provided")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
+        SPONSORSHIP_CONFIRMED = "sponsorship_confirmed", _("Sponsorship confirmed")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    from_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # null: the system (a worker)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changes_status(self) -> bool:
+        return bool(self.to_status) and self.to_status != self.from_status
+
+
+class CaseScore(models.Model):
+    """The score snapshot of a submitted case: one per case, written by the scoring task."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="score")
+    rubric_version = models.ForeignKey("rubric.RubricVersion", on_delete=models.PROTECT, related_name="+")
+    result = models.JSONField()  # ScoreResult.as_dict(): points per criterion, explanations, tracks
+    total = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.total} ({self.rubric_version_id})"
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    # Never the client's file name in the path: a random name with the checked extension.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class CaseDocument(models.Model):
+    """Evidence on a case. Served only through the authorising download view, as an attachment."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=40)  # one of apps.rubric.policy_config.DOCUMENT_KINDS
+    file = models.FileField(upload_to=document_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)  # detected from the content, not the client's claim
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        indexes = [models.Index(fields=["case", "kind"], name="case_document_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+
+class SponsorshipStatus(models.TextChoices):
+    """draft: the employer is writing it · submitted: sent to the candidate · confirmed: the candidate
+    accepted it on their case · withdrawn: the employer took it back."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the candidate")
+    CONFIRMED = "confirmed", _("Confirmed by the applicant")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+@pghistory.track()
+class Sponsorship(models.Model):
+    """An employer's sponsorship of a named candidate; the B2 criterion and the SME bonus come from it."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="sponsorships"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="sponsorships"
+    )
+    candidate_email = models.EmailField(_("candidate's e-mail address"))
+    candidate_name = models.CharField(_("candidate's name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200)
+    field = models.CharField(_("field"), max_length=50)
+    offered_salary_krw = models.PositiveBigIntegerField(_("offered annual salary (KRW)"))
+    core_technology_role = models.PositiveSmallIntegerField(_("core-technology role (0-5)"))
+    core_technology_basis = models.TextField(_("basis for the core-technology rating"))
+    recruiting_months = models.PositiveSmallIntegerField(_("months spent recruiting domestically"), default=0)
+    hard_to_fill_evidence = models.TextField(_("evidence that the post is hard to fill"), blank=True)
+    transfer_plan = models.PositiveSmallIntegerField(_("technology-transfer or training plan (0-5)"))
+    transfer_plan_text = models.TextField(_("the plan"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=SponsorshipStatus.choices, default=SponsorshipStatus.DRAFT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(core_technology_role__lte=5), name="sponsorship_core_role_0_5"
+            ),
+            models.CheckConstraint(condition=Q(transfer_plan__lte=5), name="sponsorship_transfer_plan_0_5"),
+            # One confirmed sponsorship per case: the score reads exactly one.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="confirmed"), name="sponsorship_one_confirmed_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.candidate_name} ({self.status})"

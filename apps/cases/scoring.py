@@ -1,0 +1,82 @@
+"""Scoring a submitted case under the rubric version in force on its submission date.
+
+Idempotent: the snapshot is one row per case (a one-to-one), written with update-or-create, so a
+task delivered twice, or re-run after a reviewer verifies an SME claim, leaves one current snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cases.models import Case, CaseEvent, CaseScore, CaseStatus, Sponsorship, SponsorshipStatus
+from apps.cases.transitions import record_event
+from apps.organisations.models import SizeClass, SmeClaimStatus
+from apps.rubric.answers import facts_from_answers
+from apps.rubric.engine import Facts, Scorer
+from apps.rubric.policy_config import RubricConfig, StrategicValue
+from apps.rubric.selectors import reference_context
+
+
+def case_facts(case: Case, config: RubricConfig) -> Facts:
+    """The case's declared facts, with the confirmed sponsorship's terms and the verified SME status."""
+    answers: dict[str, Any] = dict(case.facts)
+    sponsorship = (
+        Sponsorship.objects.filter(case=case, status=SponsorshipStatus.CONFIRMED)
+        .select_related("organisation")
+        .first()
+    )
+    sme_verified: bool | None = False  # a real case: only a verified claim earns the bonus
+    if sponsorship is not None:
+        answers.update(_sponsorship_answers(sponsorship, config))
+        sme_verified = _sme_verified_on_submission(sponsorship, case)
+    else:
+        answers.update(sponsor_is_sme=False, core_technology_role=0, hard_to_fill=False, transfer_plan=0)
+    return facts_from_answers(answers, sme_verified=sme_verified)
+
+
+def _sponsorship_answers(sponsorship: Sponsorship, config: RubricConfig) -> dict[str, Any]:
+    b2 = next((c for c in config.criteria if isinstance(c, StrategicValue)), None)
+    hard_to_fill = b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months
+    return {
+        "offered_salary_krw": sponsorship.offered_salary_krw,  # the employer's offer, not the applicant's guess
+        "core_technology_role": sponsorship.core_technology_role,
+        "hard_to_fill": hard_to_fill,
+        "transfer_plan": sponsorship.transfer_plan,
+        "sponsor_is_sme": sponsorship.organisation.size_class == SizeClass.SME,
+    }
+
+
+def _sme_verified_on_submission(sponsorship: Sponsorship, case: Case) -> bool:
+    assert case.submitted_at is not None
+    day = timezone.localdate(case.submitted_at)
+    return sponsorship.organisation.sme_claims.filter(
+        status=SmeClaimStatus.VERIFIED, valid_from__lte=day, valid_to__gte=day
+    ).exists()
+
+
+def case_score(*, case_id: int) -> CaseScore | None:
+    """Compute and store the case's score snapshot; None for a draft (nothing to score yet)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("rubric_version").get(pk=case_id)
+        if case.status == CaseStatus.DRAFT or case.rubric_version is None or case.submitted_at is None:
+            return None
+        config = case.rubric_version.parsed_config()
+        result = Scorer(config, reference_context(timezone.localdate(case.submitted_at))).score(
+            case_facts(case, config)
+        )
+        previous = CaseScore.objects.filter(case=case).values_list("total", flat=True).first()
+        snapshot, _created = CaseScore.objects.update_or_create(
+            case=case,
+            defaults={
+                "rubric_version": case.rubric_version,
+                "result": result.as_dict(),
+                "total": result.total,
+                "computed_at": timezone.now(),
+            },
+        )
+        if previous != result.total:  # a rerun with the same outcome adds no timeline noise
+            record_event(case=case, kind=CaseEvent.Kind.SCORED, by=None, data={"total": result.total})
+    return snapshot

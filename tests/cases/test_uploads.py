@@ -1,0 +1,66 @@
+"""A file is accepted for what its content is, within the size limit; anything else is refused with a reason."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.core.uploads import check_upload, display_name
+from tests.factories import ELF_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type", "extension"),
+    [
+        ("degree.pdf", PDF_BYTES, "application/pdf", ".pdf"),
+        ("passport.png", PNG_BYTES, "image/png", ".png"),
+        ("passport.JPG", JPEG_BYTES, "image/jpeg", ".jpg"),
+        ("scan-without-extension", PDF_BYTES, "application/pdf", ".pdf"),
+    ],
+)
+def test_accepted_types_are_decided_by_content(name, body, content_type, extension):
+    checked = check_upload(SimpleUploadedFile(name, body, content_type="application/octet-stream"))
+    assert (checked.content_type, checked.extension, checked.size) == (content_type, extension, len(body))
+    assert len(checked.sha256) == 64
+
+
+def test_a_pdf_that_is_really_a_png_is_refused_with_a_reason():
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("contract.pdf", PNG_BYTES, content_type="application/pdf"))
+    assert caught.value.code == "type_mismatch"
+    assert "named as a PDF file but its content is PNG" in caught.value.messages[0]
+
+
+def test_an_executable_is_refused_whatever_it_is_called():
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("cv.pdf", ELF_BYTES, content_type="application/pdf"))
+    assert caught.value.code == "type_not_allowed"
+    assert "not a PDF, JPEG or PNG file" in caught.value.messages[0]
+
+
+def test_an_oversize_file_is_refused_naming_both_sizes(settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    body = PDF_BYTES + b"0" * 1024
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("big.pdf", body))
+    assert caught.value.code == "too_big"
+    assert "1.0\xa0KB" in caught.value.messages[0]
+
+
+def test_a_file_exactly_at_the_limit_is_accepted(settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    body = PDF_BYTES + b"0" * (1024 - len(PDF_BYTES))
+    assert check_upload(SimpleUploadedFile("edge.pdf", body)).size == 1024
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("empty.pdf", b""))
+    assert caught.value.code == "empty"
+
+
+def test_client_paths_and_control_characters_never_reach_names():
+    assert display_name("../../etc/passwd.pdf") == "passwd.pdf"
+    assert display_name("C:\\Users\\me\\cv.pdf") == "cv.pdf"
+    assert display_name("bad\x00name\n.pdf") == "badname.pdf"
+    checked = check_upload(SimpleUploadedFile('"; rm -rf.pdf', PDF_BYTES))
+    assert checked.download_name == "_rm_-rf.pdf"  # no quotes or semicolons reach the header

@@ -1,0 +1,150 @@
+"""factory-boy factories shared by every test package. Personas are built from these in conftest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.services import user_grant_role
+from apps.cases.models import Case, Sponsorship, SponsorshipStatus
+from apps.organisations.models import (
+    MemberRole,
+    Membership,
+    Organisation,
+    SizeClass,
+    SmeClaim,
+    SmeClaimStatus,
+)
+from apps.organisations.brn import brn_check_digit
+
+# The smallest well-formed files of each accepted type, for upload tests.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+JPEG_BYTES = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
+
+
+def pdf_upload(name: str = "document.pdf", size: int | None = None) -> SimpleUploadedFile:
+    body = PDF_BYTES if size is None else PDF_BYTES + b"0" * (size - len(PDF_BYTES))
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+def valid_brn(seed: int) -> str:
+    first_nine = f"{(seed * 7919) % 10**9:09d}"
+    return f"{first_nine}{brn_check_digit(first_nine)}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: Role | None, **kwargs: Any) -> None:
+        if create and extracted:
+            user_grant_role(user=self, role=extracted)
+        if create:
+            self.save()
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Example Technologies {n}")
+    business_registration_number = factory.Sequence(valid_brn)
+    sector = "Semiconductors"
+    size_class = SizeClass.SME
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+    role = MemberRole.ADMIN
+
+
+class SmeClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SmeClaim
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    certificate = factory.django.FileField(filename="certificate.pdf", data=PDF_BYTES)
+    certificate_name = "certificate.pdf"
+    certificate_content_type = "application/pdf"
+    certificate_extension = ".pdf"
+    certificate_size = len(PDF_BYTES)
+    certificate_sha256 = "0" * 64
+    valid_from = dt.date(2026, 1, 1)
+    valid_to = dt.date(2027, 12, 31)
+    status = SmeClaimStatus.VERIFIED
+    submitted_by = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+
+
+FULL_ANSWERS: dict[str, Any] = {
+    "degree_level": "doctorate",
+    "institution_rank": 26,
+    "experience_years": "10",
+    "fortune_global_500_years": "3",
+    "offered_salary_krw": 150_000_000,
+    "field": "ai",
+    "publications_and_patents": 10,
+    "led_project_years": "3",
+    "international_award": False,
+    "government_programme": None,
+}
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    applicant = factory.SubFactory(UserFactory, role=Role.APPLICANT)
+    track = "quantitative"
+    facts = factory.LazyFunction(lambda: dict(FULL_ANSWERS))
+
+
+class SponsorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sponsorship
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    candidate_email = factory.LazyAttribute(
+        lambda o: o.case.applicant.email if o.case else "candidate@example.org"
+    )
+    candidate_name = "Candidate"
+    job_title = "Principal AI engineer"
+    field = "ai"
+    offered_salary_krw = 150_000_000
+    core_technology_role = 5
+    core_technology_basis = "Leads the inference accelerator team."
+    recruiting_months = 6
+    hard_to_fill_evidence = "Six months of open recruiting without a suitable domestic candidate."
+    transfer_plan = 5
+    transfer_plan_text = "Trains ten engineers a year."
+    status = SponsorshipStatus.SUBMITTED
+    created_by = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+    case = None
