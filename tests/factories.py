@@ -12,6 +12,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.cases.models import Case, Sponsorship, SponsorshipStatus
+from apps.organisations.brn import brn_check_digit
 from apps.organisations.models import (
     MemberRole,
     Membership,
@@ -20,7 +21,6 @@ from apps.organisations.models import (
     SmeClaim,
     SmeClaimStatus,
 )
-from apps.organisations.brn import brn_check_digit
 
 # The smallest well-formed files of each accepted type, for upload tests.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -23,7 +23,7 @@ from config.celery import app
 from tests.factories import FULL_ANSWERS, UserFactory, pdf_upload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from services import embedded_redis  # noqa: E402  the same embedded Redis `make test` uses
+from services import embedded_redis
 
 # serialized_rollback: a transactional test flushes the tables; this restores the migration-seeded rubric.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
