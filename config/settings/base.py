@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.programmes",
     "apps.organisations",
     "apps.cases",
+    "apps.notifications",
     "apps.applicants",
     "apps.demo",
 ]
@@ -119,6 +120,12 @@ CELERY_TASK_TIME_LIMIT = 300
 # A web request must not hang when the broker is down: try briefly, then let the sweep re-drive.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Every periodic job, in one place. Exactly one beat process runs (two would send everything twice);
+# each job is safe to run twice anyway. django-celery-beat copies these into its tables at start.
+CELERY_BEAT_SCHEDULE = {
+    "score-unscored-cases": {"task": "cases.redrive_unscored", "schedule": 300.0},  # broker outages
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 300.0},  # lost tasks, mail outages
+}
 CELERY_TIMEZONE = "Asia/Seoul"
 
 # --- Accounts ----------------------------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""Composing and sending notifications, at most once each.
+
+A message is first recorded (its dedupe key is unique), then sent under a row lock, then marked
+sent. Two workers racing for the same message: one holds the lock, the other skips it. A crash
+after the SMTP hand-off but before marking leaves the row unsent, so the sweep sends it again: the
+only duplicate possible is that one, which a mail system cannot rule out either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from apps.accounts.models import User
+from apps.cases.models import CaseEvent, Sponsorship
+from apps.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    email: str
+    language: str
+    user: User | None = None
+
+
+def recipient_for(user: User) -> Recipient:
+    return Recipient(email=user.email, language=user.preferred_language or settings.LANGUAGE_CODE, user=user)
+
+
+def record(*, key: str, to: Recipient, template: str, context: dict[str, object]) -> Notification:
+    """The message row for ``key``: created once, rendered in the recipient's language."""
+    existing = Notification.objects.filter(dedupe_key=key).first()
+    if existing is not None:
+        return existing
+    with translation.override(to.language):
+        subject = render_to_string(f"notifications/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"notifications/email/{template}_body.txt", context)
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                dedupe_key=key,
+                recipient=to.user,
+                email=to.email,
+                language=to.language,
+                subject=subject,
+                body=body,
+            )
+    except IntegrityError:  # another worker recorded it first
+        return Notification.objects.get(dedupe_key=key)
+
+
+def deliver(notification_id: int) -> bool:
+    """Send the message if nobody has; True when this call sent it."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .first()
+        )
+        if row is None:
+            return False  # sent already, being sent by someone else, or given up on
+        row.attempts += 1
+        try:
+            send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.email])
+        except Exception as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.save(update_fields=["attempts", "last_error"])
+            logger.warning("notification %s not sent: %s", row.pk, row.last_error)
+            return False
+        row.sent_at = timezone.now()
+        row.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True
+
+
+def notify_case_event(event_id: int) -> list[int]:
+    """Tell the applicant about a change of their case's status."""
+    event = CaseEvent.objects.select_related("case", "case__applicant").filter(pk=event_id).first()
+    if event is None or not event.changes_status:
+        return []
+    case = event.case
+    to = recipient_for(case.applicant)
+    context = {
+        "case": case,
+        "event": event,
+        "status": case.get_status_display,
+        "status_url": f"{settings.SITE_URL}/apply/{case.reference}/status/",
+    }
+    notification = record(
+        key=f"case-event:{event.pk}:{to.email}", to=to, template="case_status", context=context
+    )
+    deliver(notification.pk)
+    return [notification.pk]
+
+
+def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:
+    """Tell every member of the organisation; and a candidate without a linked case, by e-mail."""
+    sponsorship = Sponsorship.objects.select_related("organisation", "case").filter(pk=sponsorship_id).first()
+    if sponsorship is None:
+        return []
+    context = {"sponsorship": sponsorship, "status": status, "site_url": settings.SITE_URL}
+    ids: list[int] = []
+    members = User.objects.filter(memberships__organisation=sponsorship.organisation).order_by("pk")
+    for member in members:
+        to = recipient_for(member)
+        key = f"sponsorship:{sponsorship.pk}:{status}:{to.email}"
+        ids.append(record(key=key, to=to, template="sponsorship_employer", context=context).pk)
+    if status == "submitted":
+        candidate = User.objects.filter(email__iexact=sponsorship.candidate_email).first()
+        to = (
+            recipient_for(candidate)
+            if candidate
+            else Recipient(sponsorship.candidate_email, settings.LANGUAGE_CODE)
+        )
+        key = f"sponsorship:{sponsorship.pk}:offered:{to.email}"
+        ids.append(record(key=key, to=to, template="sponsorship_candidate", context=context).pk)
+    for notification_id in ids:
+        deliver(notification_id)
+    return ids
+
+
+def redrive_unsent(limit: int = 200) -> int:
+    """Send what a crash or a mail outage left unsent."""
+    ids = list(
+        Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(deliver(notification_id) for notification_id in ids)
+
+
+def redrive_unnotified_events(*, since_hours: int = 48, limit: int = 500) -> int:
+    """Status changes whose task never reached a worker (broker down at the time) get their message now."""
+    since = timezone.now() - dt.timedelta(hours=since_hours)
+    events = (
+        CaseEvent.objects.filter(at__gte=since)
+        .exclude(to_status="")
+        .select_related("case__applicant")
+        .order_by("at")[:limit]
+    )
+    sent_keys = set(
+        Notification.objects.filter(dedupe_key__startswith="case-event:", created_at__gte=since).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    created = 0
+    for event in events:
+        if event.changes_status and f"case-event:{event.pk}:{event.case.applicant.email}" not in sent_keys:
+            created += len(notify_case_event(event.pk))
+    return created
