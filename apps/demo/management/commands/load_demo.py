@@ -9,6 +9,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.reference_import import import_reference
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._load_reference_lists()
         self._load_users()
+        demo_roster_load(officer=User.objects.get(email="officer@demo.ktechpass.kr"))  # KASA, 5 demo entries
 
     def _load_reference_lists(self) -> None:
         for kind, model, file_name in (
