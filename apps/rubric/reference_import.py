@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from apps.rubric.models import (
     EngineeringSchool,
@@ -32,7 +33,7 @@ class RowError(ValueError):
 
 def _required_text(value: str) -> str:
     if not value.strip():
-        raise RowError("must not be empty")
+        raise RowError(_("must not be empty"))
     return value.strip()
 
 
@@ -44,9 +45,9 @@ def _positive_int(value: str) -> int:
     try:
         number = int(value.strip().replace(",", ""))
     except ValueError:
-        raise RowError(f"{value!r} is not a whole number") from None
+        raise RowError(_("%(value)r is not a whole number") % {"value": value}) from None
     if number < 1:
-        raise RowError("must be 1 or more")
+        raise RowError(_("must be 1 or more"))
     return number
 
 
@@ -58,7 +59,7 @@ def _iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise RowError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise RowError(_("%(value)r is not a date in the form YYYY-MM-DD") % {"value": value}) from None
 
 
 def _boolean(value: str) -> bool:
@@ -67,7 +68,7 @@ def _boolean(value: str) -> bool:
         return True
     if text in {"0", "false", "no", "n"}:
         return False
-    raise RowError(f"{value!r} is not yes/no")
+    raise RowError(_("%(value)r is not yes/no") % {"value": value})
 
 
 @dataclass(frozen=True)
@@ -161,30 +162,39 @@ def parse_rows(kind: ReferenceKind, text: str) -> tuple[list[dict[str, Any]], li
     if missing or unknown:
         problems = []
         if missing:
-            problems.append(f"missing column(s): {', '.join(missing)}")
+            problems.append(_("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
         if unknown:
-            problems.append(f"unknown column(s): {', '.join(unknown)}")
-        return [], [f"line 1: {'; '.join(problems)} (expected: {', '.join(kind.columns)})"]
+            problems.append(_("unknown column(s): %(columns)s") % {"columns": ", ".join(unknown)})
+        expected = ", ".join(kind.columns)
+        return [], [
+            _("line 1: %(problems)s (expected: %(expected)s)")
+            % {"problems": "; ".join(problems), "expected": expected}
+        ]
 
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     seen_keys: dict[Any, int] = {}
     for line_number, raw in enumerate(reader, start=2):
         if raw.get(None):
-            errors.append(f"line {line_number}: more values than columns")
+            errors.append(_("line %(line)d: more values than columns") % {"line": line_number})
             continue
         row, row_errors = _parse_row(kind, raw)
-        errors.extend(f"line {line_number}: {message}" for message in row_errors)
+        errors.extend(
+            _("line %(line)d: %(message)s") % {"line": line_number, "message": m} for m in row_errors
+        )
         if row_errors:
             continue
         key = row[kind.key]
         if key in seen_keys:
-            errors.append(f"line {line_number}: {kind.key} {key!r} already given on line {seen_keys[key]}")
+            errors.append(
+                _("line %(line)d: %(column)s %(value)r already given on line %(first)d")
+                % {"line": line_number, "column": kind.key, "value": key, "first": seen_keys[key]}
+            )
             continue
         seen_keys[key] = line_number
         rows.append(row)
     if not rows and not errors:
-        errors.append("the file has no data rows")
+        errors.append(_("the file has no data rows"))
     return rows, errors
 
 
@@ -222,7 +232,9 @@ def _upsert(kind: ReferenceKind, rows: Iterable[dict[str, Any]], report: ImportR
         defaults = {name: value for name, value in row.items() if name != kind.key}
         if hasattr(kind.model, "is_demo"):
             defaults["is_demo"] = False  # an imported list is the real thing
-        _obj, created = kind.model._default_manager.update_or_create(**{kind.key: row[kind.key]}, defaults=defaults)
+        _obj, created = kind.model._default_manager.update_or_create(
+            **{kind.key: row[kind.key]}, defaults=defaults
+        )
         if created:
             report.created += 1
         else:
