@@ -1,8 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Placeholder until the self-assessment views land.
+from apps.applicants import views
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
-    path("self-assessment/", TemplateView.as_view(template_name="base.html"), name="self_assessment"),
+    path("", views.home, name="home"),
+    path("self-assessment/", views.self_assessment, name="self_assessment"),
+    path("self-assessment/compare/", views.self_assessment_compare, name="self_assessment_compare"),
 ]
