@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 
 # Playwright runs an event loop in the test thread; the ORM calls around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,3 +25,57 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def _real_servers_only() -> None:
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "tests need PostgreSQL"
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "tests need a real Redis broker"
+
+
+# --- Seeded rows and transactional tests -------------------------------------------------------
+# A transactional test (a real Celery worker, a live server for the browser) flushes every table
+# when it ends, taking the rows the data migrations seeded (rubric versions, strategic fields,
+# programmes, the GNI figure, role groups). ``serialized_rollback`` does not survive Playwright (it
+# sees another connection object), so the seeds are re-run instead: they are idempotent
+# ``get_or_create`` migrations.
+
+
+def _run_seed_migrations() -> None:
+    from django.apps import apps
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    for key in sorted(loader.graph.nodes):  # deterministic; the seeds only depend on tables
+        migration = loader.graph.nodes[key]
+        if not migration.__module__.startswith("apps."):
+            continue
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                with connection.schema_editor() as editor:
+                    operation.code(apps, editor)
+
+
+def restore_seeded_rows() -> None:
+    from apps.rubric.models import RubricVersion
+
+    if not RubricVersion.objects.exists():
+        _run_seed_migrations()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.fixture(scope="module")
+def _reseed_after_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """After a module's transactional tests have flushed the tables, seed them again for what follows."""
+    yield
+    with django_db_blocker.unblock():
+        restore_seeded_rows()
+    connections.close_all()  # Playwright's context may hold another connection object
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("_reseed_after_module")
+    request.getfixturevalue("transactional_db")
+    restore_seeded_rows()

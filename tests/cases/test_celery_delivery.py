@@ -25,8 +25,8 @@ from tests.factories import FULL_ANSWERS, UserFactory, pdf_upload
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from services import embedded_redis
 
-# serialized_rollback: a transactional test flushes the tables; this restores the migration-seeded rubric.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the worker reads what the test committed (tests/conftest.py re-seeds the rubric).
+pytestmark = pytest.mark.django_db(transaction=True)
 DOCUMENTS = ["passport", "cv", "degree_certificate", "employment_certificate", "salary_evidence"]
 
 
