@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.applicants.api.urls")),
     path("programmes/", include("apps.programmes.urls")),
+    path("employer/", include("apps.employers.urls")),
     path("", include("apps.applicants.urls")),
 ]

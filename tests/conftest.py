@@ -21,6 +21,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database: {db['ENGINE']} {db.get('HOST') or 'local socket'}", f"redis: {settings.REDIS_URL}"]
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise() -> Iterator[None]:
+    """LocaleMiddleware activates a request's language in the thread and nothing resets it, so one
+    test's Korean request would leak Korean into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_servers_only() -> None:
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "tests need PostgreSQL"

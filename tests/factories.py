@@ -148,3 +148,20 @@ class SponsorshipFactory(factory.django.DjangoModelFactory):
     status = SponsorshipStatus.SUBMITTED
     created_by = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
     case = None
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation to join an organisation as staff (apps.organisations.services.member_invite)."""
+
+    class Meta:
+        model = "organisations.Invitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    invited_by = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+    expires_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=14))
+
+
+def staff_membership(organisation: Organisation, **kwargs: Any) -> Membership:
+    """A staff member of ``organisation`` (the employer role included)."""
+    return MembershipFactory(organisation=organisation, role=MemberRole.STAFF, **kwargs)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.notifications",
     "apps.applicants",
+    "apps.employers",
     "apps.demo",
 ]
 

@@ -1,0 +1,101 @@
+"""Reads for the employer pages. Objects are always looked up within the member's organisation, so
+another organisation's sponsorship under this organisation's URL is a 404 like any unknown one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from apps.cases.models import CaseStatus, Sponsorship, SponsorshipStatus
+from apps.organisations.models import Organisation
+from apps.rubric.selectors import strategic_fields
+
+# What an employer reads about the case it sponsors: the status in words and what happens next.
+CASE_STATUS_EXPLAINED: dict[str, Promise] = {
+    CaseStatus.DRAFT: _("The candidate is still preparing the application; it has not been submitted."),
+    CaseStatus.SUBMITTED: _("The application has been submitted and is waiting for a reviewer."),
+    CaseStatus.IN_REVIEW: _("A reviewer is assessing the application."),
+    CaseStatus.INFORMATION_REQUESTED: _(
+        "The reviewer asked for more information; the processing clock is paused until it is provided."
+    ),
+    CaseStatus.APPROVED: _("The application was approved."),
+    CaseStatus.REJECTED: _("The application was not approved."),
+    CaseStatus.WITHDRAWN: _("The candidate withdrew the application."),
+}
+
+SPONSORSHIP_STATUS_EXPLAINED: dict[str, Promise] = {
+    SponsorshipStatus.DRAFT: _(
+        "Only your organisation can see it. Submit it to the candidate when it is ready."
+    ),
+    SponsorshipStatus.SUBMITTED: _("Sent to the candidate, who must confirm it on their application."),
+    SponsorshipStatus.CONFIRMED: _("The candidate confirmed it on their application."),
+    SponsorshipStatus.WITHDRAWN: _("Your organisation withdrew it. It no longer counts for any application."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SponsoredCase:
+    """Everything an employer may know about a sponsored case (the applicant consented to this much):
+    deliberately not the case itself, so no template can reach its facts or documents."""
+
+    reference: str
+    status: str
+    status_label: str
+    status_explained: str
+    submitted_at: dt.datetime | None
+
+
+def sponsorships_of(organisation: Organisation) -> QuerySet[Sponsorship]:
+    return (
+        Sponsorship.objects.filter(organisation=organisation)
+        .select_related("case")
+        .only("pk", "candidate_name", "job_title", "status", "created_at", "submitted_at", "case__reference")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_sponsorship(organisation: Organisation, pk: int) -> Sponsorship:
+    sponsorship = (
+        Sponsorship.objects.filter(organisation=organisation, pk=pk)
+        .select_related("case", "organisation")
+        .defer("case__facts", "case__roster_match")  # never needed here: keep them out of reach
+        .first()
+    )
+    if sponsorship is None:
+        raise Http404
+    return sponsorship
+
+
+def sponsored_case(sponsorship: Sponsorship) -> SponsoredCase:
+    """The case's status, only once the candidate has confirmed this sponsorship on it; else 404."""
+    case = sponsorship.case
+    if case is None or sponsorship.status != SponsorshipStatus.CONFIRMED:
+        raise Http404
+    return SponsoredCase(
+        reference=case.reference,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        status_explained=str(CASE_STATUS_EXPLAINED.get(case.status, "")),
+        submitted_at=case.submitted_at,
+    )
+
+
+def field_label(code: str) -> str:
+    """The field's name in the request's language; "Other field" for anything not on the list."""
+    for field in strategic_fields():
+        if field.code == code:
+            return field.display_name
+    return str(pgettext_lazy("field of work", "Other field"))
+
+
+def can_withdraw(sponsorship: Sponsorship) -> bool:
+    """Mirrors ``sponsorship_withdraw``: not once the application went in with this sponsorship."""
+    if sponsorship.status == SponsorshipStatus.WITHDRAWN:
+        return False
+    return sponsorship.case is None or sponsorship.case.status in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)

@@ -1,0 +1,518 @@
+"""The employer pages under /employer/. Thin: selector (or 404) -> form -> service -> redirect.
+
+Every page needs a login (anonymous visitors are sent to log in). An organisation's pages answer
+only its members; everyone else gets 404 and never learns that the organisation exists. Managing
+members is for the organisation's administrators: a staff member asking gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.models import User
+from apps.cases.models import SponsorshipStatus
+from apps.cases.sponsorships import (
+    sponsorship_create,
+    sponsorship_submit,
+    sponsorship_update,
+    sponsorship_withdraw,
+)
+from apps.core.uploads import safe_download_name
+from apps.employers.forms import (
+    InviteForm,
+    OrganisationRegisterForm,
+    SmeClaimForm,
+    SponsorshipForm,
+    SponsorshipSubmitForm,
+    WithdrawForm,
+)
+from apps.employers.selectors import (
+    SPONSORSHIP_STATUS_EXPLAINED,
+    can_withdraw,
+    field_label,
+    get_sponsorship,
+    sponsored_case,
+    sponsorships_of,
+)
+from apps.organisations.models import MemberRole, Organisation
+from apps.organisations.selectors import (
+    admin_count,
+    get_invitation_by_token,
+    get_member,
+    get_organisation_for_member,
+    get_pending_invitation,
+    get_sme_claim,
+    is_admin,
+    organisation_members,
+    organisations_of,
+    pending_invitations,
+    sme_claims_of,
+)
+from apps.organisations.services import (
+    invitation_accept,
+    invitation_revoke,
+    member_change_role,
+    member_invite,
+    member_remove,
+    organisation_register,
+    sme_claim_submit,
+)
+
+PER_PAGE = 25
+GET_POST = ["GET", "POST"]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRow:
+    organisation: Organisation
+    role_label: str
+    member_count: int
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # login_required has run; this only narrows the type
+        raise Http404
+    return user
+
+
+def _organisation(request: HttpRequest, pk: int) -> Organisation:
+    return get_organisation_for_member(request.user, pk)
+
+
+def _admin_organisation(request: HttpRequest, pk: int) -> Organisation:
+    organisation = _organisation(request, pk)
+    if not is_admin(request.user, organisation):
+        raise PermissionDenied(_("Only the organisation's administrators can manage its members."))
+    return organisation
+
+
+def _read_only(request: HttpRequest) -> HttpResponse | None:
+    # Checked after access, so an outsider's POST gets the same 404 as their GET.
+    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET", "HEAD"])
+
+
+def _page(request: HttpRequest, items: QuerySet[Any], param: str = "page") -> Page:
+    return Paginator(items, PER_PAGE).get_page(request.GET.get(param))
+
+
+def _add_service_errors(form: BaseForm, exc: ValidationError, field: str | None = None) -> None:
+    """Put a service's refusal next to the field it is about (or at the top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(field, exc)
+
+
+def _org_url(organisation: Organisation, name: str = "organisation", **kwargs: Any) -> str:
+    return reverse(f"employers:{name}", kwargs={"pk": organisation.pk, **kwargs})
+
+
+def _org_context(request: HttpRequest, organisation: Organisation, section: str) -> dict[str, Any]:
+    return {
+        "organisation": organisation,
+        "section": section,
+        "user_is_admin": is_admin(request.user, organisation),
+    }
+
+
+# --- dashboard and registration -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for organisation in organisations_of(request.user):
+        annotated: Any = organisation  # organisations_of annotates my_role and member_count
+        role = str(MemberRole(annotated.my_role).label)
+        rows.append(OrganisationRow(organisation, role, annotated.member_count))
+    return render(request, "employers/dashboard.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def organisation_register_view(request: HttpRequest) -> HttpResponse:
+    form = OrganisationRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_register(user=_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. You are its administrator.") % {"name": organisation.name},
+            )
+            return redirect(_org_url(organisation))
+    return render(request, "employers/organisation_register.html", {"form": form})
+
+
+# --- the organisation and its members -------------------------------------------------------------
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    if refused := _read_only(request):
+        return refused
+    context = _org_context(request, organisation, "members")
+    context["members"] = _page(request, organisation_members(organisation))
+    context["sole_admin"] = admin_count(organisation) == 1
+    if context["user_is_admin"]:
+        context["invitations"] = _page(request, pending_invitations(organisation), "invitations_page")
+        context["invite_form"] = InviteForm()
+    return render(request, "employers/organisation_detail.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _admin_organisation(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = member_invite(
+                organisation=organisation, by=_user(request), email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc, "email")
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. It expires in 14 days.")
+                % {"email": invitation.email},
+            )
+            return redirect(_org_url(organisation))
+    context = {**_org_context(request, organisation, "members"), "form": form}
+    return render(request, "employers/invite.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    organisation = _admin_organisation(request, pk)
+    member = get_member(organisation, member_pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            member_remove(organisation=organisation, by=_user(request), member=member)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(email)s was removed from %(name)s.")
+                % {"email": member.user.email, "name": organisation.name},
+            )
+            if member.user_id == request.user.pk:
+                return redirect("employers:dashboard")
+            return redirect(_org_url(organisation))
+    context = {**_org_context(request, organisation, "members"), "member": member, "error": error}
+    return render(request, "employers/member_remove.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_role_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Make a staff member an administrator, or an administrator staff (confirmation first)."""
+    organisation = _admin_organisation(request, pk)
+    member = get_member(organisation, member_pk)
+    new_role = MemberRole.STAFF if member.role == MemberRole.ADMIN else MemberRole.ADMIN
+    error = ""
+    if request.method == "POST":
+        try:
+            member_change_role(organisation=organisation, by=_user(request), member=member, role=new_role)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if new_role == MemberRole.ADMIN:
+                text = _("%(email)s is now an administrator.")
+            else:
+                text = _("%(email)s is now staff.")
+            messages.success(request, text % {"email": member.user.email})
+            return redirect(_org_url(organisation))
+    context = {
+        **_org_context(request, organisation, "members"),
+        "member": member,
+        "new_role": new_role,
+        "error": error,
+    }
+    return render(request, "employers/member_role.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def invitation_revoke_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    organisation = _admin_organisation(request, pk)
+    invitation = get_pending_invitation(organisation, invitation_pk)
+    if request.method == "POST":
+        try:
+            invitation_revoke(invitation=invitation, by=_user(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+            )
+        return redirect(_org_url(organisation))
+    context = {**_org_context(request, organisation, "members"), "invitation": invitation}
+    return render(request, "employers/invitation_revoke.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page. Someone signed in with another address learns nothing about the invitation."""
+    invitation = get_invitation_by_token(token)
+    user = _user(request)
+    addressed_to_user = invitation.email.lower() == user.email.lower()
+    error = ""
+    if request.method == "POST":
+        try:
+            membership = invitation_accept(token=token, user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        else:
+            messages.success(
+                request, _("You joined %(name)s as staff.") % {"name": membership.organisation.name}
+            )
+            return redirect(_org_url(membership.organisation))
+    context = {
+        "invitation": invitation if addressed_to_user else None,
+        "usable": addressed_to_user and invitation.is_usable(),
+        "error": error,
+    }
+    return render(request, "employers/invitation_accept.html", context)
+
+
+# --- SME claims ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(GET_POST)
+def sme_claims(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    form = SmeClaimForm(request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sme_claim_submit(
+                organisation=organisation,
+                by=_user(request),
+                upload=form.cleaned_data["certificate"],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_to=form.cleaned_data["valid_to"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc, "certificate")
+        else:
+            messages.success(
+                request,
+                _("Your SME confirmation certificate was uploaded. A reviewer will verify it."),
+            )
+            return redirect(_org_url(organisation, "sme_claims"))
+    context = {
+        **_org_context(request, organisation, "sme"),
+        "form": form,
+        "claims": _page(request, sme_claims_of(organisation)),
+    }
+    return render(request, "employers/sme_claims.html", context)
+
+
+@login_required
+def sme_certificate(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponseBase:
+    """The stored certificate, always as a download with the type detected at upload (never inline)."""
+    organisation = _organisation(request, pk)
+    claim = get_sme_claim(organisation, claim_pk)
+    if refused := _read_only(request):
+        return refused
+    response = FileResponse(
+        claim.certificate.open("rb"),
+        as_attachment=True,
+        filename=safe_download_name(claim.certificate_name, claim.certificate_extension),
+        content_type=claim.certificate_content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- sponsorships -------------------------------------------------------------------------------
+
+
+@login_required
+def sponsorship_list(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    if refused := _read_only(request):
+        return refused
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "sponsorships": _page(request, sponsorships_of(organisation)),
+    }
+    return render(request, "employers/sponsorship_list.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def sponsorship_new(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    form = SponsorshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sponsorship = sponsorship_create(
+                organisation=organisation, by=_user(request), data=form.sponsorship_data()
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The draft sponsorship for %(name)s was saved. Submit it to the candidate when it is ready."
+                )
+                % {"name": sponsorship.candidate_name},
+            )
+            return redirect(_org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk))
+    context = {**_org_context(request, organisation, "sponsorships"), "form": form, "sponsorship": None}
+    return render(request, "employers/sponsorship_form.html", context)
+
+
+@login_required
+def sponsorship_detail(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    if refused := _read_only(request):
+        return refused
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "sponsorship": sponsorship,
+        "field_label": field_label(sponsorship.field),
+        "status_explained": SPONSORSHIP_STATUS_EXPLAINED.get(sponsorship.status, ""),
+        "is_draft": sponsorship.status == SponsorshipStatus.DRAFT,
+        "is_confirmed": sponsorship.status == SponsorshipStatus.CONFIRMED,
+        "can_withdraw": can_withdraw(sponsorship),
+    }
+    return render(request, "employers/sponsorship_detail.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def sponsorship_edit(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    if sponsorship.status != SponsorshipStatus.DRAFT:
+        messages.error(request, _("Only a draft sponsorship can be edited. Withdraw it and start a new one."))
+        return redirect(detail_url)
+    form = SponsorshipForm(request.POST or None, instance=sponsorship)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sponsorship_update(sponsorship=sponsorship, by=_user(request), data=form.sponsorship_data())
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes to the draft sponsorship were saved."))
+            return redirect(detail_url)
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "form": form,
+        "sponsorship": sponsorship,
+    }
+    return render(request, "employers/sponsorship_form.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def sponsorship_submit_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    if sponsorship.status != SponsorshipStatus.DRAFT:
+        messages.error(request, _("This sponsorship has already been submitted or withdrawn."))
+        return redirect(detail_url)
+    form = SponsorshipSubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["case_reference"]
+        try:
+            sponsorship_submit(sponsorship=sponsorship, by=_user(request), case_reference=reference)
+        except ValidationError as exc:
+            _add_service_errors(form, exc, "case_reference" if reference else None)
+        else:
+            if reference:
+                text = _(
+                    "The sponsorship was added to application %(reference)s. The candidate must now confirm it."
+                )
+            else:
+                text = _("The sponsorship was sent to %(email)s. The candidate must now confirm it.")
+            messages.success(request, text % {"reference": reference, "email": sponsorship.candidate_email})
+            return redirect(detail_url)
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "form": form,
+        "sponsorship": sponsorship,
+    }
+    return render(request, "employers/sponsorship_submit.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def sponsorship_withdraw_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sponsorship_withdraw(
+                sponsorship=sponsorship, by=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The sponsorship for %(name)s was withdrawn.") % {"name": sponsorship.candidate_name},
+            )
+            return redirect(detail_url)
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "form": form,
+        "sponsorship": sponsorship,
+        "can_withdraw": can_withdraw(sponsorship),
+    }
+    return render(request, "employers/sponsorship_withdraw.html", context)
+
+
+@login_required
+def sponsored_case_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    """Reference, status in words and submission date: nothing of the applicant's facts or documents."""
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    if refused := _read_only(request):
+        return refused
+    context = {
+        **_org_context(request, organisation, "sponsorships"),
+        "sponsorship": sponsorship,
+        "case": sponsored_case(sponsorship),
+    }
+    return render(request, "employers/sponsored_case.html", context)
