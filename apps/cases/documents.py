@@ -12,7 +12,10 @@ DOCUMENT_LABELS: dict[str, Promise] = {
     "salary_evidence": _("Salary evidence (contract or offer letter)"),
     "publications_list": _("List of publications and patents"),
     "programme_recruitment_letter": _("Government programme recruitment letter"),
+    "information_response": _("Answer to an information request"),
 }
+# Evidence sent with an answer to a reviewer's request; never a track requirement.
+RESPONSE_KIND = "information_response"
 
 
 def document_label(kind: str) -> str:

@@ -87,6 +87,7 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
     )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     # Optimistic concurrency: a change made on a stale copy of the case is refused, not applied.
     lock_version = models.PositiveIntegerField(default=1)
 
@@ -141,6 +142,7 @@ class CaseEvent(models.Model):
         DOCUMENT_ADDED = "document_added", _("Document added")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         SPONSORSHIP_CONFIRMED = "sponsorship_confirmed", _("Sponsorship confirmed")
+        ASSIGNED = "assigned", _("Assigned to a reviewer")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -260,3 +262,50 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.candidate_name} ({self.status})"
+
+
+class DecisionReason(models.TextChoices):
+    CRITERIA_MET = "criteria_met", _("The track's criteria are met")
+    BELOW_PASS_MARK = "below_pass_mark", _("The verified score is below the pass mark")
+    TRACK_CRITERIA_NOT_MET = "track_criteria_not_met", _("The track's criteria are not met")
+    EVIDENCE_NOT_VERIFIED = "evidence_not_verified", _("The evidence could not be verified")
+    NOT_ON_ROSTER = "not_on_roster", _("Not on the government programme's roster")
+    NO_RESPONSE = "no_response", _("The information requested was not provided")
+
+
+class InformationRequest(models.Model):
+    """A reviewer's request to the applicant or the employer; the clock pauses until it is answered."""
+
+    class Addressee(models.TextChoices):
+        APPLICANT = "applicant", _("The applicant")
+        EMPLOYER = "employer", _("The employer")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    addressee = models.CharField(_("addressed to"), max_length=16, choices=Addressee.choices)
+    message = models.TextField(_("message"))
+    needed = models.TextField(_("what is needed"))
+    respond_by = models.DateField(_("respond by"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    response_text = models.TextField(_("response"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(responded_at__isnull=True),
+                name="information_request_one_open_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.addressee} by {self.respond_by}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.responded_at is None

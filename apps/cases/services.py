@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.cases.clock import due_at_on_submission
 from apps.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, SponsorshipStatus, Track
 from apps.cases.transitions import NOTIFY_TASK, SCORE_TASK, SUBMIT, WITHDRAW, record_event, transition
-from apps.core.uploads import check_upload
+from apps.core.uploads import CheckedUpload, check_upload
 from apps.rubric.answers import answers_as_json, institution_rank
 from apps.rubric.models import RubricVersion
 from apps.rubric.policy_config import DOCUMENT_KINDS, RubricConfig
@@ -77,7 +77,13 @@ def document_add(*, case: Case, by: User, kind: str, upload: UploadedFile) -> Ca
         raise ValidationError(
             _("Documents can be changed only before submission or when information is requested.")
         )
-    checked = check_upload(upload)
+    return store_document(case=case, by=by, kind=kind, upload=upload, checked=check_upload(upload))
+
+
+def store_document(
+    *, case: Case, by: User, kind: str, upload: UploadedFile, checked: CheckedUpload
+) -> CaseDocument:
+    """Store an already checked file under a random name and record it on the timeline."""
     with transaction.atomic():
         document = CaseDocument(
             case=case,

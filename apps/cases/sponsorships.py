@@ -107,7 +107,9 @@ def _open_draft_case(reference: str, candidate_email: str) -> Case:
 def sponsorship_withdraw(*, sponsorship: Sponsorship, by: User, reason: str = "") -> Sponsorship:
     _require_member(sponsorship.organisation, by)
     with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
-        locked = Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
+        locked = (
+            Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
+        )
         if locked.status == SponsorshipStatus.WITHDRAWN:
             raise ValidationError(_("This sponsorship has already been withdrawn."))
         if locked.case is not None and locked.case.status not in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN):

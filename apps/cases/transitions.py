@@ -52,6 +52,26 @@ class Move:
 
 
 SUBMIT = Move(_("submitted"), frozenset({CaseStatus.DRAFT}), CaseStatus.SUBMITTED, CaseEvent.Kind.SUBMITTED)
+START_REVIEW = Move(
+    _("taken into review"),
+    frozenset({CaseStatus.SUBMITTED}),
+    CaseStatus.IN_REVIEW,
+    CaseEvent.Kind.REVIEW_STARTED,
+)
+REQUEST_INFORMATION = Move(
+    _("paused for information"),
+    frozenset({CaseStatus.IN_REVIEW}),
+    CaseStatus.INFORMATION_REQUESTED,
+    CaseEvent.Kind.INFORMATION_REQUESTED,
+)
+PROVIDE_INFORMATION = Move(
+    _("answered"),
+    frozenset({CaseStatus.INFORMATION_REQUESTED}),
+    CaseStatus.IN_REVIEW,
+    CaseEvent.Kind.INFORMATION_PROVIDED,
+)
+APPROVE = Move(_("approved"), frozenset({CaseStatus.IN_REVIEW}), CaseStatus.APPROVED, CaseEvent.Kind.APPROVED)
+REJECT = Move(_("rejected"), frozenset({CaseStatus.IN_REVIEW}), CaseStatus.REJECTED, CaseEvent.Kind.REJECTED)
 WITHDRAW = Move(
     _("withdrawn"),
     frozenset(
