@@ -14,6 +14,7 @@ confirmed sponsorship), loads the rubric and reference data, scores, and upserts
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -74,7 +75,7 @@ def create_cases(count: int) -> list[int]:
             facts=varied_facts(rng),
             rubric_version=version,
             submitted_at=now,
-            due_at=now + timezone.timedelta(days=14),
+            due_at=now + dt.timedelta(days=14),
         )
         for _ in range(count)
     ]

@@ -22,9 +22,16 @@ def test_every_role_exists_as_a_group():
 
 
 def test_load_demo_is_idempotent_and_labels_demo_reference_data():
+    from apps.cases.models import Case, CaseStatus
+    from apps.demo.management.commands.load_demo import DEMO_USERS
+
     call_command("load_demo", stdout=None)
+    users, cases = User.objects.count(), Case.objects.count()
     call_command("load_demo", stdout=None)
-    assert User.objects.filter(email__endswith="@demo.ktechpass.kr").count() == len(Role) + 1
+    assert (User.objects.count(), Case.objects.count()) == (users, cases)
+    for email, _name, role in DEMO_USERS:
+        assert User.objects.get(email=email).has_role(role)
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)  # every state
     reviewer = User.objects.get(email="reviewer@demo.ktechpass.kr")
     assert reviewer.has_role(Role.REVIEWER)
     assert not reviewer.has_role(Role.APPLICANT)

@@ -1,0 +1,250 @@
+"""Demo employers, applicants and cases in every state, made through the real services.
+
+Everything here is invented and labelled demo data. It is loaded once: if the demo SME already
+exists, nothing is changed (a second `make run` keeps whatever people did in the demo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.accounts.services import user_grant_role
+from apps.cases.models import Case
+from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
+from apps.cases.services import case_start, case_submit, case_withdraw, document_add
+from apps.cases.sponsorships import sponsorship_confirm, sponsorship_create, sponsorship_submit
+from apps.organisations.models import Organisation, SizeClass
+from apps.organisations.services import organisation_register, sme_claim_submit, sme_claim_verify
+from apps.programmes.services import roster_match
+from apps.rubric.policy_config import DOCUMENT_KINDS
+
+SME_NAME = "Hanbit Semiconductor (demo)"
+LARGE_NAME = "Daehan Heavy Industries (demo)"
+# A minimal valid PDF: demo evidence that passes the real content check.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+QUANTITATIVE_DOCS = ("passport", "cv", "degree_certificate", "employment_certificate", "salary_evidence")
+QUALITATIVE_DOCS = (*QUANTITATIVE_DOCS, "publications_list")
+PROGRAMME_DOCS = ("passport", "cv", "programme_recruitment_letter")
+assert set(QUALITATIVE_DOCS + PROGRAMME_DOCS) <= set(DOCUMENT_KINDS)
+
+STRONG: dict[str, Any] = {
+    "degree_level": "doctorate",
+    "institution_rank": 26,  # ranks, not names: an official school list may replace the demo one
+    "experience_years": "11",
+    "fortune_global_500_years": "0",
+    "offered_salary_krw": 125_000_000,
+    "field": "semiconductors",
+    "publications_and_patents": 12,
+    "led_project_years": "4",
+    "international_award": False,
+}
+MID_CAREER: dict[str, Any] = {
+    "degree_level": "master",
+    "institution_rank": 150,
+    "experience_years": "9",
+    "fortune_global_500_years": "0",
+    "offered_salary_krw": 98_000_000,
+    "field": "ai",
+    "publications_and_patents": 6,
+    "led_project_years": "2",
+    "international_award": False,
+}
+QUANTITATIVE: dict[str, Any] = {
+    "degree_level": "master",
+    "institution_rank": 58,
+    "experience_years": "6",
+    "fortune_global_500_years": "4",
+    "offered_salary_krw": 160_000_000,
+    "field": "robotics",
+    "publications_and_patents": 1,
+    "led_project_years": "0",
+    "international_award": False,
+}
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+
+def demo_user(email: str, name: str, role: Role, password: str) -> User:
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, full_name=name)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    user_grant_role(user=user, role=role)
+    return user
+
+
+def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
+    """Create the demo organisations and cases once; return (email, role, what to try) for the README."""
+    if Organisation.objects.filter(name=SME_NAME).exists():
+        return []
+    employer = User.objects.get(email="employer@demo.ktechpass.kr")
+    reviewer = User.objects.get(email="reviewer@demo.ktechpass.kr")
+    large_admin = demo_user("employer2@demo.ktechpass.kr", "Oh Sejin", Role.EMPLOYER, password)
+    sme = organisation_register(
+        user=employer,
+        name=SME_NAME,
+        business_registration_number="220-81-62517",
+        sector="Semiconductors",
+        size_class=SizeClass.SME,
+    )
+    organisation_register(
+        user=large_admin,
+        name=LARGE_NAME,
+        business_registration_number="124-81-00998",
+        sector="Shipbuilding and aerospace",
+        size_class=SizeClass.LARGE,
+    )
+    today = timezone.localdate()
+    claim = sme_claim_submit(
+        organisation=sme,
+        by=employer,
+        upload=pdf("sme-certificate.pdf"),
+        valid_from=today - dt.timedelta(days=200),
+        valid_to=today + dt.timedelta(days=165),
+    )
+    sme_claim_verify(claim=claim, by=reviewer)
+
+    people = {
+        "draft": demo_user("applicant@demo.ktechpass.kr", "Priya Raman", Role.APPLICANT, password),
+        "submitted": demo_user("ana.souza@demo.ktechpass.kr", "Ana Souza", Role.APPLICANT, password),
+        "programme": demo_user("lucas.meyer@demo.ktechpass.kr", "Lucas Meyer", Role.APPLICANT, password),
+        "in_review": demo_user("wei.chen@demo.ktechpass.kr", "Wei Chen", Role.APPLICANT, password),
+        "information": demo_user("fatima.khan@demo.ktechpass.kr", "Fatima Khan", Role.APPLICANT, password),
+        "approved": demo_user("diego.ramirez@demo.ktechpass.kr", "Diego Ramírez", Role.APPLICANT, password),
+        "rejected": demo_user("olga.ivanova@demo.ktechpass.kr", "Olga Ivanova", Role.APPLICANT, password),
+        "withdrawn": demo_user("tom.becker@demo.ktechpass.kr", "Tom Becker", Role.APPLICANT, password),
+    }
+
+    # Draft: qualitative, documents partly uploaded, the SME's sponsorship waiting for confirmation.
+    draft = _case(people["draft"], STRONG, "qualitative", QUALITATIVE_DOCS[:3])
+    _sponsor(sme, employer, draft, confirm=False)
+
+    _submitted(_case(people["submitted"], QUANTITATIVE, "quantitative", QUANTITATIVE_DOCS))
+    programme_case = _case(
+        people["programme"],
+        {**MID_CAREER, "government_programme": "KASA"},
+        "government_programme",
+        PROGRAMME_DOCS,
+    )
+    match = roster_match(programme_code="KASA", email=people["programme"].email, passport_number="DEMO000002")
+    case_submit(case=programme_case, by=people["programme"], roster_match=match.as_dict())
+
+    in_review = _qualitative_submitted(people["in_review"], STRONG, sme, employer)
+    case_start_review(case=in_review, reviewer=reviewer, by=reviewer)
+
+    waiting = _qualitative_submitted(people["information"], MID_CAREER, sme, employer)
+    case_start_review(case=waiting, reviewer=reviewer, by=reviewer)
+    case_request_information(
+        case=waiting,
+        by=reviewer,
+        addressee="applicant",
+        message="The employment certificate from your previous employer is not signed.",
+        needed="A signed employment certificate (PDF or photo).",
+        respond_by=today + dt.timedelta(days=7),
+    )
+
+    approved = _qualitative_submitted(people["approved"], STRONG, sme, employer)
+    case_start_review(case=approved, reviewer=reviewer, by=reviewer)
+    asked = case_request_information(
+        case=approved,
+        by=reviewer,
+        addressee="employer",
+        message="Please describe the training plan in more detail.",
+        needed="A one-page training plan.",
+        respond_by=today + dt.timedelta(days=5),
+    )
+    information_respond(
+        request=asked, by=employer, text="Attached: the plan for 2027.", uploads=[pdf("plan.pdf")]
+    )
+    case_decide(
+        case=approved,
+        by=reviewer,
+        approve=True,
+        reason_codes=["criteria_met"],
+        explanation="The verified score reaches the pass mark of the qualitative track.",
+        expected_version=approved.lock_version,
+    )
+
+    rejected = _submitted(
+        _case(
+            people["rejected"],
+            {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
+            "quantitative",
+            QUANTITATIVE_DOCS,
+        )
+    )
+    case_start_review(case=rejected, reviewer=reviewer, by=reviewer)
+    case_decide(
+        case=rejected,
+        by=reviewer,
+        approve=False,
+        reason_codes=["track_criteria_not_met"],
+        explanation="None of the quantitative track's conditions is met by the verified documents.",
+        expected_version=rejected.lock_version,
+    )
+
+    case_withdraw(
+        case=_submitted(_case(people["withdrawn"], QUANTITATIVE, "quantitative", QUANTITATIVE_DOCS)),
+        by=people["withdrawn"],
+        reason="Accepted an offer elsewhere.",
+    )
+    return [
+        (people["draft"].email, "applicant", "a draft: confirm the sponsorship, upload the rest, submit"),
+        (people["information"].email, "applicant", "answer the reviewer's information request"),
+        (people["approved"].email, "applicant", "an approved case and its timeline"),
+        (employer.email, "employer (SME, verified)", "sponsorships and the SME claim"),
+        (large_admin.email, "employer (large company)", "register sponsorships"),
+    ]
+
+
+def _case(user: User, answers: dict[str, Any], track: str, documents: tuple[str, ...]) -> Case:
+    case = case_start(applicant=user, answers=answers, track=track)
+    for kind in documents:
+        document_add(case=case, by=user, kind=kind, upload=pdf(f"{kind}.pdf"))
+    return case
+
+
+def _submitted(case: Case) -> Case:
+    case_submit(case=case, by=case.applicant)
+    return case
+
+
+def _sponsor(organisation: Organisation, by: User, case: Case, *, confirm: bool) -> None:
+    sponsorship = sponsorship_create(
+        organisation=organisation,
+        by=by,
+        data={
+            "candidate_email": case.applicant.email,
+            "candidate_name": case.applicant.full_name,
+            "job_title": "Principal process engineer",
+            "field": case.facts.get("field", "other"),
+            "offered_salary_krw": case.facts.get("offered_salary_krw", 100_000_000),
+            "core_technology_role": 4,
+            "core_technology_basis": "Leads the 3 nm process-integration team.",
+            "recruiting_months": 5,
+            "hard_to_fill_evidence": "Five months of postings without a suitable candidate.",
+            "transfer_plan": 4,
+            "transfer_plan_text": "Mentors six junior engineers; quarterly internal courses.",
+        },
+    )
+    sponsorship = sponsorship_submit(sponsorship=sponsorship, by=by, case_reference=case.reference)
+    if confirm:
+        sponsorship_confirm(sponsorship=sponsorship, case=case, by=case.applicant)
+
+
+def _qualitative_submitted(user: User, answers: dict[str, Any], sme: Organisation, employer: User) -> Case:
+    case = _case(user, answers, "qualitative", QUALITATIVE_DOCS)
+    _sponsor(sme, employer, case, confirm=True)
+    return _submitted(case)
