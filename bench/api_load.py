@@ -120,6 +120,9 @@ def server_env() -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_CONN_MAX_AGE": "60",
+        # As behind one reverse proxy: the client address comes from X-Forwarded-For, so the many
+        # simulated clients each have their own rate limit (as real users would).
+        "DJANGO_NUM_PROXIES": "1",
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     }

@@ -32,6 +32,14 @@ def _english_unless_a_test_says_otherwise() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_scorer_cache() -> None:
+    """A rolled-back test leaves no signal behind: start every test without compiled scorers."""
+    from apps.rubric.selectors import clear_scorer_cache
+
+    clear_scorer_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_servers_only() -> None:
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", "tests need PostgreSQL"

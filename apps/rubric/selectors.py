@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from apps.core.memo import TtlMemo
 from apps.rubric.engine import ReferenceContext, Scorer
 from apps.rubric.models import (
     EngineeringSchool,
@@ -64,8 +66,13 @@ def rubric_version_by_code(code: str) -> RubricVersion:
 
 
 def gni_in_force(on: dt.date) -> PerCapitaGNI:
-    """The newest figure that had been published by ``on`` (a salary is compared with what was known)."""
+    """The newest figure that had been published by ``on`` (a salary is compared with what was known).
+
+    Before the first figure on file was published, that first figure is used: a rule in force on a
+    date needs some GNI, and the earliest one on file is the closest to what was known then.
+    """
     figure = PerCapitaGNI.objects.filter(published_on__lte=on).order_by("-year").first()
+    figure = figure or PerCapitaGNI.objects.order_by("year").first()
     if figure is None:
         raise NoGniFigure(on.isoformat())
     return figure
@@ -85,11 +92,41 @@ def reference_context(on: dt.date) -> ReferenceContext:
     )
 
 
+# Compiled scorers are kept per process for a minute: loading a version and the reference data takes
+# five queries, most of an API request's time, while a published version's rules never change (a
+# database trigger) and the reference lists change rarely. A save in this process clears the memo at
+# once (signals below); other processes see a change within SCORER_TTL_SECONDS.
+SCORER_TTL_SECONDS = 60.0
+_scorers: TtlMemo[Scorer] = TtlMemo(SCORER_TTL_SECONDS)
+_references: TtlMemo[ReferenceContext] = TtlMemo(SCORER_TTL_SECONDS)
+
+
+def cached_reference_context(on: dt.date) -> ReferenceContext:
+    """``reference_context`` through the per-process memo (validation of codes on every request)."""
+    return _references.get(on, lambda: reference_context(on))
+
+
 def scorer_for(*, version_code: str | None = None, on: dt.date | None = None) -> Scorer:
     """A compiled scorer: the named version, or the one in force on ``on`` (default: today in Seoul)."""
     day = on or timezone.localdate()
+    return _scorers.get((version_code, day), lambda: _compile_scorer(version_code, day))
+
+
+def _compile_scorer(version_code: str | None, day: dt.date) -> Scorer:
     version = rubric_version_by_code(version_code) if version_code else rubric_version_in_force(day)
-    return Scorer(version.parsed_config(), reference_context(day))
+    return Scorer(version.parsed_config(), cached_reference_context(day))
+
+
+def clear_scorer_cache(**_signal_kwargs: object) -> None:
+    _scorers.clear()
+    _references.clear()
+
+
+for _model in (RubricVersion, PerCapitaGNI, StrategicField, GovernmentProgramme):
+    post_save.connect(clear_scorer_cache, sender=_model, dispatch_uid=f"clear-scorers-save-{_model.__name__}")
+    post_delete.connect(
+        clear_scorer_cache, sender=_model, dispatch_uid=f"clear-scorers-del-{_model.__name__}"
+    )
 
 
 def strategic_fields() -> list[StrategicField]:

@@ -22,11 +22,11 @@ from rest_framework.test import APIClient
 from apps.applicants.api.serializers import (
     SelfAssessmentRequestSerializer,
     SelfAssessmentResultSerializer,
-    TtlMemo,
     clear_scorer_cache,
 )
 from apps.applicants.api.views import SelfAssessmentThrottle
 from apps.applicants.self_assessment import ANSWER_FIELDS
+from apps.core.memo import TtlMemo
 from apps.rubric.models import EngineeringSchool, GovernmentProgramme, StrategicField
 
 URL = "/api/v1/self-assessment"
@@ -550,3 +550,23 @@ def test_swagger_ui_loads_from_our_own_static_files(api: APIClient) -> None:
     assert "swagger-ui" in page
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn.jsdelivr.net" not in page
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(settings):
+    """Without a trusted proxy, the limit keys on the socket address, not on a client's claim."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client = APIClient()
+    statuses = {
+        client.post(
+            "/api/v1/self-assessment",
+            MINIMAL_PROFILE,
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 250}",
+        ).status_code
+        for n in range(125)
+    }
+    assert 429 in statuses
+    cache.clear()

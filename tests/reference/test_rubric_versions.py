@@ -109,8 +109,11 @@ def test_gni_in_force_is_the_newest_figure_published_by_the_date():
     PerCapitaGNI.objects.create(year=2025, amount_krw=51_000_000, published_on=dt.date(2026, 3, 4))
     assert gni_in_force(dt.date(2026, 3, 3)).year == 2024
     assert gni_in_force(dt.date(2026, 3, 4)).year == 2025
+    # Before the first figure on file was published, the earliest figure stands in (never a 500).
+    assert gni_in_force(dt.date(2025, 3, 4)).year == 2024
+    PerCapitaGNI.objects.all().delete()
     with pytest.raises(NoGniFigure):
-        gni_in_force(dt.date(2025, 3, 4))
+        gni_in_force(dt.date(2026, 3, 4))
 
 
 def test_reference_context_holds_the_seeded_policy_lists():
@@ -120,3 +123,15 @@ def test_reference_context_holds_the_seeded_policy_lists():
     assert "ai" in context.strategic_fields
     assert len(context.strategic_fields) == 9
     assert context.recognised_programmes == frozenset({"MOHW", "KASA"})
+
+
+def test_compiled_scorers_are_cached_and_a_reference_change_clears_them(django_assert_num_queries):
+    from apps.rubric.models import PerCapitaGNI
+    from apps.rubric.selectors import scorer_for
+
+    day = dt.date(2026, 11, 22)
+    first = scorer_for(on=day)
+    with django_assert_num_queries(0):
+        assert scorer_for(on=day) is first
+    PerCapitaGNI.objects.create(year=2025, amount_krw=51_000_000, published_on=dt.date(2026, 3, 4))
+    assert scorer_for(on=day) is not first  # the save cleared this process's cache

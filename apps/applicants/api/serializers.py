@@ -6,39 +6,36 @@ score_profile`` share it); ``score_answers`` turns validated answers into the en
 page uses) and a compiled ``Scorer``. The response serializers only describe
 ``ScoreResult.as_dict()`` for the OpenAPI schema: the view returns the engine's dictionary as it is.
 
-Compiled scorers and the reference data they hold are kept per process for
-``REFERENCE_TTL_SECONDS`` (see ``scorer_on``): loading them takes five ORM queries, most of a
-request's time, while a published version's rules never change (a database trigger) and the
-reference lists change rarely. A change of reference data reaches the API within that time.
+Compiled scorers are cached per process by ``apps.rubric.selectors.scorer_for`` (see there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.applicants.self_assessment import UnknownInstitution, facts_from_answers, institution_rank
-from apps.rubric.engine import ReferenceContext, Scorer, ScoreResult
+from apps.rubric.engine import Scorer, ScoreResult
 from apps.rubric.policy_config import DEGREE_LEVELS, TRACK_CODES
 from apps.rubric.selectors import (
     NoVersionInForce,
     UnknownRubricVersion,
+    cached_reference_context,
+    clear_scorer_cache,
     published_version_codes,
-    reference_context,
     scorer_for,
     strategic_fields,
 )
 
+__all__ = ["clear_scorer_cache", "score_answers", "scorer_on"]  # clear_scorer_cache: tests, the bench
+
 OTHER_FIELD = "other"
-REFERENCE_TTL_SECONDS = 60.0
 
 # Upper bounds: generous, but a value beyond them is a typo (a salary in a wrong unit, a date typed as
 # years), not a profile.
@@ -70,62 +67,12 @@ def _unknown_version_message(code: str, known: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Compiled scorers, per process
-
-_T = TypeVar("_T")
-
-
-class TtlMemo(Generic[_T]):
-    """A small per-process memo whose values are recomputed ``ttl`` seconds after they were made.
-
-    Exceptions are not remembered (an unknown version is looked up again every time). Safe for
-    threaded workers: at worst two threads compute the same value once each.
-    """
-
-    def __init__(
-        self, ttl: float, *, max_entries: int = 64, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self.clock = clock
-        self._entries: dict[Hashable, tuple[float, _T]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], _T]) -> _T:
-        now = self.clock()
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        value = compute()
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
-            self._entries[key] = (now + self.ttl, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries = {}
-
-
-_references: TtlMemo[ReferenceContext] = TtlMemo(REFERENCE_TTL_SECONDS)
-_scorers: TtlMemo[Scorer] = TtlMemo(REFERENCE_TTL_SECONDS)
-
-
-def reference_on(day: dt.date) -> ReferenceContext:
-    """The reference data (GNI, strategic fields, programmes) as of ``day``, through the memo."""
-    return _references.get(day, lambda: reference_context(day))
+# Compiled scorers (cached per process by the selector)
 
 
 def scorer_on(day: dt.date, version_code: str | None = None) -> Scorer:
-    """``selectors.scorer_for`` through the memo: the named version, or the one in force on ``day``."""
-    return _scorers.get((version_code, day), lambda: scorer_for(version_code=version_code, on=day))
-
-
-def clear_scorer_cache() -> None:
-    """Forget this process's compiled scorers and reference data (tests; after a reference import)."""
-    _references.clear()
-    _scorers.clear()
+    """The compiled scorer for ``day`` (cached per process in ``apps.rubric.selectors``)."""
+    return scorer_for(version_code=version_code, on=day)
 
 
 def _years_field(*, required: bool, help_text: Any) -> serializers.DecimalField:
@@ -297,7 +244,7 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
 
     def validate_field(self, value: str) -> str:
         code = value.strip().lower()
-        if code == OTHER_FIELD or code in reference_on(timezone.localdate()).strategic_fields:
+        if code == OTHER_FIELD or code in cached_reference_context(timezone.localdate()).strategic_fields:
             return code
         codes = [f.code for f in strategic_fields()]  # in their listed order, for the message
         raise serializers.ValidationError(
@@ -308,7 +255,7 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
     def validate_government_programme(self, value: str | None) -> str | None:
         if not value or not value.strip():
             return None
-        programmes = sorted(reference_on(timezone.localdate()).recognised_programmes)
+        programmes = sorted(cached_reference_context(timezone.localdate()).recognised_programmes)
         by_upper = {code.upper(): code for code in programmes}
         code = by_upper.get(value.strip().upper())
         if code is None:
