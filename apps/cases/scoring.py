@@ -15,9 +15,9 @@ from apps.cases.models import Case, CaseEvent, CaseScore, CaseStatus, Sponsorshi
 from apps.cases.transitions import record_event
 from apps.organisations.models import SizeClass, SmeClaimStatus
 from apps.rubric.answers import facts_from_answers
-from apps.rubric.engine import Facts, Scorer
+from apps.rubric.engine import Facts, Scorer, ScoreResult
 from apps.rubric.policy_config import RubricConfig, StrategicValue
-from apps.rubric.selectors import reference_context
+from apps.rubric.selectors import cached_reference_context, reference_context
 
 
 def case_facts(case: Case, config: RubricConfig) -> Facts:
@@ -80,3 +80,17 @@ def case_score(*, case_id: int) -> CaseScore | None:
         if previous != result.total:  # a rerun with the same outcome adds no timeline noise
             record_event(case=case, kind=CaseEvent.Kind.SCORED, by=None, data={"total": result.total})
     return snapshot
+
+
+def explained_score(case: Case) -> ScoreResult | None:
+    """The case's current score, explained in the active language; None before the first snapshot.
+
+    The snapshot is the record (what was decided on); its sentences are in the language of the worker
+    that wrote them. Scoring is a pure function of the same facts, version and reference date, so
+    recomputing gives the same points with sentences in the reader's language.
+    """
+    if case.rubric_version is None or case.submitted_at is None or not hasattr(case, "score"):
+        return None
+    config = case.rubric_version.parsed_config()
+    day = timezone.localdate(case.submitted_at)
+    return Scorer(config, cached_reference_context(day)).score(case_facts(case, config))

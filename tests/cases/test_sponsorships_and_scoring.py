@@ -184,3 +184,20 @@ def test_scoring_twice_leaves_one_snapshot_and_one_scored_event(case, applicant,
 def test_a_draft_is_not_scored(case):
     assert case_score(case_id=case.pk) is None
     assert not CaseScore.objects.filter(case=case).exists()
+
+
+def test_the_score_is_explained_in_the_readers_language_with_the_snapshots_points(case, applicant, member):
+    from django.utils import translation
+
+    from apps.cases.scoring import explained_score
+
+    sponsorship_confirm(sponsorship=sponsor(member, case), case=case, by=applicant)
+    case_submit(case=case, by=applicant)
+    assert explained_score(case) is None  # no snapshot yet
+    snapshot = case_score(case_id=case.pk)
+    case.refresh_from_db()
+    with translation.override("ko"):
+        korean = explained_score(case)
+    assert korean.total == snapshot.total
+    assert [c.points for c in korean.criteria] == [c["points"] for c in snapshot.result["criteria"]]
+    assert "점" in korean.criteria[0].explanation
