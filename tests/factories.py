@@ -165,3 +165,99 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 def staff_membership(organisation: Organisation, **kwargs: Any) -> Membership:
     """A staff member of ``organisation`` (the employer role included)."""
     return MembershipFactory(organisation=organisation, role=MemberRole.STAFF, **kwargs)
+
+
+# --- Applicant profiles and applications (apps.applicants) -----------------------------------------
+
+QUANTITATIVE_KINDS = ("passport", "cv", "degree_certificate", "employment_certificate", "salary_evidence")
+QUALITATIVE_KINDS = (*QUANTITATIVE_KINDS, "publications_list")
+PROGRAMME_KINDS = ("passport", "cv", "programme_recruitment_letter")
+
+
+class EngineeringSchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rubric.EngineeringSchool"
+
+    name = factory.Sequence(lambda n: f"Institute of Technology {n}")
+    country = "Republic of Korea"
+    rank = factory.Sequence(lambda n: n + 1)
+
+
+class FortuneCompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rubric.FortuneGlobal500Company"
+
+    name = factory.Sequence(lambda n: f"Global Conglomerate {n}")
+    rank = factory.Sequence(lambda n: n + 1)
+    list_year = 2025
+
+
+class ApplicantProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.ApplicantProfile"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory, role=Role.APPLICANT)
+    full_name = "Ada Kim"
+    nationality = "Canadian"
+    field = "ai"
+
+
+class EducationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.Education"
+
+    profile = factory.SubFactory(ApplicantProfileFactory)
+    degree_level = "master"
+    institution = ""
+    field_of_study = "Computer science"
+    year = 2015
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.Employment"
+
+    profile = factory.SubFactory(ApplicantProfileFactory)
+    employer = factory.Sequence(lambda n: f"Employer {n}")
+    years = 3
+    relevant = True
+
+
+def upload_documents(case: Case, by: User, kinds: tuple[str, ...] = QUANTITATIVE_KINDS) -> Case:
+    """Every document ``kinds`` names, as small PDFs, through the case service."""
+    from apps.cases.services import document_add
+
+    for kind in kinds:
+        document_add(case=case, by=by, kind=kind, upload=pdf_upload(f"{kind}.pdf"))
+    return case
+
+
+def profile_form_data(
+    *,
+    education: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
+    employment: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
+    initial_education: int = 0,
+    initial_employment: int = 0,
+    **fields: Any,
+) -> dict[str, Any]:
+    """POST data for the profile page (/apply/profile/ and the wizard's first step)."""
+    data: dict[str, Any] = {
+        "full_name": "Ada Kim",
+        "nationality": "Canadian",
+        "field": "ai",
+        "publications_and_patents": "4",
+        **fields,
+    }
+    for prefix, rows, initial in (
+        ("education", education, initial_education),
+        ("employment", employment, initial_employment),
+    ):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(initial)
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for index, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"{prefix}-{index}-{name}"] = value
+    return data
