@@ -1,15 +1,16 @@
 """The 14-day processing clock, as pure functions of times (policy.md section 4).
 
 The clock starts at a complete submission, pauses while the case waits on the applicant or the
-employer, and the due date moves by the paused time. Days left are whole days, rounded down: a case
-due in 4 days and 20 hours has 4 days left; one due within the next 24 hours has 0; past due, the
-number is negative (-1 on the first overdue day).
+employer, and the due date moves by the paused time. Days left count calendar days in Korea
+(settings.TIME_ZONE), as people count them: 14 on the day of submission, 0 on the day it is due,
+-1 the day after. Whether a case is overdue is decided by the instant (``is_overdue``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+
+from django.utils import timezone
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -24,7 +25,12 @@ def time_left(*, due_at: dt.datetime, now: dt.datetime, paused_at: dt.datetime |
 
 
 def days_left(*, due_at: dt.datetime, now: dt.datetime, paused_at: dt.datetime | None = None) -> int:
-    return math.floor(time_left(due_at=due_at, now=now, paused_at=paused_at) / ONE_DAY)
+    """Calendar days from today (or the day the clock paused) to the due day, in Korea."""
+    return (timezone.localdate(due_at) - timezone.localdate(paused_at or now)).days
+
+
+def is_overdue(*, due_at: dt.datetime, now: dt.datetime, paused_at: dt.datetime | None = None) -> bool:
+    return time_left(due_at=due_at, now=now, paused_at=paused_at) < dt.timedelta(0)
 
 
 def resumed_due_at(*, due_at: dt.datetime, paused_at: dt.datetime, now: dt.datetime) -> dt.datetime:
