@@ -74,6 +74,7 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.review import information_respond, may_answer
+from apps.cases.scoring import explained_score
 from apps.cases.selectors import (
     case_days_left,
     case_timeline,
@@ -979,7 +980,9 @@ def _score_view(case: Case) -> dict[str, Any] | None:
     snapshot = CaseScore.objects.filter(case=case).first()
     if snapshot is None:
         return None
-    result = snapshot.result
+    # The snapshot's points, with the sentences in the reader's language (it was written in the worker's).
+    explained = explained_score(case)
+    result = explained.as_dict() if explained is not None else snapshot.result
     criteria = result.get("criteria", [])
     track = (result.get("tracks") or {}).get(case.track)
     return {

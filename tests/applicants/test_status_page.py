@@ -282,3 +282,13 @@ def test_the_list_shows_each_application_with_its_status_in_words(client_a, subm
     assert draft.reference in html
     assert 'class="ap-status ap-status--submitted">Submitted<' in html
     assert 'class="ap-status ap-status--draft">Draft<' in html
+
+
+def test_the_score_is_explained_in_the_readers_language(client_a, submitted):
+    from apps.cases.scoring import case_score
+
+    case_score(case_id=submitted.pk)  # written by a worker in English
+    response = client_a.get(f"/apply/{submitted.reference}/status/", HTTP_ACCEPT_LANGUAGE="ko")
+    html = response.content.decode()
+    assert "학위 및 출신 대학" in html  # A1's title in Korean
+    assert "Degree pedigree" not in html
