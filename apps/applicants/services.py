@@ -29,10 +29,16 @@ from apps.cases.services import CaseIncomplete, case_missing_items, case_start, 
 from apps.organisations.models import SizeClass
 from apps.programmes.services import roster_match
 from apps.rubric.answers import UnknownInstitution, answers_as_json, facts_from_answers
-from apps.rubric.engine import ScoreResult
+from apps.rubric.engine import Facts, Scorer, ScoreResult
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.policy_config import DEGREE_LEVELS, StrategicValue
-from apps.rubric.selectors import NoGniFigure, NoVersionInForce, rubric_version_in_force, school_by_name
+from apps.rubric.selectors import (
+    NoGniFigure,
+    NoVersionInForce,
+    rubric_version_in_force,
+    school_by_name,
+    scorer_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -222,11 +228,14 @@ def _degree_rank(education: Education) -> tuple[str, int | None]:
 
 
 def _highest_degree(degrees: Iterable[Education]) -> tuple[Education, str, int | None] | None:
-    """The highest level; between degrees of the same level, the best-ranked institution."""
-    best: tuple[tuple[int, int, int], Education, str, int | None] | None = None
+    """The degree the rubric in force values most (a master's from a top-100 school beats a doctorate
+    from an unlisted one); then the higher level; then the best-ranked institution."""
+    best: tuple[tuple[int, int, int, int], Education, str, int | None] | None = None
+    scorer = scorer_for()
     for education in degrees:
         name, rank = _degree_rank(education)
         key = (
+            _degree_points(scorer, education.degree_level, rank),
             DEGREE_LEVELS.index(education.degree_level),
             1 if rank is not None else 0,
             -(rank or 0),
@@ -234,6 +243,23 @@ def _highest_degree(degrees: Iterable[Education]) -> tuple[Education, str, int |
         if best is None or key > best[0]:
             best = (key, education, name, rank)
     return None if best is None else best[1:]
+
+
+def _degree_points(scorer: Scorer, degree_level: str, rank: int | None) -> int:
+    """What the degree alone earns: the quantitative points of a profile with nothing else."""
+    facts = Facts(
+        degree_level=degree_level,
+        institution_rank=rank,
+        experience_years=ZERO,
+        fortune_global_500_years=ZERO,
+        offered_salary_krw=0,
+        field="other",
+        publications_and_patents=0,
+        led_project_years=ZERO,
+        international_award=False,
+        sponsor_is_sme=False,
+    )
+    return scorer.score(facts).quantitative
 
 
 def plain_decimal(value: Decimal) -> Decimal:

@@ -248,3 +248,17 @@ def test_application_start_keeps_answers_a_profile_does_not_hold(profile):
     assert case.facts["core_technology_role"] == 4
     assert case.facts["government_programme"] == "KASA"
     assert list(case.events.values_list("kind", flat=True)) == ["created"]
+
+
+@pytest.mark.django_db
+def test_the_degree_the_rubric_values_most_counts_not_simply_the_highest():
+    """A master's from a top-100 school (20 points, and the quantitative track) beats a doctorate from
+    an unlisted school (15 points)."""
+    from apps.applicants.services import profile_answers
+    from tests.factories import ApplicantProfileFactory, EducationFactory
+
+    profile = ApplicantProfileFactory()
+    EducationFactory(profile=profile, degree_level="doctorate", institution="", institution_rank=None)
+    EducationFactory(profile=profile, degree_level="master", institution="", institution_rank=40)
+    answers = profile_answers(profile)
+    assert (answers["degree_level"], answers["institution_rank"]) == ("master", 40)
