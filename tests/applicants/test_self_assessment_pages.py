@@ -520,3 +520,10 @@ def test_compare_without_answers_invites_to_answer(client):
 def test_pages_are_public_and_get_only(client):
     assert client.get(URL).status_code == 200
     assert client.post(URL, {}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_result_offers_to_apply_with_the_same_answers(client):
+    query = "degree_level=master&institution_rank=40&experience_years=6&offered_salary_krw=90000000&field=ai"
+    html = client.get(f"/self-assessment/?{query}").content.decode()
+    assert f'href="/apply/start/?{query}' in html.replace("&amp;", "&")
