@@ -85,9 +85,20 @@ def create_cases(count: int) -> list[int]:
 def run_worker(concurrency: int, case_ids: list[int], timeout: float) -> dict[str, float]:
     CaseScore.objects.filter(case_id__in=case_ids).delete()
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--pool=prefork",
-         f"--concurrency={concurrency}", "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=os.environ.copy(), start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
     )
     try:
         time.sleep(4)  # let the pool start: measure scoring, not start-up
@@ -122,11 +133,16 @@ def main() -> None:
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     case_ids = create_cases(args.cases)
     results = [run_worker(int(c), case_ids, args.timeout) for c in args.concurrency.split(",")]
-    print(json.dumps({
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "results": results,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     Case.objects.filter(applicant__email=BENCH_EMAIL).delete()
 
 

@@ -5,21 +5,30 @@ set of reference data (per-capita GNI, strategic fields, recognised programmes):
 rank lookups and next steps are worked out once, so ``Scorer.score`` is straight-line work.
 
 Text: every user-visible sentence is a whole, translatable message with named placeholders (Korean
-word order differs). Translations are looked up once per language and message and kept in the
-scorer (``_Texts``): Django's ``gettext`` reads a context-local on every call, which would dominate a
+word order differs). Translations are looked up once per language and message and kept for the
+process (``_Texts``): Django's ``gettext`` reads a context-local on every call, which would dominate a
 score built from some thirty sentences.
 
+Speed: the target is >= 20,000 profiles a second on one core with every profile new
+(bench/engine_throughput.py). Whatever the band positions decide (points, next steps, the sentences
+around a value) is prepared once per scorer and language, on first use, with a slot where the value
+goes (``_LanguageCache``); scoring a profile compares its values with the thresholds, formats each
+value once and joins it into its prepared sentence. Nothing is kept per fact value, so memory is
+bounded by the configuration and a profile never seen before costs what a repeated one does.
+
 Numbers: salaries are compared with precomputed whole-won thresholds (a ratio threshold times GNI,
-rounded up), so "exactly 2.5 times" is exact, with no floating point anywhere.
+rounded up, in exact integer arithmetic), so "exactly 2.5 times" is exact, with no floating point
+anywhere; years stay Decimal, compared with the configuration's Decimal thresholds.
 """
 
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext, npgettext
 
@@ -434,43 +443,41 @@ class _Texts(dict[Any, str]):
 # One _Texts per language for the whole process: translations do not depend on the rubric version.
 _TEXTS_BY_LANGUAGE: dict[str | None, _Texts] = {}
 
-# Value-keyed memo entries per scorer and language (see _LanguageCache): enough for every rank and
-# every number of years with two decimals, small enough (a few MB) to never matter.
-_MEMO_LIMIT = 50_000
 
-_V = TypeVar("_V")
+# A prepared sentence: a finished sentence with _SLOT where the one per-profile value goes (a rank, a
+# number of years, a salary), split there, so ``value.join(pieces)`` finishes it. That is what
+# formatting the message with the value would give (a value is inserted as it is, never read as a
+# format, and a placeholder used twice gets it twice), at a fraction of the cost.
+_SLOT = "\x00"  # never in a message or a translation
+_SLOT_2 = "\x01"  # the second value of the one sentence that takes two (A3: salary, then ratio)
+
+
+def _prepare(sentence: str) -> tuple[str, ...]:
+    return tuple(sentence.split(_SLOT))
 
 
 class _LanguageCache:
-    """A scorer's memo for one language: translated messages and finished parts of results.
+    """A scorer's prepared parts for one language, built on first use.
 
-    Two kinds of entry. ``by_band`` is keyed by band positions (a band index, a tier, a rating): the
-    configuration bounds it, so it is never limited. ``by_value`` is keyed by fact values (a rank, a
-    number of years), which vary little in practice but are not bounded; it stops growing at
-    ``_MEMO_LIMIT`` entries and then the work is simply redone. Only immutable values fully decided
-    by their key are memoised, so a memoised part is identical to a freshly built one.
+    Every key is made of band positions (a band index, a tier, a rating, met or not) and plural
+    counts (bounded by ``_plural_count``), never of a fact value itself: the configuration bounds
+    it, so it needs no limit, and a profile nobody has sent before costs the same as a repeated one.
+    Only immutable parts fully decided by their key are kept, so a kept part is identical to a
+    freshly built one.
+
+    There used to be a second memo, of finished sentences keyed by fact *values* (a rank, a number
+    of years), capped at 50,000 entries per scorer and language. It was dropped: with a value going
+    into its prepared sentence by one ``str.join``, memoising the formatted values would save about
+    2.5 us of 34 us per profile even when every profile repeats (bench/engine_throughput.py, 2-core
+    EPYC), nothing when they do not, for up to 50,000 entries of memory. It also showed -0 as "0"
+    or "-0" depending on which of the equal keys 0 and -0 it had seen first.
     """
 
-    __slots__ = ("bands", "texts", "values")
+    __slots__ = ("parts", "texts")
 
     def __init__(self, texts: _Texts) -> None:
         self.texts = texts
-        self.bands: dict[Hashable, Any] = {}
-        self.values: dict[Hashable, Any] = {}
-
-    def by_band(self, key: Hashable, build: Callable[..., _V], *args: Any) -> _V:
-        value = self.bands.get(key)
-        if value is None:
-            value = self.bands[key] = build(*args)
-        return value
-
-    def by_value(self, key: Hashable, build: Callable[..., _V], *args: Any) -> _V:
-        value = self.values.get(key)
-        if value is None:
-            value = build(*args)
-            if len(self.values) < _MEMO_LIMIT:
-                self.values[key] = value
-        return value
+        self.parts: dict[Hashable, Any] = {}
 
 
 def _points(texts: _Texts, count: int) -> str:
@@ -490,14 +497,21 @@ def _points_of_max(texts: _Texts, points: int, maximum: int) -> str:
     return phrase
 
 
-def _number(value: Decimal) -> str:
-    """7.50 -> "7.5", 8.0 -> "8", 12 -> "12", never an exponent (string work: cheaper than Decimal ops)."""
+def _number(value: Decimal) -> tuple[str, int]:
+    """How a number of years reads and the count its plural form follows: 7.50 -> ("7.5", 2),
+    8.0 -> ("8", 8), -0 -> ("0", 0), never an exponent. A fraction takes the "other" form
+    ("1.5 years"), as 2 does; a whole number its own. String work only: cheaper than Decimal
+    arithmetic, and a number of years is formatted for every profile."""
     text = str(value)
     if "E" in text:
         text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+        if "." in text:
+            return text, 2
+    if text == "-0":  # Facts accepts a negative zero (it is not < 0); it reads as 0
+        return "0", 0
+    return text, _plural_count(int(text))
 
 
 def _plural_count(count: int) -> int:
@@ -508,10 +522,12 @@ def _plural_count(count: int) -> int:
     return count if count < 100 else 100 + count % 100
 
 
-def _years(texts: _Texts, value: Decimal) -> str:
-    # A fraction takes the "other" form ("1.5 years"), as 2 does; a whole number its own.
-    count = _plural_count(int(value)) if value == value.to_integral_value() else 2
-    return texts[(_n_years, count)] % {"years": _number(value)}
+def _years(texts: _Texts, value: Decimal | str, count: int | None = None) -> str:
+    """ "7.5 years"; with ``count``, ``value`` is the number already as text (or _SLOT)."""
+    if count is None:
+        assert isinstance(value, Decimal)
+        value, count = _number(value)
+    return texts[(_n_years, count)] % {"years": value}
 
 
 def _krw(amount: int) -> str:
@@ -527,12 +543,20 @@ def _total_sentence(texts: _Texts, points: int, maximum: int, raw: int) -> str:
     return sentence
 
 
-def _band_index(bands: tuple[Decimal | int, ...], value: Decimal | int) -> int:
-    """Index of the first (best) band whose threshold ``value`` reaches; len(bands) when none."""
-    for index, threshold in enumerate(bands):
-        if value >= threshold:
-            return index
-    return len(bands)
+class _Bands:
+    """Thresholds listed best (highest) first, as the configuration has them; ``index(value)`` is
+    the first band ``value`` reaches (inclusive), len(thresholds) when none, by bisection."""
+
+    __slots__ = ("ascending", "count", "thresholds")
+
+    def __init__(self, thresholds: tuple[Any, ...]) -> None:
+        self.thresholds = thresholds
+        self.ascending = thresholds[::-1]
+        self.count = len(thresholds)
+
+    def index(self, value: Decimal | int) -> int:
+        # bisect_right counts the thresholds <= value: exactly the bands reached, from the worst up.
+        return self.count - bisect_right(self.ascending, value)
 
 
 def _with_zero(bands: tuple[Band, ...]) -> tuple[int, ...]:
@@ -541,9 +565,9 @@ def _with_zero(bands: tuple[Band, ...]) -> tuple[int, ...]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Criteria: one compiled class per kind. ``evaluate`` assembles the result from memoised parts: the
-# ``_*_part`` methods explain one fact value, ``_summary`` what the band positions decide (points,
-# the total sentence, next steps).
+# Criteria: one compiled class per kind. ``evaluate`` does only what depends on the fact values
+# themselves (compare, format a number, join it into a prepared sentence); everything decided by the
+# band positions is prepared on first use in each language and kept in the _LanguageCache.
 
 
 class _Criterion:
@@ -581,54 +605,62 @@ class _Summary:
 
     __slots__ = ("points", "steps", "title", "total")
 
-    def __init__(self, title: str, points: int, total: str, steps: tuple[NextStep, ...]) -> None:
+    def __init__(
+        self, title: str, points: int, total: str | tuple[str, ...], steps: tuple[NextStep, ...]
+    ) -> None:
         self.title = title
         self.points = points
         self.total = total
         self.steps = steps
 
 
+_LEVEL_INDEX: Mapping[str, int] = {level: i for i, level in enumerate(DEGREE_LEVELS)}
+
+
 class _DegreePedigreeCriterion(_Criterion):
-    __slots__ = ("level_index", "table", "tier_by_rank", "tier_max_ranks")
+    __slots__ = ("table", "tier_max_ranks")
 
     def __init__(self, config: DegreePedigree) -> None:
         super().__init__(config)
-        self.level_index = {level: i for i, level in enumerate(DEGREE_LEVELS)}
         self.tier_max_ranks = tuple(t.max_rank for t in config.rank_tiers)
         # table[degree][tier]; the last tier is "other" (unlisted or beyond the last max_rank).
         self.table = tuple(
             (*(t.points[d] for t in config.rank_tiers), config.other_points[d])
             for d in range(len(DEGREE_LEVELS))
         )
-        # A rank -> tier lookup list; ranks beyond the last tier are "other".
-        self.tier_by_rank = tuple(
-            _tier_of_rank(self.tier_max_ranks, r) for r in range(self.tier_max_ranks[-1] + 1)
-        )
 
     def evaluate(self, facts: Facts, cache: _LanguageCache) -> CriterionResult:
-        # Degree and rank are the only inputs, and ranks come from a reference list: memoise whole.
-        key = (self, facts.degree_level, facts.institution_rank)
-        return cache.by_value(key, self._build, cache, facts.degree_level, facts.institution_rank)
+        level, rank = facts.degree_level, facts.institution_rank
+        # The first tier whose max_rank the rank is within (max_rank rises); past the last, "other".
+        tier = len(self.tier_max_ranks) if rank is None else bisect_left(self.tier_max_ranks, rank)
+        key = (self, level, tier, rank is None)
+        prepared = cache.parts.get(key)
+        if prepared is None:
+            prepared = cache.parts[key] = self._prepare(cache.texts, level, tier, rank is None)
+        if isinstance(prepared, CriterionResult):  # no rank in the text: the whole result is kept
+            return prepared
+        title, points, pieces, steps = prepared
+        return CriterionResult(self.code, title, points, self.max, self.basis, str(rank).join(pieces), steps)
 
-    def _build(self, cache: _LanguageCache, degree_level: str, rank: int | None) -> CriterionResult:
-        texts = cache.texts
-        degree = self.level_index[degree_level]
-        other = len(self.tier_max_ranks)
-        tier = self.tier_by_rank[rank] if rank is not None and rank < len(self.tier_by_rank) else other
+    def _prepare(
+        self, texts: _Texts, level: str, tier: int, unranked: bool
+    ) -> CriterionResult | tuple[str, int, tuple[str, ...], tuple[NextStep, ...]]:
+        degree = _LEVEL_INDEX[level]
         points = self.table[degree][tier]
         points_of_max = _points_of_max(texts, points, self.max)
+        steps = self._next_steps(texts, degree, tier)
         if degree == 0:
             explanation = texts[_A1_NO_DEGREE] % {"points_of_max": points_of_max}
-        else:
-            params = {
-                "degree": texts[_DEGREE_TITLES[degree_level]],
-                "tier": self._tier_label(texts, tier),
-                "rank": rank,
-                "points_of_max": points_of_max,
-            }
-            explanation = texts[_A1_UNLISTED if rank is None else _A1_RANKED] % params
-        steps = cache.by_band((self, degree, tier), self._next_steps, texts, degree, tier)
-        return self._result(texts, points, explanation, steps)
+            return self._result(texts, points, explanation, steps)
+        params = {
+            "degree": texts[_DEGREE_TITLES[level]],
+            "tier": self._tier_label(texts, tier),
+            "rank": _SLOT,
+            "points_of_max": points_of_max,
+        }
+        if unranked:
+            return self._result(texts, points, texts[_A1_UNLISTED] % params, steps)
+        return texts[self.title], points, _prepare(texts[_A1_RANKED] % params), steps
 
     def _tier_label(self, texts: _Texts, tier: int) -> str:
         if tier == len(self.tier_max_ranks):
@@ -660,52 +692,54 @@ class _DegreePedigreeCriterion(_Criterion):
         return tuple(steps)
 
 
-def _tier_of_rank(max_ranks: tuple[int, ...], rank: int) -> int:
-    """Tier of a listed rank: the first tier whose max_rank it is within."""
-    for index, max_rank in enumerate(max_ranks):
-        if rank <= max_rank:
-            return index
-    return len(max_ranks)
-
-
 class _EmployerHistoryCriterion(_Criterion):
-    __slots__ = ("bonus_min_years", "bonus_points", "points_by_band", "thresholds")
+    __slots__ = ("bands", "bonus_min_years", "bonus_points", "points_by_band")
 
     def __init__(self, config: EmployerHistory) -> None:
         super().__init__(config)
-        self.thresholds = tuple(b.min for b in config.experience_bands)
+        self.bands = _Bands(tuple(b.min for b in config.experience_bands))
         self.points_by_band = _with_zero(config.experience_bands)
         self.bonus_min_years = config.fortune_global_500_bonus.min_years
         self.bonus_points = config.fortune_global_500_bonus.points
 
     def evaluate(self, facts: Facts, cache: _LanguageCache) -> CriterionResult:
-        texts = cache.texts
-        experience = facts.experience_years
-        fortune = facts.fortune_global_500_years
-        band, experience_text = cache.by_value(
-            (self, "experience", experience), self._experience_part, texts, experience
+        parts = cache.parts
+        experience, fortune = facts.experience_years, facts.fortune_global_500_years
+        band = self.bands.index(experience)
+        has_bonus = fortune >= self.bonus_min_years
+        experience_text, experience_count = _number(experience)
+        fortune_text, fortune_count = _number(fortune)
+
+        key: tuple[Any, ...] = (self, "experience", band, experience_count)
+        experience_part = parts.get(key)
+        if experience_part is None:
+            experience_part = parts[key] = self._experience_part(cache.texts, band, experience_count)
+        key = (self, "fortune", has_bonus, fortune_count)
+        fortune_part = parts.get(key)
+        if fortune_part is None:
+            fortune_part = parts[key] = self._fortune_part(cache.texts, has_bonus, fortune_count)
+        key = (self, band, has_bonus)
+        summary = parts.get(key)
+        if summary is None:
+            summary = parts[key] = self._summary(cache.texts, band, has_bonus)
+
+        explanation = (
+            f"{experience_text.join(experience_part)} {fortune_text.join(fortune_part)} {summary.total}"
         )
-        has_bonus, fortune_text = cache.by_value(
-            (self, "fortune", fortune), self._fortune_part, texts, fortune
-        )
-        summary = cache.by_band((self, band, has_bonus), self._summary, texts, band, has_bonus)
-        explanation = f"{experience_text} {fortune_text} {summary.total}"
         return CriterionResult(
             self.code, summary.title, summary.points, self.max, self.basis, explanation, summary.steps
         )
 
-    def _experience_part(self, texts: _Texts, years: Decimal) -> tuple[int, str]:
-        band = _band_index(self.thresholds, years)
-        fact = texts[_A2_EXPERIENCE] % {"years": _years(texts, years)}
-        reached = band < len(self.thresholds)
-        threshold = self.thresholds[band if reached else -1]
-        return band, _part(texts, fact, _years(texts, threshold), reached, self.points_by_band[band])
+    def _experience_part(self, texts: _Texts, band: int, count: int) -> tuple[str, ...]:
+        fact = texts[_A2_EXPERIENCE] % {"years": _years(texts, _SLOT, count)}
+        reached = band < self.bands.count
+        threshold = self.bands.thresholds[band if reached else -1]
+        return _prepare(_part(texts, fact, _years(texts, threshold), reached, self.points_by_band[band]))
 
-    def _fortune_part(self, texts: _Texts, years: Decimal) -> tuple[bool, str]:
-        has_bonus = years >= self.bonus_min_years
-        fact = texts[_A2_FORTUNE] % {"years": _years(texts, years)}
+    def _fortune_part(self, texts: _Texts, has_bonus: bool, count: int) -> tuple[str, ...]:
+        fact = texts[_A2_FORTUNE] % {"years": _years(texts, _SLOT, count)}
         points = self.bonus_points if has_bonus else 0
-        return has_bonus, _part(texts, fact, _years(texts, self.bonus_min_years), has_bonus, points)
+        return _prepare(_part(texts, fact, _years(texts, self.bonus_min_years), has_bonus, points))
 
     def _summary(self, texts: _Texts, band: int, has_bonus: bool) -> _Summary:
         bonus = self.bonus_points if has_bonus else 0
@@ -714,7 +748,7 @@ class _EmployerHistoryCriterion(_Criterion):
         steps: list[NextStep] = []
         # Gains after the cap: a better band that the cap swallows is not offered as a step.
         if band > 0 and (gain := min(self.points_by_band[band - 1] + bonus, self.max) - points) > 0:
-            years = self.thresholds[band - 1]
+            years = self.bands.thresholds[band - 1]
             phrase = _years(texts, years)
             steps.append(self._step(texts, "experience_years", years, gain, _STEP_EXPERIENCE, years=phrase))
         if (
@@ -742,7 +776,7 @@ def _ratio_text(ratio: Decimal) -> str:
 
 
 class _SalaryRatioCriterion(_Criterion):
-    __slots__ = ("gni", "gni_text", "gni_year", "points_by_band", "ratios", "thresholds_krw")
+    __slots__ = ("bands", "gni", "gni_text", "gni_year", "points_by_band", "ratios")
 
     def __init__(self, config: SalaryRatio, reference: ReferenceContext) -> None:
         super().__init__(config)
@@ -750,66 +784,64 @@ class _SalaryRatioCriterion(_Criterion):
         self.gni_year = reference.gni_year
         self.gni_text = _krw(self.gni)
         self.ratios = tuple(b.min for b in config.bands)
-        self.thresholds_krw = tuple(krw_at_least(b.min, self.gni) for b in config.bands)
+        self.bands = _Bands(tuple(krw_at_least(b.min, self.gni) for b in config.bands))
         self.points_by_band = _with_zero(config.bands)
 
     def evaluate(self, facts: Facts, cache: _LanguageCache) -> CriterionResult:
-        # The salary itself varies too much to memoise; everything decided by its band is.
         salary = facts.offered_salary_krw
-        band = _band_index(self.thresholds_krw, salary)
-        texts = cache.texts
-        summary = cache.by_band((self, band), self._summary, texts, band)
+        band = self.bands.index(salary)
+        key = (self, band)
+        summary = cache.parts.get(key)
+        if summary is None:
+            summary = cache.parts[key] = self._summary(cache.texts, band)
         # Shown rounded down to two decimals: 124,887,499 KRW must not read as "2.50 times".
         hundredths = salary * 100 // self.gni
-        explanation = summary.total % {
-            "salary": _krw(salary),
-            "ratio": f"{hundredths // 100}.{hundredths % 100:02d}",
-        }
+        ratio = f"{hundredths // 100}.{hundredths % 100:02d}"
+        explanation = f"{salary:,}".join(summary.total).replace(_SLOT_2, ratio)
         return CriterionResult(
             self.code, summary.title, summary.points, self.max, self.basis, explanation, summary.steps
         )
 
     def _summary(self, texts: _Texts, band: int) -> _Summary:
-        """``total`` here is the explanation with the salary and ratio still to fill in."""
+        """``total`` here is the explanation prepared for the salary, with _SLOT_2 for the ratio."""
         points = self.points_by_band[band]
         if band < len(self.ratios):
             band_text = texts[_RATIO_AT_LEAST] % {"ratio": _ratio_text(self.ratios[band])}
         else:
             band_text = texts[_RATIO_BELOW] % {"ratio": _ratio_text(self.ratios[-1])}
-        template = texts[_A3_SALARY] % {
-            "salary": "%(salary)s",
-            "ratio": "%(ratio)s",
+        # Filled in once, so a "%" in a translation or a phrase is never read as a format again.
+        explanation = texts[_A3_SALARY] % {
+            "salary": _SLOT,
+            "ratio": _SLOT_2,
             "year": self.gni_year,
             "gni": self.gni_text,
-            "band": _escape(band_text),
-            "points_of_max": _escape(_points_of_max(texts, points, self.max)),
+            "band": band_text,
+            "points_of_max": _points_of_max(texts, points, self.max),
         }
         steps: tuple[NextStep, ...] = ()
         if band > 0:
-            amount = self.thresholds_krw[band - 1]
+            amount = self.bands.thresholds[band - 1]
             gain = self.points_by_band[band - 1] - points
             steps = (
                 self._step(texts, "offered_salary_krw", amount, gain, _STEP_SALARY, amount=_krw(amount)),
             )
-        return _Summary(texts[self.title], points, template, steps)
+        return _Summary(texts[self.title], points, _prepare(explanation), steps)
 
 
-def _escape(text: str) -> str:
-    """Protect a phrase put into a template that is formatted a second time."""
-    return text.replace("%", "%%")
-
-
-_PRECISE = Context(prec=100)  # enough digits that ratio x GNI is exact before rounding to whole won
+# Whole-number arithmetic on the ratio as an exact fraction: exact for any ratio and GNI, and cheaper
+# than Decimal multiplication at a precision large enough to be exact.
 
 
 def krw_at_least(ratio: Decimal, gni_krw: int) -> int:
     """The smallest whole-won salary whose ratio to ``gni_krw`` is >= ``ratio``."""
-    return int(_PRECISE.multiply(ratio, Decimal(gni_krw)).to_integral_value(rounding=ROUND_CEILING))
+    numerator, denominator = ratio.as_integer_ratio()
+    return -(-numerator * gni_krw // denominator)  # ceiling division
 
 
 def krw_more_than(ratio: Decimal, gni_krw: int) -> int:
     """The smallest whole-won salary whose ratio to ``gni_krw`` is > ``ratio``."""
-    return int(_PRECISE.multiply(ratio, Decimal(gni_krw)).to_integral_value(rounding=ROUND_FLOOR)) + 1
+    numerator, denominator = ratio.as_integer_ratio()
+    return numerator * gni_krw // denominator + 1
 
 
 class _TechnicalExpertiseCriterion(_Criterion):
@@ -817,11 +849,11 @@ class _TechnicalExpertiseCriterion(_Criterion):
         "award_points",
         "field_other",
         "field_strategic",
+        "lead_points",
         "long_min_years",
         "long_points",
-        "output_band_by_count",
+        "output_bands",
         "output_points",
-        "output_thresholds",
         "short_points",
         "strategic_fields",
     )
@@ -831,63 +863,84 @@ class _TechnicalExpertiseCriterion(_Criterion):
         self.strategic_fields = reference.strategic_fields
         self.field_strategic = config.field_points.strategic
         self.field_other = config.field_points.other
-        self.output_thresholds = tuple(int(b.min) for b in config.output_bands)
+        self.output_bands = _Bands(tuple(int(b.min) for b in config.output_bands))
         self.output_points = _with_zero(config.output_bands)
-        # Counts are whole numbers: a lookup list up to the top threshold, anything above is the top band.
-        thresholds: tuple[int, ...] = self.output_thresholds
-        self.output_band_by_count = tuple(_band_index(thresholds, n) for n in range(thresholds[0] + 1))
         lead = config.leadership
         self.long_min_years = lead.long_min_years
         self.long_points = lead.long_points
         self.short_points = lead.short_points
-        self.award_points = lead.award_points
+        self.award_points = award = lead.award_points
+        # lead_points[level][award]: (points for the years alone, points with the award too), where
+        # level is 0 (never led), 1 (led, shorter than long_min_years) or 2 (long).
+        self.lead_points = (
+            ((0, 0), (0, award)),
+            ((lead.short_points, lead.short_points), (lead.short_points, max(lead.short_points, award))),
+            ((lead.long_points, lead.long_points), (lead.long_points, max(lead.long_points, award))),
+        )
 
     def evaluate(self, facts: Facts, cache: _LanguageCache) -> CriterionResult:
-        texts = cache.texts
+        parts = cache.parts
         field, count = facts.field, facts.publications_and_patents
         led, award = facts.led_project_years, facts.international_award
-        strategic, field_text = cache.by_value((self, "field", field), self._field_part, texts, field)
-        band, outputs_text = cache.by_value((self, "outputs", count), self._outputs_part, texts, count)
-        level, lead_text = cache.by_value(
-            (self, "lead", led, award), self._leadership_part, texts, led, award
-        )
-        summary = cache.by_band(
-            (self, strategic, band, level, award), self._summary, texts, strategic, band, level, award
-        )
-        explanation = f"{field_text} {outputs_text} {lead_text} {summary.total}"
+        strategic = field in self.strategic_fields
+        band = self.output_bands.index(count)
+        level = 2 if led >= self.long_min_years else (1 if led else 0)
+
+        key: tuple[Any, ...] = (self, "field", strategic)
+        field_part = parts.get(key)
+        if field_part is None:
+            field_part = parts[key] = self._field_part(cache.texts, strategic)
+        outputs_count = _plural_count(count)
+        key = (self, "outputs", band, outputs_count)
+        outputs_part = parts.get(key)
+        if outputs_part is None:
+            outputs_part = parts[key] = self._outputs_part(cache.texts, band, outputs_count)
+        years_points, points = self.lead_points[level][award]
+        if level and years_points == points:  # the years explain the points (an award may add nothing)
+            led_text, led_count = _number(led)
+            key = (self, "led", level, led_count)
+            lead_part = parts.get(key)
+            if lead_part is None:
+                lead_part = parts[key] = self._led_part(cache.texts, level, points, led_count)
+            lead_text = led_text.join(lead_part)
+        else:
+            key = (self, "lead", award, points)
+            award_part = parts.get(key)
+            if award_part is None:
+                award_part = parts[key] = self._award_part(cache.texts, award, points)
+            lead_text = award_part
+        key = (self, strategic, band, level, award)
+        summary = parts.get(key)
+        if summary is None:
+            summary = parts[key] = self._summary(cache.texts, strategic, band, level, award)
+
+        explanation = f"{field.join(field_part)} {str(count).join(outputs_part)} {lead_text} {summary.total}"
         return CriterionResult(
             self.code, summary.title, summary.points, self.max, self.basis, explanation, summary.steps
         )
 
-    def _field_part(self, texts: _Texts, field: str) -> tuple[bool, str]:
-        strategic = field in self.strategic_fields
-        fact = texts[_B1_FIELD_STRATEGIC if strategic else _B1_FIELD_OTHER] % {"field": field}
+    def _field_part(self, texts: _Texts, strategic: bool) -> tuple[str, ...]:
+        fact = texts[_B1_FIELD_STRATEGIC if strategic else _B1_FIELD_OTHER] % {"field": _SLOT}
         points = self.field_strategic if strategic else self.field_other
-        return strategic, texts[_PART] % {"fact": fact, "points": _points(texts, points)}
+        return _prepare(texts[_PART] % {"fact": fact, "points": _points(texts, points)})
 
-    def _outputs_part(self, texts: _Texts, count: int) -> tuple[int, str]:
-        band = self.output_band_by_count[count] if count < len(self.output_band_by_count) else 0
-        reached = band < len(self.output_thresholds)
-        threshold = str(self.output_thresholds[band if reached else -1])
-        fact = texts[(_n_outputs, _plural_count(count))] % {"count": count}
-        return band, _part(texts, fact, threshold, reached, self.output_points[band])
+    def _outputs_part(self, texts: _Texts, band: int, count: int) -> tuple[str, ...]:
+        reached = band < self.output_bands.count
+        threshold = str(self.output_bands.thresholds[band if reached else -1])
+        fact = texts[(_n_outputs, count)] % {"count": _SLOT}
+        return _prepare(_part(texts, fact, threshold, reached, self.output_points[band]))
 
-    def _lead_points(self, level: int, award: bool) -> tuple[int, int]:
-        years_points = (0, self.short_points, self.long_points)[level]
-        return years_points, max(years_points, self.award_points if award else 0)
+    def _led_part(self, texts: _Texts, level: int, points: int, count: int) -> tuple[str, ...]:
+        fact = texts[_B1_LED] % {"years": _years(texts, _SLOT, count)}
+        threshold = _years(texts, self.long_min_years)
+        return _prepare(_part(texts, fact, threshold, level == 2, points))
 
-    def _leadership_part(self, texts: _Texts, led: Decimal, award: bool) -> tuple[int, str]:
-        level = 2 if led >= self.long_min_years else (1 if led > 0 else 0)
-        years_points, points = self._lead_points(level, award)
-        if level and years_points == points:  # the years explain the points (an award may add nothing)
-            fact = texts[_B1_LED] % {"years": _years(texts, led)}
-            threshold = _years(texts, self.long_min_years)
-            return level, _part(texts, fact, threshold, level == 2, points)
+    def _award_part(self, texts: _Texts, award: bool, points: int) -> str:
         fact = texts[_B1_AWARD] if award else texts[_B1_NOT_LED]
-        return level, texts[_PART] % {"fact": fact, "points": _points(texts, points)}
+        return texts[_PART] % {"fact": fact, "points": _points(texts, points)}
 
     def _summary(self, texts: _Texts, strategic: bool, band: int, level: int, award: bool) -> _Summary:
-        _, lead_points = self._lead_points(level, award)
+        _, lead_points = self.lead_points[level][award]
         raw = (
             (self.field_strategic if strategic else self.field_other) + self.output_points[band] + lead_points
         )
@@ -900,7 +953,7 @@ class _TechnicalExpertiseCriterion(_Criterion):
         if not strategic and (gain := gain_from(self.field_strategic - self.field_other)) > 0:
             steps.append(self._step(texts, "field", "strategic", gain, _STEP_FIELD))
         if band > 0 and (gain := gain_from(self.output_points[band - 1] - self.output_points[band])) > 0:
-            count = self.output_thresholds[band - 1]
+            count = self.output_bands.thresholds[band - 1]
             steps.append(
                 self._step(texts, "publications_and_patents", count, gain, _STEP_OUTPUTS, count=count)
             )
@@ -918,16 +971,14 @@ class _TechnicalExpertiseCriterion(_Criterion):
 
 
 class _StrategicValueCriterion(_Criterion):
-    __slots__ = ("hard_points", "plan_points", "plan_scale", "role_points", "role_scale")
+    __slots__ = ("hard_points", "plan", "plan_scale", "role", "role_scale")
 
     def __init__(self, config: StrategicValue) -> None:
         super().__init__(config)
-        self.role_scale = config.core_technology_role.scale_max
-        self.role_points = tuple(
-            config.core_technology_role.points_for(r) for r in range(self.role_scale + 1)
-        )
-        self.plan_scale = config.transfer_plan.scale_max
-        self.plan_points = tuple(config.transfer_plan.points_for(r) for r in range(self.plan_scale + 1))
+        self.role = config.core_technology_role
+        self.role_scale = self.role.scale_max
+        self.plan = config.transfer_plan
+        self.plan_scale = self.plan.scale_max
         self.hard_points = config.hard_to_fill_points
 
     def evaluate(self, facts: Facts, cache: _LanguageCache) -> CriterionResult:
@@ -937,11 +988,18 @@ class _StrategicValueCriterion(_Criterion):
                 f"{self.code}: ratings must be within 0-{self.role_scale} (core_technology_role) and "
                 f"0-{self.plan_scale} (transfer_plan)"
             )
-        # Three small ratings decide everything: memoise the whole result.
-        return cache.by_band((self, role, hard, plan), self._build, cache.texts, role, hard, plan)
+        # Three small ratings decide everything: the whole result is kept.
+        key = (self, role, hard, plan)
+        result = cache.parts.get(key)
+        if result is None:
+            result = cache.parts[key] = self._build(cache.texts, role, hard, plan)
+        return result
 
     def _build(self, texts: _Texts, role: int, hard: bool, plan: int) -> CriterionResult:
-        role_points, plan_points = self.role_points[role], self.plan_points[plan]
+        # Points per rating, worked out here rather than in __init__: only a new combination gets here.
+        points_by_role = tuple(self.role.points_for(r) for r in range(self.role_scale + 1))
+        points_by_plan = tuple(self.plan.points_for(r) for r in range(self.plan_scale + 1))
+        role_points, plan_points = points_by_role[role], points_by_plan[plan]
         hard_points = self.hard_points if hard else 0
         raw = role_points + hard_points + plan_points
         points = min(raw, self.max)
@@ -961,13 +1019,13 @@ class _StrategicValueCriterion(_Criterion):
             return min(raw + extra, self.max) - points
 
         steps: list[NextStep] = []
-        up = _next_rating(self.role_points, role)
-        if up is not None and (gain := gain_from(self.role_points[up] - role_points)) > 0:
+        up = _next_rating(points_by_role, role)
+        if up is not None and (gain := gain_from(points_by_role[up] - role_points)) > 0:
             steps.append(self._step(texts, "core_technology_role", up, gain, _STEP_ROLE, rating=up))
         if not hard and (gain := gain_from(self.hard_points)) > 0:
             steps.append(self._step(texts, "hard_to_fill", True, gain, _STEP_HARD))
-        up = _next_rating(self.plan_points, plan)
-        if up is not None and (gain := gain_from(self.plan_points[up] - plan_points)) > 0:
+        up = _next_rating(points_by_plan, plan)
+        if up is not None and (gain := gain_from(points_by_plan[up] - plan_points)) > 0:
             steps.append(self._step(texts, "transfer_plan", up, gain, _STEP_PLAN, rating=up))
         return self._result(texts, points, explanation, tuple(steps))
 
@@ -991,7 +1049,8 @@ def _compile_criterion(config: CriterionConfig, reference: ReferenceContext) -> 
 
 
 # --------------------------------------------------------------------------------------------------
-# Track rules: each condition compiled to a node that decides and explains itself
+# Track rules: each condition compiled once (in Scorer.__init__) to a node that decides and explains
+# itself; its sentences are prepared per language, keyed by met/not met (and a plural count).
 
 
 class _Outcome:
@@ -1036,62 +1095,60 @@ class _GroupNode(_Node):
         # Every child is explained (no short-circuit): the reasons list met and unmet conditions both.
         results = [child.explain(facts, outcome, cache, reasons) for child in self.children]
         met = any(results) if self.is_any else all(results)
-        reasons[header_at] = cache.texts[self.headers[0 if met else 1]] % {"count": len(self.children)}
+        key = (self, met)
+        header = cache.parts.get(key)
+        if header is None:
+            header = cache.parts[key] = cache.texts[self.headers[0 if met else 1]] % {
+                "count": len(self.children)
+            }
+        reasons[header_at] = header
         return met
 
 
-class _LeafNode(_Node):
-    """A condition on one fact value: its verdict and sentence are memoised by that value."""
-
-    __slots__ = ()
-
-    def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
-        value = self.value_of(facts, outcome)
-        met, reason = cache.by_value((self, value), self.judge, cache.texts, value)
-        reasons.append(reason)
-        return met
-
-    def value_of(self, facts: Facts, outcome: _Outcome) -> Hashable:
-        raise NotImplementedError
-
-    def judge(self, texts: _Texts, value: Any) -> tuple[bool, str]:
-        raise NotImplementedError
-
-
-class _DegreeInNode(_LeafNode):
+class _DegreeInNode(_Node):
     __slots__ = ("levels", "ordered")
 
     def __init__(self, levels: tuple[str, ...]) -> None:
         self.levels = frozenset(levels)
         self.ordered = tuple(level for level in DEGREE_LEVELS if level in self.levels)
 
-    def value_of(self, facts: Facts, outcome: _Outcome) -> str:
-        return facts.degree_level
-
-    def judge(self, texts: _Texts, level: str) -> tuple[bool, str]:
+    def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
+        level = facts.degree_level  # one of DEGREE_LEVELS (Facts checks): a bounded key
         met = level in self.levels
-        allowed = ", ".join(texts[_DEGREE_NAMES[allowed]] for allowed in self.ordered)
-        params = {"degree": texts[_DEGREE_NAMES[level]], "allowed": allowed}
-        return met, texts[_DEGREE_IN_MET if met else _DEGREE_IN_UNMET] % params
+        key = (self, level)
+        reason = cache.parts.get(key)
+        if reason is None:
+            texts = cache.texts
+            allowed = ", ".join(texts[_DEGREE_NAMES[allowed]] for allowed in self.ordered)
+            params = {"degree": texts[_DEGREE_NAMES[level]], "allowed": allowed}
+            reason = cache.parts[key] = texts[_DEGREE_IN_MET if met else _DEGREE_IN_UNMET] % params
+        reasons.append(reason)
+        return met
 
 
-class _RankAtMostNode(_LeafNode):
+class _RankAtMostNode(_Node):
     __slots__ = ("value",)
 
     def __init__(self, value: Decimal) -> None:
         self.value = int(value)
 
-    def value_of(self, facts: Facts, outcome: _Outcome) -> int | None:
-        return facts.institution_rank
+    def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
+        rank = facts.institution_rank
+        met = rank is not None and rank <= self.value
+        key = (self, rank is None, met)
+        pieces = cache.parts.get(key)
+        if pieces is None:
+            pieces = cache.parts[key] = self._prepare(cache.texts, rank is None, met)
+        reasons.append(str(rank).join(pieces))
+        return met
 
-    def judge(self, texts: _Texts, rank: int | None) -> tuple[bool, str]:
-        if rank is None:
-            return False, texts[_RANK_UNLISTED] % {"value": self.value}
-        met = rank <= self.value
-        return met, texts[_RANK_MET if met else _RANK_UNMET] % {"rank": rank, "value": self.value}
+    def _prepare(self, texts: _Texts, unlisted: bool, met: bool) -> tuple[str, ...]:
+        if unlisted:
+            return (texts[_RANK_UNLISTED] % {"value": self.value},)
+        return _prepare(texts[_RANK_MET if met else _RANK_UNMET] % {"rank": _SLOT, "value": self.value})
 
 
-class _YearsNode(_LeafNode):
+class _YearsNode(_Node):
     __slots__ = ("compare", "read", "templates", "value")
 
     def __init__(self, fact: str, op: str, value: Decimal) -> None:
@@ -1100,18 +1157,21 @@ class _YearsNode(_LeafNode):
         self.value = value
         self.templates = _YEARS_REASONS[(fact, op)]
 
-    def value_of(self, facts: Facts, outcome: _Outcome) -> Decimal:
-        return self.read(facts)
-
-    def judge(self, texts: _Texts, actual: Decimal) -> tuple[bool, str]:
+    def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
+        actual = self.read(facts)
         met = self.compare(actual, self.value)
-        params = {"actual": _years(texts, actual), "value": _years(texts, self.value)}
-        return met, texts[self.templates[0 if met else 1]] % params
+        text, count = _number(actual)
+        key = (self, met, count)
+        pieces = cache.parts.get(key)
+        if pieces is None:
+            texts = cache.texts
+            params = {"actual": _years(texts, _SLOT, count), "value": _years(texts, self.value)}
+            pieces = cache.parts[key] = _prepare(texts[self.templates[0 if met else 1]] % params)
+        reasons.append(text.join(pieces))
+        return met
 
 
 class _SalaryRatioNode(_Node):
-    """Not memoised by value (salaries vary too much): the two templates are filled in per call."""
-
     __slots__ = ("gni_year", "ratio_text", "templates", "threshold_krw", "threshold_text")
 
     def __init__(self, op: str, ratio: Decimal, reference: ReferenceContext) -> None:
@@ -1125,34 +1185,40 @@ class _SalaryRatioNode(_Node):
     def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
         salary = facts.offered_salary_krw
         met = salary >= self.threshold_krw
-        template = cache.by_band((self, met), self._template, cache.texts, met)
-        reasons.append(template % {"salary": _krw(salary)})
+        key = (self, met)
+        pieces = cache.parts.get(key)
+        if pieces is None:
+            params = {
+                "salary": _SLOT,
+                "ratio": self.ratio_text,
+                "year": self.gni_year,
+                "threshold": self.threshold_text,
+            }
+            pieces = cache.parts[key] = _prepare(cache.texts[self.templates[0 if met else 1]] % params)
+        reasons.append(f"{salary:,}".join(pieces))
         return met
 
-    def _template(self, texts: _Texts, met: bool) -> str:
-        params = {
-            "salary": "%(salary)s",
-            "ratio": self.ratio_text,
-            "year": self.gni_year,
-            "threshold": self.threshold_text,
-        }
-        return texts[self.templates[0 if met else 1]] % params
 
-
-class _ProgrammeNode(_LeafNode):
+class _ProgrammeNode(_Node):
     __slots__ = ("programmes",)
 
     def __init__(self, programmes: frozenset[str]) -> None:
         self.programmes = programmes
 
-    def value_of(self, facts: Facts, outcome: _Outcome) -> str | None:
-        return facts.government_programme
+    def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
+        programme = facts.government_programme
+        met = bool(programme) and programme in self.programmes
+        key = (self, not programme, met)
+        pieces = cache.parts.get(key)
+        if pieces is None:
+            pieces = cache.parts[key] = self._prepare(cache.texts, not programme, met)
+        reasons.append(str(programme).join(pieces))
+        return met
 
-    def judge(self, texts: _Texts, programme: str | None) -> tuple[bool, str]:
-        if not programme:
-            return False, texts[_PROGRAMME_NONE]
-        met = programme in self.programmes
-        return met, texts[_PROGRAMME_MET if met else _PROGRAMME_UNRECOGNISED] % {"programme": programme}
+    def _prepare(self, texts: _Texts, none: bool, met: bool) -> tuple[str, ...]:
+        if none:
+            return (texts[_PROGRAMME_NONE],)
+        return _prepare(texts[_PROGRAMME_MET if met else _PROGRAMME_UNRECOGNISED] % {"programme": _SLOT})
 
 
 class _PassMarkNode(_Node):
@@ -1162,8 +1228,11 @@ class _PassMarkNode(_Node):
         self.pass_mark = pass_mark
 
     def explain(self, facts: Facts, outcome: _Outcome, cache: _LanguageCache, reasons: list[str]) -> bool:
-        key = (self, outcome.total, outcome.claimed_bonus)
-        met, lines = cache.by_band(key, self._judge, cache.texts, outcome.total, outcome.claimed_bonus)
+        key = (self, outcome.total, outcome.claimed_bonus)  # bounded by the configuration's maxima
+        judged = cache.parts.get(key)
+        if judged is None:
+            judged = cache.parts[key] = self._judge(cache.texts, outcome.total, outcome.claimed_bonus)
+        met, lines = judged
         reasons.extend(lines)
         return met
 
@@ -1179,7 +1248,7 @@ class _PassMarkNode(_Node):
 def _compile_condition(
     condition: Condition, config: RubricConfig, reference: ReferenceContext, *, root: bool = False
 ) -> _Node:
-    if isinstance(condition, AnyOf | AllOf):
+    if isinstance(condition, (AnyOf, AllOf)):  # a tuple: ``AnyOf | AllOf`` builds a new union per call
         children = tuple(_compile_condition(c, config, reference) for c in condition.conditions)
         return _GroupNode(children, is_any=isinstance(condition, AnyOf), root=root)
     if isinstance(condition, PassMarkReached):
@@ -1222,6 +1291,8 @@ class Scorer:
     )
 
     def __init__(self, config: RubricConfig, reference: ReferenceContext) -> None:
+        # Cheap on purpose (a view may compile one per request): no text here, that is prepared on
+        # first use in each language.
         self.config = config
         self.reference = reference
         self._criteria = tuple(_compile_criterion(c, reference) for c in config.criteria)
@@ -1239,7 +1310,11 @@ class Scorer:
         self._by_language: dict[str | None, _LanguageCache] = {}
 
     def score(self, facts: Facts) -> ScoreResult:
-        cache = self._cache()
+        language = get_language()
+        cache = self._by_language.get(language)
+        if cache is None:
+            texts = _TEXTS_BY_LANGUAGE.setdefault(language, _Texts())
+            cache = self._by_language[language] = _LanguageCache(texts)
         criteria = tuple([criterion.evaluate(facts, cache) for criterion in self._criteria])
         quantitative = sum([criteria[i].points for i in self._quantitative])
         qualitative = sum([criteria[i].points for i in self._qualitative])
@@ -1264,14 +1339,6 @@ class Scorer:
             self.config.pass_mark,
             tracks,
         )
-
-    def _cache(self) -> _LanguageCache:
-        language = get_language()
-        cache = self._by_language.get(language)
-        if cache is None:
-            texts = _TEXTS_BY_LANGUAGE.setdefault(language, _Texts())
-            cache = self._by_language[language] = _LanguageCache(texts)
-        return cache
 
     def _sme_bonus(self, facts: Facts) -> tuple[int, str]:
         if not self._sme_points:

@@ -695,9 +695,9 @@ def test_reference_context_needs_a_positive_gni() -> None:
         ReferenceContext(0, 2024, frozenset(), frozenset())
 
 
-def test_memo_never_changes_a_result(
-    config_2026: RubricConfig, reference: ReferenceContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_memo_never_changes_a_result(config_2026: RubricConfig, reference: ReferenceContext) -> None:
+    # The scorer keeps prepared sentences per band position (its only memo): a fresh scorer per
+    # profile builds every one of them anew.
     profiles = [
         make_facts(
             degree_level=("none", "bachelor", "master", "doctorate")[i % 4],
@@ -717,9 +717,53 @@ def test_memo_never_changes_a_result(
     memoised = Scorer(config_2026, reference)
     first = [memoised.score(f) for f in profiles]
     again = [memoised.score(f) for f in profiles]  # served from the memo
-    monkeypatch.setattr(engine, "_MEMO_LIMIT", 0)
     fresh = [Scorer(config_2026, reference).score(f) for f in profiles]
     assert first == again == fresh
+
+
+def test_memo_is_bounded_by_the_configuration_not_the_inputs(
+    config_2026: RubricConfig, reference: ReferenceContext
+) -> None:
+    """Nothing is kept per fact value: 6,000 profiles with all-new values add no entries per value."""
+    scorer = Scorer(config_2026, reference)
+    for i in range(6_000):
+        scorer.score(
+            make_facts(
+                degree_level="master",
+                institution_rank=1 + i,
+                experience_years=D(i) / 100,
+                fortune_global_500_years=D(i),
+                offered_salary_krw=40_000_000 + i * 7_777,
+                field=f"field-{i}",
+                publications_and_patents=i,
+                led_project_years=D(i) / 10,
+                government_programme=f"P{i}",
+            )
+        )
+    (cache,) = scorer._by_language.values()
+    # Bands x plural counts (a count >= 100 keeps only its plural class, see _plural_count).
+    assert len(cache.parts) < 1_000
+
+
+@pytest.mark.parametrize(
+    ("years", "reads"),
+    [(D("-0"), "0 years"), (D("0.00"), "0 years"), (D("8.0"), "8 years"), (D("1E+1"), "10 years")],
+)
+def test_years_read_the_same_whatever_was_scored_before(score_2026: Score, years: D, reads: str) -> None:
+    # -0 == 0 (and 8.0 == 8): the text must not depend on which of the two was scored first.
+    for first in (D(0), years):
+        score_2026(experience_years=first)
+        a2 = criterion(score_2026(experience_years=years), "A2")
+        assert a2.explanation.startswith(f"Relevant work experience of {reads} (")
+
+
+def test_values_are_shown_as_they_are(score_2026: Score) -> None:
+    """A value goes into its sentence as text, never read as a format itself."""
+    result = score_2026(field="%(field)s 100%", government_programme="50%")
+    assert criterion(result, "B1").explanation.startswith(
+        "Field %(field)s 100%, not on the strategic list: 2 points."
+    )
+    assert result.tracks["government_programme"].reasons == ("50% is not a recognised government programme.",)
 
 
 def test_next_step_joins_texts() -> None:

@@ -115,3 +115,10 @@ def test_as_dict_mirrors_the_result(facts: Facts) -> None:
     assert {code: t["eligible"] for code, t in data["tracks"].items()} == {
         code: t.eligible for code, t in result.tracks.items()
     }
+
+
+@settings(max_examples=200)
+@given(facts_strategy)
+def test_prepared_sentences_never_change_a_result(facts: Facts) -> None:
+    """The long-lived SCORER (every sentence prepared long ago) and a new one (nothing prepared) agree."""
+    assert score(facts) == Scorer(SCORER.config, REFERENCE).score(facts)

@@ -75,3 +75,24 @@ def test_each_language_gets_its_own_texts(
     assert korean_again == korean
     # Points are counted the same in every language; only the words differ.
     assert [c.points for c in korean.criteria] == [c.points for c in english.criteria]
+
+
+@pytest.mark.usefixtures("isolated_texts")
+def test_a_percent_sign_in_a_translation_is_kept(
+    config_2026: RubricConfig, reference: ReferenceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The salary sentence is filled in once: a literal "%%" in its translation stays one "%"."""
+    salary_sentence = (
+        "An offered salary of %(salary)s KRW is %(ratio)s times the %(year)s per-capita GNI of %(gni)s KRW"
+        " (%(band)s): %(points_of_max)s."
+    )
+    translated = "%(points_of_max)s: %(salary)s원, %(gni)s원의 %(ratio)s배 (%(band)s, 100%%)."
+    monkeypatch.setattr(
+        engine, "gettext", lambda message: translated if message == salary_sentence else message
+    )
+    monkeypatch.setattr(engine, "ngettext", fake_ngettext)  # the stand-in, not the real catalogue
+    with translation.override("ko"):
+        a3 = criterion(Scorer(config_2026, reference).score(make_facts(offered_salary_krw=124_887_499)), "A3")
+    assert a3.explanation == (
+        "12 of 20 points: 124,887,499원, 49,955,000원의 2.49배 (2.0 times or more, 100%)."
+    )
