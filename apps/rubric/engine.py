@@ -139,6 +139,9 @@ class ReferenceContext:
     gni_year: int
     strategic_fields: frozenset[str]  # codes, e.g. {"semiconductors", "ai", ...}
     recognised_programmes: frozenset[str]  # codes, e.g. {"MOHW", "KASA"}
+    # (code, English name, Korean name) for fields and programmes, so sentences name them in words;
+    # a code with no entry is shown as the code.
+    display_names: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         gni = self.gni_per_capita_krw
@@ -473,11 +476,15 @@ class _LanguageCache:
     or "-0" depending on which of the equal keys 0 and -0 it had seen first.
     """
 
-    __slots__ = ("parts", "texts")
+    __slots__ = ("names", "parts", "texts")
 
-    def __init__(self, texts: _Texts) -> None:
+    def __init__(self, texts: _Texts, names: Mapping[str, str]) -> None:
         self.texts = texts
         self.parts: dict[Hashable, Any] = {}
+        self.names = names  # field and programme codes -> their names in this language
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
 
 
 def _points(texts: _Texts, count: int) -> str:
@@ -914,7 +921,7 @@ class _TechnicalExpertiseCriterion(_Criterion):
         if summary is None:
             summary = parts[key] = self._summary(cache.texts, strategic, band, level, award)
 
-        explanation = f"{field.join(field_part)} {str(count).join(outputs_part)} {lead_text} {summary.total}"
+        explanation = f"{cache.name(field).join(field_part)} {str(count).join(outputs_part)} {lead_text} {summary.total}"
         return CriterionResult(
             self.code, summary.title, summary.points, self.max, self.basis, explanation, summary.steps
         )
@@ -1212,7 +1219,7 @@ class _ProgrammeNode(_Node):
         pieces = cache.parts.get(key)
         if pieces is None:
             pieces = cache.parts[key] = self._prepare(cache.texts, not programme, met)
-        reasons.append(str(programme).join(pieces))
+        reasons.append(cache.name(str(programme)).join(pieces))
         return met
 
     def _prepare(self, texts: _Texts, none: bool, met: bool) -> tuple[str, ...]:
@@ -1314,7 +1321,9 @@ class Scorer:
         cache = self._by_language.get(language)
         if cache is None:
             texts = _TEXTS_BY_LANGUAGE.setdefault(language, _Texts())
-            cache = self._by_language[language] = _LanguageCache(texts)
+            korean = (language or "").startswith("ko")
+            names = {code: (ko or en) if korean else en for code, en, ko in self.reference.display_names}
+            cache = self._by_language[language] = _LanguageCache(texts, names)
         criteria = tuple([criterion.evaluate(facts, cache) for criterion in self._criteria])
         quantitative = sum([criteria[i].points for i in self._quantitative])
         qualitative = sum([criteria[i].points for i in self._qualitative])

@@ -19,6 +19,9 @@ from apps.rubric.models import (
     StrategicField,
 )
 
+# The answer "other field" in words (it is not a row of the strategic-field list).
+OTHER_FIELD_NAMES = ("other", "Other", "기타")
+
 
 class NoVersionInForce(LookupError):
     """No published rubric version covers the date."""
@@ -80,15 +83,16 @@ def gni_in_force(on: dt.date) -> PerCapitaGNI:
 
 def reference_context(on: dt.date) -> ReferenceContext:
     gni = gni_in_force(on)
+    fields = list(StrategicField.objects.filter(is_active=True).values_list("code", "name", "name_ko"))
+    programmes = list(
+        GovernmentProgramme.objects.filter(is_active=True).values_list("code", "name", "name_ko")
+    )
     return ReferenceContext(
         gni_per_capita_krw=gni.amount_krw,
         gni_year=gni.year,
-        strategic_fields=frozenset(
-            StrategicField.objects.filter(is_active=True).values_list("code", flat=True)
-        ),
-        recognised_programmes=frozenset(
-            GovernmentProgramme.objects.filter(is_active=True).values_list("code", flat=True)
-        ),
+        strategic_fields=frozenset(code for code, _name, _name_ko in fields),
+        recognised_programmes=frozenset(code for code, _name, _name_ko in programmes),
+        display_names=(*fields, *programmes, OTHER_FIELD_NAMES),
     )
 
 

@@ -131,7 +131,9 @@ def test_recognised_programme_opens_the_government_track(api: APIClient) -> None
     body = post(api, {**MINIMAL_PROFILE, "government_programme": "kasa"}).json()
 
     assert eligible(body)["government_programme"] is True
-    assert any("KASA" in reason for reason in body["tracks"]["government_programme"]["reasons"])
+    # Named in words, not by its code.
+    reasons = body["tracks"]["government_programme"]["reasons"]
+    assert any("Korea AeroSpace Administration recruitment programme" in reason for reason in reasons)
 
 
 @pytest.mark.django_db

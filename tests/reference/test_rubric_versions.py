@@ -135,3 +135,36 @@ def test_compiled_scorers_are_cached_and_a_reference_change_clears_them(django_a
         assert scorer_for(on=day) is first
     PerCapitaGNI.objects.create(year=2025, amount_krw=51_000_000, published_on=dt.date(2026, 3, 4))
     assert scorer_for(on=day) is not first  # the save cleared this process's cache
+
+
+def test_sentences_name_fields_and_programmes_in_the_readers_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from apps.rubric.engine import Facts
+    from apps.rubric.selectors import scorer_for
+
+    facts = Facts(
+        degree_level="master",
+        institution_rank=None,
+        experience_years=Decimal(0),
+        fortune_global_500_years=Decimal(0),
+        offered_salary_krw=0,
+        field="ai",
+        publications_and_patents=0,
+        led_project_years=Decimal(0),
+        international_award=False,
+        sponsor_is_sme=False,
+        government_programme="KASA",
+    )
+    scorer = scorer_for(on=dt.date(2026, 11, 22))
+    english = scorer.score(facts)
+    b1 = next(c for c in english.criteria if c.code == "B1")
+    assert "Artificial intelligence" in b1.explanation
+    assert "Field ai" not in b1.explanation
+    with translation.override("ko"):
+        korean = scorer.score(facts)
+    b1_ko = next(c for c in korean.criteria if c.code == "B1")
+    assert "인공지능" in b1_ko.explanation
+    assert any("우주항공청" in reason for reason in korean.tracks["government_programme"].reasons)
