@@ -15,9 +15,9 @@ from apps.cases.models import Case, CaseEvent, CaseScore, CaseStatus, Sponsorshi
 from apps.cases.transitions import record_event
 from apps.organisations.models import SizeClass, SmeClaimStatus
 from apps.rubric.answers import facts_from_answers
-from apps.rubric.engine import Facts, Scorer, ScoreResult
+from apps.rubric.engine import Facts, ScoreResult
 from apps.rubric.policy_config import RubricConfig, StrategicValue
-from apps.rubric.selectors import cached_reference_context, reference_context
+from apps.rubric.selectors import scorer_for
 
 
 def case_facts(case: Case, config: RubricConfig) -> Facts:
@@ -63,10 +63,8 @@ def case_score(*, case_id: int) -> CaseScore | None:
         case = Case.objects.select_for_update(of=("self",)).select_related("rubric_version").get(pk=case_id)
         if case.status == CaseStatus.DRAFT or case.rubric_version is None or case.submitted_at is None:
             return None
-        config = case.rubric_version.parsed_config()
-        result = Scorer(config, reference_context(timezone.localdate(case.submitted_at))).score(
-            case_facts(case, config)
-        )
+        scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
+        result = scorer.score(case_facts(case, scorer.config))
         previous = CaseScore.objects.filter(case=case).values_list("total", flat=True).first()
         snapshot, _created = CaseScore.objects.update_or_create(
             case=case,
@@ -91,6 +89,5 @@ def explained_score(case: Case) -> ScoreResult | None:
     """
     if case.rubric_version is None or case.submitted_at is None or not hasattr(case, "score"):
         return None
-    config = case.rubric_version.parsed_config()
-    day = timezone.localdate(case.submitted_at)
-    return Scorer(config, cached_reference_context(day)).score(case_facts(case, config))
+    scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
+    return scorer.score(case_facts(case, scorer.config))
