@@ -33,6 +33,15 @@ def _english_unless_a_test_says_otherwise() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate-limit counters (allauth's, the API's) must not carry over from one test to the next.
+    Each xdist worker has its own Redis cache database (config/settings/test.py), so this is safe."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_scorer_cache() -> None:
     """A rolled-back test leaves no signal behind: start every test without compiled scorers."""
     from apps.rubric.selectors import clear_scorer_cache

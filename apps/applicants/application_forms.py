@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from apps.applicants.forms import DatalistTextInput, KrwField
+from apps.applicants.forms import DatalistTextInput
 from apps.applicants.models import FIRST_YEAR, MAX_YEARS, DegreeLevel
 from apps.applicants.services import (
     FG500_FROM_LIST,
@@ -30,6 +30,7 @@ from apps.applicants.services import (
     listed_school,
 )
 from apps.cases.models import Track
+from apps.core.forms import KrwField
 from apps.programmes.passports import InvalidPassportNumber, clean_passport_number
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.selectors import government_programmes, strategic_fields

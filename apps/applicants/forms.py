@@ -28,6 +28,7 @@ from apps.applicants.self_assessment import (
     facts_from_answers,
     institution_rank,
 )
+from apps.core.forms import KrwField
 from apps.rubric.engine import Facts
 from apps.rubric.models import EngineeringSchool, RubricVersion
 from apps.rubric.selectors import (
@@ -95,16 +96,6 @@ class DatalistTextInput(forms.TextInput):
         widget["datalist_id"] = list_id
         widget["options"] = self.options
         return context
-
-
-class KrwField(forms.IntegerField):
-    """Whole won; tolerates the separators and signs people type ("150,000,000", "₩150 000 000")."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            for mark in (",", " ", "_", "₩", "KRW", "krw", "원"):
-                value = value.replace(mark, "")
-        return super().to_python(value)
 
 
 def _version_label(version: RubricVersion) -> str:
@@ -251,7 +242,15 @@ class SelfAssessmentForm(forms.Form):
         self.today = today or timezone.localdate()
         self.facts: Facts | None = None
         self._set_reference_choices()
+        self._mark_live_numbers()
         self.helper = self._build_helper()
+
+    def _mark_live_numbers(self) -> None:
+        """Number answers update the result as people type (the form's hx-trigger targets this class)."""
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField | forms.DecimalField):
+                css = field.widget.attrs.get("class", "")
+                field.widget.attrs["class"] = f"{css} sa-live-number".strip()
 
     # --- choices from the reference data, in the request's language ----------------------------
 

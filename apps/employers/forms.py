@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.cases.models import Sponsorship
 from apps.cases.sponsorships import EDITABLE_FIELDS
+from apps.core.forms import KrwField
 from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import SizeClass
 from apps.rubric.selectors import strategic_fields
@@ -142,16 +143,6 @@ class SmeClaimForm(forms.Form):
         if start and end and end < start:
             self.add_error("valid_to", _("The certificate cannot end before it starts. Check both dates."))
         return cleaned
-
-
-class KrwField(forms.IntegerField):
-    """Whole won; tolerates the separators people type ("150,000,000", "₩150 000 000")."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            for mark in (",", " ", "_", "₩", "KRW", "krw", "원"):
-                value = value.replace(mark, "")
-        return super().to_python(value)
 
 
 def rating_choices(low: str | Promise, high: str | Promise) -> list[tuple[str, str]]:

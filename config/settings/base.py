@@ -153,6 +153,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address signs the person in and continues where sign-up was headed (the
+# application start, with the self-assessment answers in its address), instead of dropping it.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[K-Tech Pass] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
