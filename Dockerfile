@@ -12,4 +12,4 @@ RUN DJANGO_SECRET_KEY=build-only PASSPORT_HASH_KEY=build-only DATABASE_URL=postg
 RUN useradd --system --uid 10001 app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

@@ -123,6 +123,7 @@ def server_env() -> dict[str, str]:
         # As behind one reverse proxy: the client address comes from X-Forwarded-For, so the many
         # simulated clients each have their own rate limit (as real users would).
         "DJANGO_NUM_PROXIES": "1",
+        "GUNICORN_ACCESS_LOG": "",  # measure the app, not the access log
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
@@ -145,6 +146,8 @@ def gunicorn(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[tuple
     log_path = log_dir / f"gunicorn-{workers}.log"
     command = [
         str(BIN / "gunicorn"),
+        "-c",
+        "config/gunicorn.py",  # the production settings (threaded workers, keep-alive)
         "config.wsgi",
         "--workers",
         str(workers),
