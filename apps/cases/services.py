@@ -73,11 +73,21 @@ def document_add(*, case: Case, by: User, kind: str, upload: UploadedFile) -> Ca
     _require_applicant(case, by)
     if kind not in DOCUMENT_KINDS:
         raise ValidationError(_("Unknown kind of document."))
-    if case.status not in EDITABLE_EVIDENCE_STATUSES:
+    checked = check_upload(upload)  # the slow part, before taking the lock
+    with transaction.atomic():
+        # Under the case's row lock, as a submission checks completeness under it: an upload racing
+        # a submission lands either before it (and counts) or after it (and is refused).
+        _lock_editable(case)
+        return store_document(case=case, by=by, kind=kind, upload=upload, checked=checked)
+
+
+def _lock_editable(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in EDITABLE_EVIDENCE_STATUSES:
         raise ValidationError(
             _("Documents can be changed only before submission or when information is requested.")
         )
-    return store_document(case=case, by=by, kind=kind, upload=upload, checked=check_upload(upload))
+    return locked
 
 
 def store_document(
@@ -118,14 +128,11 @@ def document_replace(*, document: CaseDocument, by: User, upload: UploadedFile) 
 def document_remove(*, document: CaseDocument, by: User) -> None:
     case = document.case
     _require_applicant(case, by)
-    if case.status not in EDITABLE_EVIDENCE_STATUSES:
-        raise ValidationError(
-            _("Documents can be changed only before submission or when information is requested.")
-        )
     name, kind = document.original_name, document.kind
     stored = document.file.name
     storage = document.file.storage
     with transaction.atomic():
+        _lock_editable(case)  # see document_add: a removal cannot slip past a submission's check
         document.delete()
         record_event(
             case=case, kind=CaseEvent.Kind.DOCUMENT_REMOVED, by=by, data={"kind": kind, "name": name}
@@ -181,12 +188,14 @@ def case_submit(*, case: Case, by: User, roster_match: Mapping[str, Any] | None 
     """
     _require_applicant(case, by)
     version = rubric_version_in_force(timezone.localdate())
-    missing = case_missing_items(case, version=version)
-    if missing and case.status == CaseStatus.DRAFT:
-        raise CaseIncomplete(missing)
     clock_days = version.parsed_config().clock.days
 
     def start_clock(locked: Case, now: dt.datetime) -> list[str]:
+        # Completeness is checked under the row lock that document changes also take, so nothing
+        # can be removed between the check and the submission.
+        missing = case_missing_items(locked, version=version)
+        if missing:
+            raise CaseIncomplete(missing)
         locked.rubric_version = version
         locked.submitted_at = now
         locked.due_at = due_at_on_submission(now, clock_days)
