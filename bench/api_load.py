@@ -23,14 +23,11 @@ started) before the next worker count and on exit.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,10 +35,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import cpu_seconds, gunicorn, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -133,51 +132,6 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[tuple[int, Path, int]]:
-    """Start gunicorn on a free loopback port; once /healthz answers, yield its port, log and pid."""
-    port = free_port()
-    log_path = log_dir / f"gunicorn-{workers}.log"
-    command = [
-        str(BIN / "gunicorn"),
-        "-c",
-        "config/gunicorn.py",  # the production settings (threaded workers, keep-alive)
-        "config.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--backlog",
-        "256",
-        "--error-logfile",
-        str(log_path),
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        wait_healthy(port, process, log_path)
-        yield port, log_path, process.pid
-    finally:
-        stop(process)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (Linux /proc); 0 when it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def server_cpu_seconds(master: int) -> float:
     """CPU time of gunicorn's master and its workers so far."""
     try:
@@ -185,33 +139,6 @@ def server_cpu_seconds(master: int) -> float:
     except OSError:
         children = []
     return cpu_seconds(master) + sum(cpu_seconds(int(pid)) for pid in children)
-
-
-def wait_healthy(port: int, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited with code {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        time.sleep(0.1)
-    stop(process)
-    sys.exit(f"gunicorn did not answer /healthz within {timeout}s:\n{log_path.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)  # the master stops its workers gracefully
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -279,14 +206,6 @@ class LoadResult:
     load_average_before: float  # 1-minute load average: other work on the machine skews the numbers
     server_cpu_ms_per_request: float  # gunicorn master + workers
     client_cpu_ms_per_request: float  # this load generator
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of a sorted list."""
-    if not ordered:
-        return float("nan")
-    rank = max(1, round(fraction * len(ordered) + 0.5 - 1e-9))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def drive(
