@@ -433,7 +433,7 @@ def test_self_assess_sign_up_apply_sponsor_confirm_submit_scored_by_a_real_worke
         employer = employer_context.new_page()
 
         # 1. The applicant: self-assessment, sign-up through "Apply with these answers", the wizard.
-        result_url = self_assess(applicant, base, shot)
+        self_assess(applicant, base, shot)
         sign_up_verify_and_log_in(applicant, APPLICANT, shot, "a02", axe=True)
         expect(applicant).to_have_url(ANSWERS_KEPT)  # confirming the address kept where sign-up was headed
         reference = start_application(applicant, shot)
