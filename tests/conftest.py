@@ -16,6 +16,30 @@ from django.db.migrations.operations import RunPython
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _own_redis_databases_per_xdist_worker() -> None:
+    """Each xdist worker gets its own broker and cache databases: a cache.clear() is a FLUSHDB, and
+    a Celery worker started by one test process must never take another process's tasks (they
+    point at another test database). Done here because settings are imported before xdist names
+    the worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    slot = int(worker[2:]) + 1
+    if slot > 6:
+        raise RuntimeError("tests use two Redis databases per xdist worker: run with -n 6 or fewer")
+    from django.core.cache import caches
+
+    from config.celery import app
+
+    settings.CACHES["default"]["LOCATION"] = f"{settings.REDIS_URL}/{15 - 2 * slot}"
+    settings.CELERY_BROKER_URL = f"{settings.REDIS_URL}/{14 - 2 * slot}"
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    caches.__dict__.pop("settings", None)  # the handler caches the CACHES setting it first read
+
+
+_own_redis_databases_per_xdist_worker()
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]
     return [f"database: {db['ENGINE']} {db.get('HOST') or 'local socket'}", f"redis: {settings.REDIS_URL}"]

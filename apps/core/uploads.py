@@ -12,11 +12,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -116,3 +118,31 @@ def display_name(name: str) -> str:
 def safe_download_name(name: str, extension: str) -> str:
     stem = get_valid_filename(PurePath(name).stem) or "document"
     return f"{stem[:100]}{extension}"
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First in the upload chain: keeps nothing of a file beyond ``UPLOAD_MAX_BYTES``.
+
+    Once a file passes the limit, its further bytes are dropped (the handlers after this one stop
+    receiving them) and the form gets an empty stand-in that reports the real size, so
+    ``check_upload`` refuses it with the usual message and no oversized file sits in memory or in a
+    temporary file. The body is still read from the socket; a proxy's body limit stops that earlier.
+    """
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.too_big = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if self.too_big or start + len(raw_data) > settings.UPLOAD_MAX_BYTES:
+            self.too_big = True
+            return None
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if not self.too_big:
+            return None  # the next handler builds the file as usual
+        content_type = self.content_type or "application/octet-stream"
+        stand_in = SimpleUploadedFile(self.file_name or "file", b"", content_type=content_type)
+        stand_in.size = file_size
+        return stand_in

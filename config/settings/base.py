@@ -165,6 +165,11 @@ MFA_TOTP_ISSUER = "K-Tech Pass"
 PASSPORT_HASH_KEY = env.str("PASSPORT_HASH_KEY")
 # Upload limits: a file over this size is refused with a reason (FILE_UPLOAD_MAX_MEMORY_SIZE is no limit).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.SizeLimitUploadHandler",  # drops bytes past UPLOAD_MAX_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-Tech Pass <no-reply@ktechpass.example>")

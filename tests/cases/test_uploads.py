@@ -64,3 +64,47 @@ def test_client_paths_and_control_characters_never_reach_names():
     assert display_name("bad\x00name\n.pdf") == "badname.pdf"
     checked = check_upload(SimpleUploadedFile('"; rm -rf.pdf', PDF_BYTES))
     assert checked.download_name == "_rm_-rf.pdf"  # no quotes or semicolons reach the header
+
+
+def _parse_multipart(body: bytes, boundary: str):
+    import io
+
+    from django.http.multipartparser import MultiPartParser
+    from django.test.client import RequestFactory
+
+    from apps.core.uploads import SizeLimitUploadHandler
+
+    request = RequestFactory().post("/", data=b"", content_type=f"multipart/form-data; boundary={boundary}")
+    handlers = [SizeLimitUploadHandler(request)]
+    from django.core.files.uploadhandler import MemoryFileUploadHandler
+
+    handlers.append(MemoryFileUploadHandler(request))
+    meta = {"CONTENT_TYPE": f"multipart/form-data; boundary={boundary}", "CONTENT_LENGTH": str(len(body))}
+    return MultiPartParser(meta, io.BytesIO(body), handlers).parse()[1]
+
+
+def _multipart(name: str, content: bytes, boundary: str = "BOUNDARY") -> bytes:
+    return (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
+def test_an_oversize_upload_is_not_kept_but_still_refused_with_its_real_size(settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    body = PDF_BYTES + b"0" * 200_000
+    upload = _parse_multipart(_multipart("huge.pdf", body), "BOUNDARY")["file"]
+    assert upload.size == len(body)
+    assert upload.read() == b""  # nothing past the limit was held
+    with pytest.raises(ValidationError) as caught:
+        check_upload(upload)
+    assert caught.value.code == "too_big"
+
+
+def test_a_file_within_the_limit_passes_through_the_handler_whole(settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    upload = _parse_multipart(_multipart("small.pdf", PDF_BYTES), "BOUNDARY")["file"]
+    assert upload.read() == PDF_BYTES
+    assert check_upload(upload).content_type == "application/pdf"
