@@ -7,7 +7,8 @@ so a case scored under "2026-07" can always be re-explained under exactly those 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from typing import TYPE_CHECKING, Any
 
 import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -20,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from apps.rubric.policy_config import RubricConfig
+
+
+# RubricVersion pk -> (the JSON it was parsed from, the parsed configuration); a handful of rows.
+_PARSED_CONFIGS: dict[int, tuple[Any, RubricConfig]] = {}
 
 
 class DateRange(Func):
@@ -57,10 +62,19 @@ class RubricVersion(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.ReadOnly(
+            # pgtrigger.ReadOnly ignores an extra condition, so the rule is spelled out: a published
+            # version's code, rules and start date never change, nor can it be unpublished (and then
+            # edited); a draft stays editable. A version is closed by setting its end date.
+            pgtrigger.Protect(
                 name="rubric_version_published_rules_read_only",
-                fields=["code", "config", "effective_from"],
-                condition=pgtrigger.Q(old__published=True),
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__published=True)
+                & (
+                    pgtrigger.Q(old__code__df=pgtrigger.F("new__code"))
+                    | pgtrigger.Q(old__config__df=pgtrigger.F("new__config"))
+                    | pgtrigger.Q(old__effective_from__df=pgtrigger.F("new__effective_from"))
+                    | pgtrigger.Q(old__published__df=pgtrigger.F("new__published"))
+                ),
             ),
         ]
 
@@ -78,9 +92,20 @@ class RubricVersion(models.Model):
             raise ValidationError({"config": _("The configuration's code must equal the version's code.")})
 
     def parsed_config(self) -> RubricConfig:
+        """The validated configuration, parsed once per process for each row and content.
+
+        Published rules are read-only in the database, but the memo still compares the stored JSON,
+        so a draft edited between two calls is never answered from a stale parse.
+        """
         from apps.rubric.policy_config import RubricConfig
 
-        return RubricConfig.from_dict(self.config)
+        cached = _PARSED_CONFIGS.get(self.pk) if self.pk is not None else None
+        if cached is not None and cached[0] == self.config:
+            return cached[1]
+        parsed = RubricConfig.from_dict(self.config)
+        if self.pk is not None:
+            _PARSED_CONFIGS[self.pk] = (copy.deepcopy(self.config), parsed)
+        return parsed
 
 
 class LocalisedNameMixin(models.Model):

@@ -168,3 +168,37 @@ def test_sentences_name_fields_and_programmes_in_the_readers_language():
     b1_ko = next(c for c in korean.criteria if c.code == "B1")
     assert "인공지능" in b1_ko.explanation
     assert any("우주항공청" in reason for reason in korean.tracks["government_programme"].reasons)
+
+
+def test_a_versions_configuration_is_parsed_once_and_again_only_when_its_json_changes():
+    draft_config = dict(RubricVersion.objects.get(code="2026-07").config, code="2027-01")
+    draft = RubricVersion.objects.create(
+        code="2027-01",
+        title="draft",
+        effective_from=dt.date(2027, 1, 1),
+        config=draft_config,
+        published=False,
+    )
+    first = draft.parsed_config()
+    assert RubricVersion.objects.get(pk=draft.pk).parsed_config() is first  # another load, same parse
+    draft.config = dict(draft_config, pass_mark=60)
+    draft.save()
+    assert RubricVersion.objects.get(pk=draft.pk).parsed_config().pass_mark == 60
+
+
+def test_a_published_version_cannot_be_unpublished_but_a_draft_can_be_edited_and_published():
+    version = RubricVersion.objects.get(code="2026-07")
+    with pytest.raises(ProgrammingError, match="Cannot update"), transaction.atomic():
+        RubricVersion.objects.filter(pk=version.pk).update(published=False)
+    draft_config = dict(version.config, code="2027-01")
+    draft = RubricVersion.objects.create(
+        code="2027-01",
+        title="draft",
+        effective_from=dt.date(2027, 1, 1),
+        config=draft_config,
+        published=False,
+    )
+    RubricVersion.objects.filter(pk=draft.pk).update(config=dict(draft_config, pass_mark=65))
+    RubricVersion.objects.filter(pk=version.pk).update(effective_to=dt.date(2026, 12, 31))
+    RubricVersion.objects.filter(pk=draft.pk).update(published=True)
+    assert rubric_version_in_force(dt.date(2027, 2, 1)).parsed_config().pass_mark == 65
