@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("apps.applicants.api.urls")),
     path("programmes/", include("apps.programmes.urls")),
     path("employer/", include("apps.employers.urls")),
+    path("ministry/", include("apps.reviewers.urls")),
     path("apply/", include("apps.applicants.application_urls")),
     path("", include("apps.applicants.urls")),
 ]

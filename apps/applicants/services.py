@@ -439,7 +439,7 @@ def application_submit(*, case: Case, by: User, passport_number: str = "") -> Ca
         roster = roster_match(
             programme_code=str(programme), email=by.email, passport_number=passport_number
         ).as_dict()
-    return case_submit(case=case, by=by, roster_match=roster)
+    return case_submit(case=case, by=by, roster_match=roster, applicant_name=profile_for(by).full_name)
 
 
 # --- What the applicant sees ---------------------------------------------------------------------

@@ -13,6 +13,8 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +92,25 @@ class Case(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     # Optimistic concurrency: a change made on a stale copy of the case is refused, not applied.
     lock_version = models.PositiveIntegerField(default=1)
+    # Which stretch of the clock this is: 0 from submission, +1 each time it resumes after a pause.
+    # Reminders are "once per case, threshold and clock period" (policy.md section 4).
+    clock_period = models.PositiveSmallIntegerField(default=0)
+
+    # Copied at submission (apps.cases.search) so the ministry queue filters and searches one table.
+    applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    sme_claimed = models.BooleanField(_("SME bonus claimed"), default=False)
+    # Lower-cased "reference name employer" and its character bigrams: the embedded PostgreSQL has
+    # no pg_trgm (docs/decisions/0002), so a GIN index on the bigrams finds Korean and Latin names.
+    search_text = models.TextField(blank=True)
+    search_grams = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+
+    # The government-programme track: a reviewer confirms the roster match found at submission.
+    roster_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    roster_confirmed_at = models.DateTimeField(_("roster match confirmed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,11 +121,20 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             # "Open cases due before X": the queue's default order and the reminder sweep.
+            # "Open cases due before X": the queue's default order (keyset on due date, then id) and
+            # the reminder sweep.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 name="case_open_due_idx",
                 condition=Q(status__in=["submitted", "in_review", "information_requested"]),
             ),
+            # A reviewer's own open cases, and each reviewer's caseload.
+            models.Index(
+                fields=["assigned_to", "due_at", "id"],
+                name="case_open_assignee_idx",
+                condition=Q(status__in=["submitted", "in_review", "information_requested"]),
+            ),
+            GinIndex(fields=["search_grams"], name="case_search_grams_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -143,6 +173,11 @@ class CaseEvent(models.Model):
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         SPONSORSHIP_CONFIRMED = "sponsorship_confirmed", _("Sponsorship confirmed")
         ASSIGNED = "assigned", _("Assigned to a reviewer")
+        REASSIGNED = "reassigned", _("Reassigned to another reviewer")
+        QUALITATIVE_ASSESSED = "qualitative_assessed", _("Qualitative criteria assessed")
+        SME_VERIFIED = "sme_verified", _("SME status verified")
+        SME_REJECTED = "sme_rejected", _("SME status not verified")
+        ROSTER_CONFIRMED = "roster_confirmed", _("Programme roster match confirmed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -309,3 +344,58 @@ class InformationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.responded_at is None
+
+
+@pghistory.track()
+class QualitativeAssessment(models.Model):
+    """A reviewer's verified facts for the qualitative criteria (B1, B2), each with a justification.
+
+    The reviewer enters what they verified, within the scales of the case's rubric version; the
+    points always come from the engine (apps.cases.scoring overlays these facts), never by hand.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="qualitative_assessment")
+    # B1: specific technical expertise
+    field = models.CharField(_("field"), max_length=50)
+    field_justification = models.TextField(_("why this field"))
+    publications_and_patents = models.PositiveSmallIntegerField(_("publications and granted patents"))
+    publications_justification = models.TextField(_("how the publications and patents were verified"))
+    led_project_years = models.DecimalField(
+        _("years leading a major R&D project"), max_digits=4, decimal_places=1
+    )
+    international_award = models.BooleanField(_("holds an international award"), default=False)
+    leadership_justification = models.TextField(_("how the leadership or award was verified"))
+    # B2: strategic value to the hiring firm
+    core_technology_role = models.PositiveSmallIntegerField(_("core-technology role"))
+    core_technology_justification = models.TextField(_("why this rating"))
+    hard_to_fill = models.BooleanField(_("hard to fill domestically"), default=False)
+    hard_to_fill_justification = models.TextField(_("why"))
+    transfer_plan = models.PositiveSmallIntegerField(_("technology-transfer or training plan"))
+    transfer_plan_justification = models.TextField(_("why this rating"))
+
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(led_project_years__gte=0), name="assessment_led_years_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} assessed by {self.assessed_by_id}"
+
+
+class CaseNote(models.Model):
+    """An internal note by ministry staff. Applicants and employers never see these."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_note_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} note by {self.author_id}"

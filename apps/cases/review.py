@@ -129,7 +129,8 @@ def information_respond(
             locked.due_at += pause
             locked.paused_total += pause
             locked.paused_at = None
-            return ["due_at", "paused_total", "paused_at"]
+            locked.clock_period += 1  # a new stretch of the clock: its reminders are new ones
+            return ["due_at", "paused_total", "paused_at", "clock_period"]
 
         event = transition(case=request.case, move=PROVIDE_INFORMATION, by=by, change=resume)
         locked_request = InformationRequest.objects.select_for_update().get(pk=request.pk)

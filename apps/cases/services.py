@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.cases.clock import due_at_on_submission
 from apps.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, SponsorshipStatus, Track
+from apps.cases.search import index_fields
 from apps.cases.transitions import NOTIFY_TASK, SCORE_TASK, SUBMIT, WITHDRAW, record_event, transition
 from apps.core.uploads import CheckedUpload, check_upload
 from apps.rubric.answers import answers_as_json, institution_rank
@@ -180,7 +181,9 @@ def _missing_documents(case: Case, required: Iterable[str]) -> Iterable[str]:
             yield _("Upload: %(document)s.") % {"document": document_label(kind)}
 
 
-def case_submit(*, case: Case, by: User, roster_match: Mapping[str, Any] | None = None) -> CaseEvent:
+def case_submit(
+    *, case: Case, by: User, roster_match: Mapping[str, Any] | None = None, applicant_name: str = ""
+) -> CaseEvent:
     """Submit a complete draft: freeze its facts, start the clock, and enqueue scoring after commit.
 
     A second submission (a double click, a retried request) finds the case no longer a draft and is
@@ -201,7 +204,10 @@ def case_submit(*, case: Case, by: User, roster_match: Mapping[str, Any] | None 
         locked.due_at = due_at_on_submission(now, clock_days)
         locked.facts = _frozen_facts(locked.facts)
         locked.roster_match = dict(roster_match) if roster_match else None
-        return ["rubric_version", "submitted_at", "due_at", "facts", "roster_match"]
+        queue_fields = index_fields(locked, applicant_name=applicant_name)
+        for name, value in queue_fields.items():
+            setattr(locked, name, value)
+        return ["rubric_version", "submitted_at", "due_at", "facts", "roster_match", *queue_fields]
 
     return transition(
         case=case, move=SUBMIT, by=by, change=start_clock, side_effects=(NOTIFY_TASK, SCORE_TASK)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.applicants",
     "apps.employers",
+    "apps.reviewers",
     "apps.demo",
 ]
 

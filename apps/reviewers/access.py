@@ -1,0 +1,94 @@
+"""Who may open ministry pages, in one place.
+
+Everyone who is not ministry staff (anonymous visitors, applicants, employers) gets 404 on every
+ministry URL, so outsiders never learn what is there. Staff who have not signed in with their second
+factor in this session are sent to set it up or to sign in again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from apps.accounts.mfa import two_factor_satisfied
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.cases.models import Case
+
+View = Callable[..., HttpResponse]
+
+
+def ministry_roles(user: Any) -> frozenset[str]:
+    """The ministry roles the user holds (one query), empty for everyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    names = user.groups.filter(name__in=[Role.REVIEWER, Role.SUPERVISOR]).values_list("name", flat=True)
+    return frozenset(names)
+
+
+def is_supervisor(user: Any) -> bool:
+    return Role.SUPERVISOR in ministry_roles(user)
+
+
+def _guard(request: HttpRequest, *, supervisor_only: bool) -> HttpResponse | None:
+    roles = ministry_roles(request.user)
+    if not roles or (supervisor_only and Role.SUPERVISOR not in roles):
+        raise Http404
+    assert isinstance(request.user, User)
+    if not two_factor_satisfied(request, request.user):
+        return _second_factor_needed(request, request.user)
+    request.ministry_roles = roles  # type: ignore[attr-defined]
+    return None
+
+
+def _second_factor_needed(request: HttpRequest, user: User) -> HttpResponse:
+    from allauth.mfa.models import Authenticator
+
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        messages.warning(request, _("Sign in again with your authenticator code to open ministry pages."))
+        return redirect(f"/accounts/reauthenticate/?next={request.get_full_path()}")
+    messages.warning(
+        request, _("Ministry pages need two-factor authentication. Set up your authenticator app.")
+    )
+    return redirect(f"/accounts/2fa/totp/activate/?next={request.get_full_path()}")
+
+
+def ministry_required(view: View) -> View:
+    """Reviewers and supervisors, signed in with a second factor; 404 for everyone else."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _guard(request, supervisor_only=False) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def supervisor_required(view: View) -> View:
+    """Supervisors only, signed in with a second factor; 404 for everyone else (reviewers too)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _guard(request, supervisor_only=True) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_case_for_ministry(user: User, reference: str) -> Case:
+    """A submitted (not draft) case by reference for ministry staff, or 404."""
+    if not ministry_roles(user):
+        raise Http404
+    case = (
+        Case.objects.exclude(status="draft")
+        .select_related("applicant", "assigned_to", "rubric_version")
+        .filter(reference=reference.upper())
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewersConfig(AppConfig):
+    name = "apps.reviewers"
+    label = "reviewers"
+    verbose_name = _("Ministry review")

@@ -1,0 +1,5 @@
+"""Ministry URLs: queue (included by apps.reviewers.urls under the "ministry" namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
