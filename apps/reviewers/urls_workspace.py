@@ -1,5 +1,9 @@
-"""Ministry URLs: workspace (included by apps.reviewers.urls under the "ministry" namespace)."""
+"""Ministry URLs: the case workspace (included by apps.reviewers.urls under the "ministry" namespace)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from apps.reviewers import workspace_views
+
+urlpatterns = [
+    path("cases/<str:reference>/", workspace_views.case_workspace, name="case"),
+]
