@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from apps.rubric.engine import Facts
-from apps.rubric.selectors import school_by_name
+from apps.rubric.selectors import NOT_LISTED, institution_rank_by_name
 
 # The answer names, as the API documents them and the page's query string uses them.
 ANSWER_FIELDS: tuple[str, ...] = (
@@ -41,11 +41,11 @@ def institution_rank(*, rank: int | None, institution: str | None) -> int | None
     """The listed rank: given directly, or looked up by name; ``None`` means unranked."""
     if rank is not None:
         return rank
-    if institution:
-        school = school_by_name(institution)
-        if school is None:
+    if institution and institution.strip():
+        listed = institution_rank_by_name(institution)
+        if listed == NOT_LISTED:
             raise UnknownInstitution(institution)
-        return school.rank
+        return listed
     return None
 
 

