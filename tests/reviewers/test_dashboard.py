@@ -1,0 +1,560 @@
+"""The supervisor dashboard: who may see it, every figure against a hand-built data set with known
+answers (time frozen), the CSV exports, the period parameter, the empty state, Korean, and a fixed
+number of queries whatever the number of cases."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.cases.models import Case, CaseEvent, CaseStatus, SponsorshipStatus, Track
+from apps.organisations.models import SizeClass
+from apps.reviewers.dashboard import (
+    Dashboard,
+    MidCareerCriteria,
+    Rate,
+    dashboard,
+    period_weeks,
+    track_outcomes,
+)
+from tests.factories import OrganisationFactory, SponsorshipFactory, UserFactory
+from tests.ministry import reviewer, sign_in, submitted_case, supervisor
+
+pytestmark = pytest.mark.django_db
+
+SEOUL = ZoneInfo("Asia/Seoul")
+# A Wednesday. ISO week 47 of 2026 starts on Monday 16 November, week 46 on 9 November.
+NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=SEOUL)
+URL = "/ministry/dashboard/"
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=SEOUL)
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def case(submitted: dt.datetime, status: str = CaseStatus.SUBMITTED, **fields: Any) -> Case:
+    """A submitted case, then the fields a test needs set straight on the row."""
+    facts = fields.pop("facts", {})
+    made = submitted_case(submitted_at=submitted, track=fields.pop("track", Track.QUANTITATIVE), **facts)
+    Case.objects.filter(pk=made.pk).update(status=status, **fields)
+    made.refresh_from_db()
+    return made
+
+
+def decided(
+    when: dt.datetime, *, approve: bool, by: User | None = None, due: dt.datetime | None = None, **fields: Any
+) -> Case:
+    """A case decided at ``when`` (due ``due``, by default a week later), with its decision event."""
+    status = CaseStatus.APPROVED if approve else CaseStatus.REJECTED
+    made = case(
+        when - dt.timedelta(days=7),
+        status,
+        decided_at=when,
+        due_at=due or when + dt.timedelta(days=7),
+        **fields,
+    )
+    kind = CaseEvent.Kind.APPROVED if approve else CaseEvent.Kind.REJECTED
+    CaseEvent.objects.create(
+        case=made, kind=kind, from_status="in_review", to_status=status, actor=by, at=when
+    )
+    return made
+
+
+@pytest.fixture
+def people() -> dict[str, User]:
+    return {
+        "boss": supervisor(full_name="Supervisor Seo"),
+        "r1": reviewer(full_name="Reviewer Ahn"),
+        "r2": reviewer(full_name="Reviewer Baek"),
+        "r3": reviewer(full_name="Reviewer Choi"),
+    }
+
+
+@pytest.fixture
+def data_set(people: dict[str, User]) -> dict[str, User]:
+    """Six open cases, five decisions (one outside the 12 weeks), a withdrawal and a draft."""
+    r1, r2, boss = people["r1"], people["r2"], people["boss"]
+    # Open: age 0 and age 3 (calendar days in Korea: 58 hours, but submitted three days ago).
+    case(at(11, 18, 9))
+    case(at(11, 15, 23, 30))
+    case(at(11, 14, 12), CaseStatus.IN_REVIEW, assigned_to=r1)  # age 4
+    case(at(11, 4, 9), CaseStatus.IN_REVIEW, assigned_to=r1)  # age 14, due an hour ago: overdue
+    # Paused before its due date: not overdue, though the due date has passed (age 17).
+    case(at(11, 1), CaseStatus.INFORMATION_REQUESTED, assigned_to=r2, paused_at=at(11, 10), due_at=at(11, 15))
+    # Paused after its due date: overdue (age 10).
+    case(at(11, 8), CaseStatus.INFORMATION_REQUESTED, assigned_to=r2, paused_at=at(11, 17), due_at=at(11, 16))
+    # Decided. Week 47: one on time, one late (00:30 on Monday in Korea is still Sunday in UTC).
+    decided(at(11, 17, 10), approve=True, by=r1, due=at(11, 20))
+    decided(at(11, 16, 0, 30), approve=False, by=r2, due=at(11, 15), track=Track.QUALITATIVE)
+    # Week 46: decided exactly at the due date counts as within; one decided by the supervisor.
+    decided(at(11, 11, 15), approve=True, by=r1, due=at(11, 11, 15), track=Track.QUALITATIVE)
+    decided(at(11, 10), approve=False, by=boss, due=at(11, 12), track=Track.GOVERNMENT_PROGRAMME)
+    # Before the 12 weeks (starting Monday 31 August): counts for approvals, not for the weeks.
+    decided(at(8, 20), approve=True, by=r1)
+    # A withdrawal stops the clock but is no decision; a draft is nobody's business yet.
+    case(at(11, 5), CaseStatus.WITHDRAWN, decided_at=at(11, 12))
+    Case.objects.create(applicant=UserFactory(role=Role.APPLICANT), track=Track.QUANTITATIVE)
+    return people
+
+
+def board(weeks: int = 12) -> Dashboard:
+    return dashboard(now=NOW, weeks=weeks)
+
+
+# --- Who may see it ----------------------------------------------------------------------------
+
+
+def test_supervisor_sees_the_dashboard(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"css/dashboard.css" in response.content
+    assert 'aria-current="page"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [URL, "/ministry/dashboard/queue.csv"])
+def test_reviewer_gets_404(client: Client, path: str) -> None:
+    sign_in(client, reviewer())
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EMPLOYER])
+@pytest.mark.parametrize("path", [URL, "/ministry/dashboard/queue.csv"])
+def test_applicants_and_employers_get_404(client: Client, role: Role, path: str) -> None:
+    client.force_login(UserFactory(role=role))
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", [URL, "/ministry/dashboard/queue.csv"])
+def test_anonymous_gets_404(client: Client, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_supervisor_without_second_factor_is_stopped(client: Client) -> None:
+    sign_in(client, supervisor(), two_factor=False)
+    assert client.get(URL).status_code == 302  # sent to set up or confirm the second factor
+
+
+# --- Every figure against known answers --------------------------------------------------------
+
+
+def test_queue_depth_by_state_and_overdue(data_set: dict[str, User]) -> None:
+    figures = board().open_cases
+    assert [(s.status, s.cases, s.overdue) for s in figures.states] == [
+        ("submitted", 2, 0),
+        ("in_review", 2, 1),
+        ("information_requested", 2, 1),
+    ]
+    assert (figures.total, figures.overdue, figures.unassigned) == (6, 2, 2)
+
+
+def test_age_distribution_counts_calendar_days_in_korea(data_set: dict[str, User]) -> None:
+    ages = board().open_cases.ages
+    assert [(a.first_day, a.last_day, a.cases) for a in ages] == [
+        (0, 3, 2),
+        (4, 7, 1),
+        (8, 11, 1),
+        (12, 14, 1),
+        (15, None, 1),
+    ]
+    assert [a.label for a in ages] == [
+        "0 to 3 days",
+        "4 to 7 days",
+        "8 to 11 days",
+        "12 to 14 days",
+        "15 days or more",
+    ]
+
+
+def test_age_bucket_edges(people: dict[str, User]) -> None:
+    # The last minute of day 3 and the first of day 4; the last of day 14 and the first of day 15.
+    case(at(11, 15, 0, 0))
+    case(at(11, 14, 23, 59))
+    case(at(11, 4, 0, 0))
+    case(at(11, 3, 23, 59))
+    assert [a.cases for a in board().open_cases.ages] == [1, 1, 0, 1, 1]
+
+
+def test_share_decided_within_14_days_by_iso_week(data_set: dict[str, User]) -> None:
+    shares = board().within_clock
+    assert len(shares) == 12
+    assert shares[0].week.start == dt.date(2026, 8, 31)
+    assert [(s.week.code, s.within) for s in shares[-2:]] == [
+        ("2026-W46", Rate(2, 2)),
+        ("2026-W47", Rate(1, 2)),
+    ]
+    assert all(s.within == Rate(0, 0) for s in shares[:-2])
+    assert board().within_clock_total == Rate(3, 4)
+    assert board().latest_week_with_decisions == shares[-1]
+
+
+def test_weekly_figures_cover_exactly_the_period(people: dict[str, User]) -> None:
+    r1 = people["r1"]
+    decided(at(8, 31, 0, 0), approve=True, by=r1)  # the first instant of the 12 weeks
+    decided(at(8, 30, 23, 59), approve=True, by=r1)  # the minute before
+    decided(at(11, 23, 0, 0), approve=True, by=r1)  # next week (a clock ahead): no column, no error
+    figures = board()
+    assert figures.within_clock[0].within == Rate(1, 1)
+    assert figures.within_clock_total == Rate(1, 1)
+    assert figures.reviewers[0].decisions == [1] + [0] * 11
+
+
+def test_each_reviewers_caseload_and_decisions_per_week(data_set: dict[str, User]) -> None:
+    loads = board(weeks=4).reviewers
+    assert [(load.name, load.open_cases, load.decisions) for load in loads] == [
+        ("Reviewer Ahn", 2, [0, 0, 1, 1]),
+        ("Reviewer Baek", 2, [0, 0, 0, 1]),
+        ("Supervisor Seo", 0, [0, 0, 1, 0]),  # decided a case without being a reviewer
+        ("Reviewer Choi", 0, [0, 0, 0, 0]),
+    ]
+
+
+def test_approvals_by_track(data_set: dict[str, User]) -> None:
+    tracks = {t.track: t.approval for t in board().tracks}
+    assert tracks == {
+        Track.QUANTITATIVE: Rate(2, 2),  # the August approval counts: approvals are all-time
+        Track.QUALITATIVE: Rate(1, 2),
+        Track.GOVERNMENT_PROGRAMME: Rate(0, 1),
+    }
+    assert board().approval == Rate(3, 5)  # the withdrawal is not a decision
+
+
+def test_sme_versus_large_company_sponsorships(people: dict[str, User]) -> None:
+    sme, large = (
+        OrganisationFactory(size_class=SizeClass.SME),
+        OrganisationFactory(size_class=SizeClass.LARGE),
+    )
+
+    def sponsored(organisation: Any, made: Case, status: str = SponsorshipStatus.CONFIRMED) -> None:
+        SponsorshipFactory(organisation=organisation, case=made, status=status)
+
+    sponsored(sme, decided(at(11, 10), approve=True))
+    sponsored(sme, case(at(11, 12), CaseStatus.IN_REVIEW))
+    sponsored(large, decided(at(11, 10), approve=False))
+    sponsored(large, decided(at(11, 11), approve=True))
+    sponsored(large, case(at(11, 5), CaseStatus.WITHDRAWN, decided_at=at(11, 6)))
+    # Not counted: a sponsorship the applicant has not confirmed, and a confirmed one on a draft.
+    sponsored(sme, decided(at(11, 10), approve=True), status=SponsorshipStatus.SUBMITTED)
+    draft = Case.objects.create(applicant=UserFactory(role=Role.APPLICANT), track=Track.QUALITATIVE)
+    sponsored(sme, draft)
+
+    sponsors = {s.size_class: (s.cases, s.approval) for s in board().sponsors}
+    assert sponsors == {
+        SizeClass.SME: (2, Rate(1, 1)),
+        SizeClass.MID_SIZED: (0, Rate(0, 0)),
+        SizeClass.LARGE: (3, Rate(1, 2)),
+    }
+
+
+@pytest.fixture
+def mid_career_cases(people: dict[str, User]) -> None:
+    for years, rank, approve in [
+        ("8", 101, True),  # exactly 8 years, rank 101: mid-career from outside the top 100
+        (8, None, False),  # unranked is outside; years stored as a JSON number
+        ("10", 150, True),
+        ("7.5", None, True),  # not quite mid-career
+        ("12", 100, True),  # rank 100 is inside the top 100
+        ("", None, False),  # experience unknown
+        ("9", 50, False),
+    ]:
+        decided(at(11, 10), approve=approve, facts={"experience_years": years, "institution_rank": rank})
+
+
+def test_mid_career_from_outside_the_top_100_next_to_everyone_else(mid_career_cases: None) -> None:
+    figures = board()
+    assert figures.mid_career == Rate(2, 3)
+    assert figures.everyone_else == Rate(2, 4)
+    assert figures.criteria.label == "Mid-career (8 years or more) from outside the top 100 institutions"
+
+
+def test_mid_career_thresholds_are_parameters(mid_career_cases: None) -> None:
+    # The widening under review: top 200. Ranks 101 and 150 are then inside.
+    outcomes = track_outcomes(criteria=MidCareerCriteria(top_rank=200))
+    assert sum(o.mid_career_approved for o in outcomes) == 0
+    assert sum(o.mid_career_rejected for o in outcomes) == 1
+    outcomes = track_outcomes(criteria=MidCareerCriteria(min_experience_years=7))
+    assert sum(o.mid_career_approved for o in outcomes) == 3  # 7.5 years now counts
+
+
+def test_rates_divide_by_nothing_as_no_decisions_yet() -> None:
+    assert Rate(0, 0).percent is None
+    assert Rate(0, 0).text == "no decisions yet"
+    assert Rate(12, 20).text == "12 of 20, 60%"
+    assert Rate(2, 3).text == "2 of 3, 67%"
+    assert Rate(1234, 2000).text == "1,234 of 2,000, 62%"
+
+
+def test_period_weeks_end_with_the_current_week() -> None:
+    weeks = period_weeks(now=NOW, weeks=4)
+    assert [w.start for w in weeks] == [
+        dt.date(2026, 10, 26),
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 9),
+        dt.date(2026, 11, 16),
+    ]
+    assert weeks[-1].number == 47
+
+
+# --- The page ----------------------------------------------------------------------------------
+
+
+def test_page_shows_each_chart_with_its_sentence_table_and_csv_link(
+    client: Client, data_set: dict[str, User]
+) -> None:
+    sign_in(client, data_set["boss"])
+    page = client.get(URL).content.decode()
+    for heading in (
+        "Queue depth by state",
+        "Age of open cases",
+        "Decided within 14 days, by week",
+        "Reviewers: open caseload and decisions",
+        "Approvals by track",
+        "SME and large-company sponsorships",
+        "Mid-career applicants from outside the top institutions",
+    ):
+        assert f">{heading}</h2>" in page
+    assert "6 open cases: 2 overdue, 2 not assigned to anyone." in page
+    assert "1 of 6 open cases were submitted 15 or more days ago" in page
+    assert "50% of cases decided in week 47 were decided within 14 days (1 of 2)." in page
+    assert "Over the last 12 weeks: 3 of 4, 75%." in page
+    assert "4 reviewers hold 4 open cases and made 4 decisions in the last 12 weeks." in page
+    assert "Approval rate of every decision so far, all tracks together: 3 of 5, 60%." in page
+    assert "1 of 2, 50%" in page
+    assert "0 of 1, 0%" in page
+    # Every chart has a table with a caption and scoped headers, and its CSV link.
+    assert page.count("<caption") == 7
+    assert page.count('<th scope="col"') >= 20
+    assert '<th scope="row"' in page
+    for chart in ("queue", "age", "within-14-days", "reviewers", "tracks", "sponsors", "mid-career"):
+        assert f'href="/ministry/dashboard/{chart}.csv' in page
+    assert 'href="/ministry/dashboard/within-14-days.csv?weeks=12"' in page
+    # The bars are decoration: their values are written beside them.
+    assert 'class="dash-bar-track" aria-hidden="true"' in page
+
+
+def test_sponsor_size_without_decisions_reads_no_decisions_yet(
+    client: Client, people: dict[str, User]
+) -> None:
+    SponsorshipFactory(
+        organisation=OrganisationFactory(size_class=SizeClass.SME),
+        case=case(at(11, 12)),
+        status=SponsorshipStatus.CONFIRMED,
+    )
+    sign_in(client, people["boss"])
+    page = client.get(URL).content.decode()
+    assert "1 sponsored case; approval rate no decisions yet." in page
+    sponsors = page.split('id="chart-sponsors"')[1].split("</section>")[0]
+    assert "0 of 0" not in sponsors
+    assert ", 0%" not in sponsors
+
+
+def test_empty_state_when_there_are_no_cases(client: Client) -> None:
+    Case.objects.create(applicant=UserFactory(role=Role.APPLICANT), track=Track.QUANTITATIVE)  # a draft
+    sign_in(client, supervisor())
+    response = client.get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No cases yet" in page
+    assert 'class="dash-chart"' not in page
+
+
+def test_page_in_korean(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="ko")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ko">' in page
+    assert "심사 중" in page
+    assert "보완 요청" in page
+    assert "정량 트랙" in page
+
+
+def test_page_in_korean_from_the_language_cookie(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    client.cookies["ktp_language"] = "ko"
+    page = client.get(URL).content.decode()
+    assert '<html lang="ko">' in page
+    assert "대기업" in page
+
+
+# --- The period parameter ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weeks", "rows"), [("4", 4), ("52", 52), ("", 12)])
+def test_weeks_parameter(client: Client, data_set: dict[str, User], weeks: str, rows: int) -> None:
+    sign_in(client, data_set["boss"])
+    response = client.get(URL, {"weeks": weeks})
+    assert response.context["weeks"] == rows
+    assert len(response.context["board"].within_clock) == rows
+    assert 'aria-invalid="true"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("weeks", ["3", "53", "0", "-4", "twelve", "12.5"])
+def test_invalid_weeks_show_an_error_and_the_default_period(
+    client: Client, data_set: dict[str, User], weeks: str
+) -> None:
+    sign_in(client, data_set["boss"])
+    response = client.get(URL, {"weeks": weeks})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["weeks"] == 12
+    assert 'aria-invalid="true"' in page
+    assert 'id="weeks-error"' in page
+    assert "Showing the last 12 weeks instead." in page
+
+
+# --- CSV exports -------------------------------------------------------------------------------
+
+
+def read_csv(response: Any) -> list[list[str]]:
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")  # the byte-order mark Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_csv_is_an_attachment_in_utf8_with_a_bom(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    response = client.get("/ministry/dashboard/queue.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ktp-dashboard-queue-2026-11-18.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert read_csv(response) == [
+        ["State", "Open cases", "Overdue"],
+        ["Submitted", "2", "0"],
+        ["In review", "2", "1"],
+        ["Information requested", "2", "1"],
+        ["All open cases", "6", "2"],
+    ]
+
+
+def test_csv_of_every_chart(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+
+    def rows(chart: str, **params: str) -> list[list[str]]:
+        return read_csv(client.get(f"/ministry/dashboard/{chart}.csv", params))
+
+    assert rows("age")[1:] == [
+        ["0 to 3 days", "2"],
+        ["4 to 7 days", "1"],
+        ["8 to 11 days", "1"],
+        ["12 to 14 days", "1"],
+        ["15 days or more", "1"],
+    ]
+    within = rows("within-14-days", weeks="4")
+    assert within[0] == [
+        "ISO week",
+        "Week starting",
+        "Decided",
+        "Decided within 14 days",
+        "Share within 14 days (%)",
+    ]
+    assert within[1:] == [
+        ["2026-W44", "2026-10-26", "0", "0", ""],
+        ["2026-W45", "2026-11-02", "0", "0", ""],
+        ["2026-W46", "2026-11-09", "2", "2", "100.0"],
+        ["2026-W47", "2026-11-16", "2", "1", "50.0"],
+    ]
+    reviewers = rows("reviewers", weeks="4")
+    assert reviewers[0] == [
+        "Reviewer",
+        "Open cases",
+        "2026-W44",
+        "2026-W45",
+        "2026-W46",
+        "2026-W47",
+        "Decisions in the period",
+    ]
+    assert reviewers[1] == ["Reviewer Ahn", "2", "0", "0", "1", "1", "2"]
+    assert rows("tracks") == [
+        ["Track", "Approved", "Rejected", "Decided", "Approval rate (%)"],
+        ["Quantitative track", "2", "0", "2", "100.0"],
+        ["Qualitative track", "1", "1", "2", "50.0"],
+        ["Government programme track", "0", "1", "1", "0.0"],
+    ]
+    sponsors = rows("sponsors")
+    assert sponsors[0] == [
+        "Sponsor's size",
+        "Sponsored cases submitted",
+        "Approved",
+        "Rejected",
+        "Decided",
+        "Approval rate (%)",
+    ]
+    assert sponsors[1] == ["Small or medium-sized enterprise (SME)", "0", "0", "0", "0", ""]
+    mid = rows("mid-career")
+    assert mid[0] == ["Applicants", "Track", "Approved", "Rejected", "Decided", "Approval rate (%)"]
+    assert mid[1][1:] == ["All tracks", "0", "0", "0", ""]  # no mid-career applicant in this data set
+    assert mid[5][:2] == ["Everyone else", "All tracks"]
+    assert mid[5][2:] == ["3", "2", "5", "60.0"]
+
+
+def test_csv_names_that_look_like_formulas_stay_text(client: Client, people: dict[str, User]) -> None:
+    case(at(11, 12), CaseStatus.IN_REVIEW, assigned_to=reviewer(full_name="=HYPERLINK(1)"))
+    sign_in(client, people["boss"])
+    names = [row[0] for row in read_csv(client.get("/ministry/dashboard/reviewers.csv"))]
+    assert "'=HYPERLINK(1)" in names
+
+
+def test_csv_headers_in_the_active_language(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    table = read_csv(client.get("/ministry/dashboard/tracks.csv", HTTP_ACCEPT_LANGUAGE="ko"))
+    assert table[0][1:3] == ["승인", "반려"]
+    assert table[1][0] == "정량 트랙"
+
+
+def test_csv_refuses_invalid_weeks_and_unknown_charts(client: Client, data_set: dict[str, User]) -> None:
+    sign_in(client, data_set["boss"])
+    assert client.get("/ministry/dashboard/within-14-days.csv", {"weeks": "3"}).status_code == 400
+    assert client.get("/ministry/dashboard/reviewers.csv", {"weeks": "x"}).status_code == 400
+    assert client.get("/ministry/dashboard/nothing.csv").status_code == 404
+
+
+# --- Cost ----------------------------------------------------------------------------------------
+
+
+def test_the_figures_are_six_aggregate_queries(
+    data_set: dict[str, User], django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(6):
+        board()
+
+
+def page_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured)
+
+
+def test_the_page_costs_a_fixed_small_number_of_queries(
+    client: Client, data_set: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    sign_in(client, data_set["boss"])
+    client.get(URL)  # warm the per-process caches (content types, the rubric version)
+    # 13 today: session, user and the ministry guard (3); the dashboard (7: has any case, then six
+    # aggregates); the header and section navigation (3). Two to spare for the site's middleware.
+    with django_assert_max_num_queries(15):
+        client.get(URL)
+    before = page_queries(client)
+    for day in range(1, 15):
+        decided(at(11, day), approve=day % 2 == 0, by=reviewer())
+        case(at(11, day), CaseStatus.IN_REVIEW, assigned_to=reviewer())
+    assert page_queries(client) == before
