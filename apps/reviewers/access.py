@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from apps.accounts.mfa import two_factor_satisfied
+from apps.accounts.mfa import has_totp, second_factor_url, two_factor_satisfied
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case
@@ -48,15 +48,13 @@ def _guard(request: HttpRequest, *, supervisor_only: bool) -> HttpResponse | Non
 
 
 def _second_factor_needed(request: HttpRequest, user: User) -> HttpResponse:
-    from allauth.mfa.models import Authenticator
-
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        messages.warning(request, _("Sign in again with your authenticator code to open ministry pages."))
-        return redirect(f"/accounts/reauthenticate/?next={request.get_full_path()}")
-    messages.warning(
-        request, _("Ministry pages need two-factor authentication. Set up your authenticator app.")
-    )
-    return redirect(f"/accounts/2fa/totp/activate/?next={request.get_full_path()}")
+    if has_totp(user):
+        messages.warning(request, _("Confirm with your authenticator code to open ministry pages."))
+    else:
+        messages.warning(
+            request, _("Ministry pages need two-factor authentication. Set up your authenticator app.")
+        )
+    return redirect(second_factor_url(request, user))
 
 
 def ministry_required(view: View) -> View:

@@ -6,10 +6,12 @@ so a misconfigured process fails loudly instead of running half-configured.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "apps.accounts.middleware.IdleTimeoutMiddleware",  # after auth and messages: it signs out
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +135,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "score-unscored-cases": {"task": "cases.redrive_unscored", "schedule": 300.0},  # broker outages
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 300.0},  # lost tasks, mail outages
+    # The processing clock's reminders (apps.notifications.reminders): records what is owed under an
+    # advisory lock, fans one delivery task out per batch, re-drives what lost its task.
+    "notifications-sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 300.0},
+    # Daily digests: sent by the first run after 08:00 Korean time, once a day per person. A short
+    # interval instead of a crontab, so a beat that was down at 08:00 still sends them that day.
+    "notifications-send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
 }
 CELERY_TIMEZONE = "Asia/Seoul"
 
@@ -161,6 +170,47 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[K-Tech Pass] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "K-Tech Pass"
+
+# Sign-in rate limits, counted by allauth in the Redis cache above, so every web process shares the
+# counters and a restart does not reset them. Rates are "amount/period/per" (per ip, key or user),
+# comma-separated. "login_failed" counts wrong passwords per address and per e-mail address (the
+# key), and allauth also counts wrong two-factor codes under it, keyed per user; "login" limits
+# every login attempt per address; "reauthenticate" covers the password and code confirmations
+# that ministry pages and two-factor set-up ask for.
+_RATE = re.compile(r"^\d+/\d*[smhd]/(ip|key|user)$")
+
+
+def _rate_limit(name: str, default: str) -> str:
+    value = env.str(name, default=default).replace(" ", "")
+    if not all(_RATE.match(part) for part in value.split(",")):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected rates such as '10/m/ip,5/5m/key'")
+    return value
+
+
+ACCOUNT_RATE_LIMITS = {
+    "login": _rate_limit("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": _rate_limit("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "reauthenticate": _rate_limit("RATE_LIMIT_REAUTHENTICATE", "10/m/user"),
+}
+# The client address comes from the socket unless proxies we run add X-Forwarded-For; the same
+# count as the API's (DJANGO_NUM_PROXIES), or someone could dodge the limits with a forged header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_NUM_PROXIES", default=0)
+
+# --- Sessions ----------------------------------------------------------------------------------
+# Inactivity timeout (apps.accounts.middleware.IdleTimeoutMiddleware), on top of SESSION_COOKIE_AGE.
+# It applies to government staff (ministry roles, programme officers, site staff), whose sessions
+# open personal data; not to applicants and employers, who fill long forms on their own devices
+# (the wizard saves drafts, but free text in progress would be lost) and see only their own data.
+# SESSION_IDLE_SCOPE=everyone extends it to every signed-in user; SESSION_IDLE_TIMEOUT=0 turns it off.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # seconds without a request
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)  # the warning, before expiry
+SESSION_IDLE_SCOPE = env.str("SESSION_IDLE_SCOPE", default="staff")
+if SESSION_IDLE_SCOPE not in {"staff", "everyone"}:
+    raise ImproperlyConfigured("SESSION_IDLE_SCOPE must be 'staff' or 'everyone'")
+if SESSION_IDLE_TIMEOUT < 0 or SESSION_IDLE_WARNING < 0 or 0 < SESSION_IDLE_TIMEOUT <= SESSION_IDLE_WARNING:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_WARNING must be shorter than SESSION_IDLE_TIMEOUT (0: no timeout)"
+    )
 
 # Passport numbers are stored only as keyed hashes (HMAC-SHA256) so a roster match needs no clear text.
 PASSPORT_HASH_KEY = env.str("PASSPORT_HASH_KEY")

@@ -10,6 +10,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.demo.cases import load_demo_cases
+from apps.demo.ministry import DEMO_TOTP_SECRET, load_demo_ministry
 from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.reference_import import import_reference
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         self._load_users()
         demo_roster_load(officer=User.objects.get(email="officer@demo.ktechpass.kr"))  # KASA, 5 demo entries
         for email, role, what in load_demo_cases(password=DEMO_PASSWORD):
+            self.stdout.write(f"  {role:<22} {email}: {what}")
+        self.stdout.write(
+            f"Ministry logins: two-factor with the demo authenticator secret {DEMO_TOTP_SECRET}"
+        )
+        for email, role, what in load_demo_ministry(password=DEMO_PASSWORD):
             self.stdout.write(f"  {role:<22} {email}: {what}")
 
     def _load_reference_lists(self) -> None:

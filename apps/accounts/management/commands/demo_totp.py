@@ -1,0 +1,48 @@
+"""Print the current two-factor code of a demo login, as an authenticator app would show it.
+
+For the demo only: refused for any address outside the demo domain (apps.demo.ministry), so it
+cannot read a real person's authenticator. A code works once (allauth refuses a reused one), so to
+sign in again within the same 30 seconds, wait for the next code.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.accounts.models import User
+from apps.demo.ministry import DEMO_DOMAIN, is_demo_email
+
+
+def current_code(secret: str, now: float | None = None) -> str:
+    return format_hotp_value(
+        hotp_value(secret, int(now if now is not None else time.time()) // app_settings.TOTP_PERIOD)
+    )
+
+
+class Command(BaseCommand):
+    help = f"Print the current TOTP code of a demo login (…@{DEMO_DOMAIN} only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        email: str = options["email"]
+        if not is_demo_email(email):
+            raise CommandError(f"Only for demo logins (…@{DEMO_DOMAIN}).")
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"No demo login {email}: run `manage.py load_demo` first.")
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if authenticator is None:
+            raise CommandError(f"{email} has no authenticator yet: sign in and set one up first.")
+        now = time.time()
+        period = app_settings.TOTP_PERIOD
+        self.stdout.write(current_code(decrypt(authenticator.data["secret"]), now))
+        self.stderr.write(f"valid for {period - int(now) % period} more seconds; each code works once")
