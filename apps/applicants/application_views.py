@@ -60,6 +60,7 @@ from apps.applicants.services import (
     profile_save,
     sponsorships_for_case,
 )
+from apps.cases.assessment import INTERNAL_EVENT_KINDS
 from apps.cases.documents import document_label
 from apps.cases.models import (
     Case,
@@ -944,7 +945,8 @@ def _timeline(case: Case, user: User) -> list[TimelineEntry]:
         ).values_list("user_id", flat=True)
     )
     entries = []
-    for event in case_timeline(case):
+    # The ministry's internal lines (assignments, assessments, verifications) are not the applicant's.
+    for event in case_timeline(case).exclude(kind__in=INTERNAL_EVENT_KINDS):
         if event.actor_id is None:
             by = _("automatically")
         elif event.actor_id == user.pk:
@@ -993,6 +995,7 @@ def _score_view(case: Case) -> dict[str, Any] | None:
         "sme_bonus": result.get("sme_bonus", 0),
         "sme_bonus_basis": result.get("sme_bonus_basis", "none"),
         "has_estimates": any(c.get("basis") == "estimate" for c in criteria),
+        "has_assessed": any(c.get("basis") == "assessed" for c in criteria),
         "track": track,
         "version": result.get("rubric_version", ""),
     }

@@ -2,16 +2,30 @@
 
 Idempotent: the snapshot is one row per case (a one-to-one), written with update-or-create, so a
 task delivered twice, or re-run after a reviewer verifies an SME claim, leaves one current snapshot.
+
+The facts are the applicant's declared ones, overlaid by what others verified: the confirmed
+sponsorship's terms, the SME status a reviewer verified, and the reviewer's qualitative assessment
+(B1, B2). Once a reviewer has assessed the qualitative criteria, their basis in the result is
+"assessed" instead of the configuration's "estimate".
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from apps.cases.models import Case, CaseEvent, CaseScore, CaseStatus, Sponsorship, SponsorshipStatus
+from apps.cases.models import (
+    Case,
+    CaseEvent,
+    CaseScore,
+    CaseStatus,
+    QualitativeAssessment,
+    Sponsorship,
+    SponsorshipStatus,
+)
 from apps.cases.transitions import record_event
 from apps.organisations.models import SizeClass, SmeClaimStatus
 from apps.rubric.answers import facts_from_answers
@@ -21,7 +35,12 @@ from apps.rubric.selectors import scorer_for
 
 
 def case_facts(case: Case, config: RubricConfig) -> Facts:
-    """The case's declared facts, with the confirmed sponsorship's terms and the verified SME status."""
+    """The case's declared facts, with the confirmed sponsorship's terms, the verified SME status and
+    the reviewer's qualitative assessment (when there is one)."""
+    return _facts(case, config, _assessment(case))
+
+
+def _facts(case: Case, config: RubricConfig, assessment: QualitativeAssessment | None) -> Facts:
     answers: dict[str, Any] = dict(case.facts)
     sponsorship = (
         Sponsorship.objects.filter(case=case, status=SponsorshipStatus.CONFIRMED)
@@ -34,7 +53,47 @@ def case_facts(case: Case, config: RubricConfig) -> Facts:
         sme_verified = _sme_verified_on_submission(sponsorship, case)
     else:
         answers.update(sponsor_is_sme=False, core_technology_role=0, hard_to_fill=False, transfer_plan=0)
+    if assessment is not None:
+        answers.update(_assessed_answers(assessment))
     return facts_from_answers(answers, sme_verified=sme_verified)
+
+
+# The basis of a criterion the reviewer assessed (the configuration says "estimate" for B1 and B2).
+ASSESSED = "assessed"
+
+
+def _assessment(case: Case) -> QualitativeAssessment | None:
+    return QualitativeAssessment.objects.filter(case_id=case.pk).first()
+
+
+def _assessed_answers(assessment: QualitativeAssessment) -> dict[str, Any]:
+    """The reviewer's verified B1/B2 facts replace the declared ones and the sponsor's own ratings."""
+    return {
+        "field": assessment.field,
+        "publications_and_patents": assessment.publications_and_patents,
+        "led_project_years": str(assessment.led_project_years),
+        "international_award": assessment.international_award,
+        "core_technology_role": assessment.core_technology_role,
+        "hard_to_fill": assessment.hard_to_fill,
+        "transfer_plan": assessment.transfer_plan,
+    }
+
+
+def _marked_assessed(result: ScoreResult) -> ScoreResult:
+    """The estimated (self-declared) criteria become "assessed": a reviewer has verified their facts."""
+    criteria = tuple(
+        dataclasses.replace(c, basis=ASSESSED) if c.basis == "estimate" else c for c in result.criteria
+    )
+    return dataclasses.replace(result, criteria=criteria)
+
+
+def _score(case: Case) -> ScoreResult:
+    assert case.rubric_version is not None
+    assert case.submitted_at is not None
+    scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
+    assessment = _assessment(case)
+    result = scorer.score(_facts(case, scorer.config, assessment))
+    return _marked_assessed(result) if assessment is not None else result
 
 
 def _sponsorship_answers(sponsorship: Sponsorship, config: RubricConfig) -> dict[str, Any]:
@@ -63,8 +122,7 @@ def case_score(*, case_id: int) -> CaseScore | None:
         case = Case.objects.select_for_update(of=("self",)).select_related("rubric_version").get(pk=case_id)
         if case.status == CaseStatus.DRAFT or case.rubric_version is None or case.submitted_at is None:
             return None
-        scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
-        result = scorer.score(case_facts(case, scorer.config))
+        result = _score(case)
         previous = CaseScore.objects.filter(case=case).values_list("total", flat=True).first()
         snapshot, _created = CaseScore.objects.update_or_create(
             case=case,
@@ -89,5 +147,4 @@ def explained_score(case: Case) -> ScoreResult | None:
     """
     if case.rubric_version is None or case.submitted_at is None or not hasattr(case, "score"):
         return None
-    scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
-    return scorer.score(case_facts(case, scorer.config))
+    return _score(case)

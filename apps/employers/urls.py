@@ -28,5 +28,6 @@ urlpatterns = [
     path(f"{SPONSORSHIP}submit/", views.sponsorship_submit_view, name="sponsorship_submit"),
     path(f"{SPONSORSHIP}withdraw/", views.sponsorship_withdraw_view, name="sponsorship_withdraw"),
     path(f"{SPONSORSHIP}case/", views.sponsored_case_view, name="sponsored_case"),
+    path(f"{SPONSORSHIP}case/respond/", views.sponsored_case_respond, name="sponsored_case_respond"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
 ]

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
-from apps.cases.models import SponsorshipStatus
+from apps.cases.models import InformationRequest, SponsorshipStatus
+from apps.cases.review import information_respond
 from apps.cases.sponsorships import (
     sponsorship_create,
     sponsorship_submit,
@@ -34,6 +35,7 @@ from apps.cases.sponsorships import (
 )
 from apps.core.uploads import safe_download_name
 from apps.employers.forms import (
+    InformationAnswerForm,
     InviteForm,
     OrganisationRegisterForm,
     SmeClaimForm,
@@ -505,14 +507,79 @@ def sponsorship_withdraw_view(request: HttpRequest, pk: int, sponsorship_pk: int
 
 @login_required
 def sponsored_case_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
-    """Reference, status in words and submission date: nothing of the applicant's facts or documents."""
+    """Reference, status in words and submission date: nothing of the applicant's facts or documents;
+    and a reviewer's open request addressed to the employer, with the form to answer it."""
     organisation = _organisation(request, pk)
     sponsorship = get_sponsorship(organisation, sponsorship_pk)
     if refused := _read_only(request):
         return refused
+    return _sponsored_case_page(request, organisation, sponsorship, InformationAnswerForm())
+
+
+def _sponsored_case_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    sponsorship: Any,
+    form: InformationAnswerForm,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         **_org_context(request, organisation, "sponsorships"),
         "sponsorship": sponsorship,
         "case": sponsored_case(sponsorship),
+        "information_request": _request_to_employer(sponsorship),
+        "answer_form": form,
     }
-    return render(request, "employers/sponsored_case.html", context)
+    return render(request, "employers/sponsored_case.html", context, status=status)
+
+
+def _request_to_employer(sponsorship: Any) -> dict[str, Any] | None:
+    """The open request addressed to the employer, as the few fields the page shows (never the case)."""
+    request = (
+        InformationRequest.objects.filter(
+            case_id=sponsorship.case_id,
+            addressee=InformationRequest.Addressee.EMPLOYER,
+            responded_at__isnull=True,
+        )
+        .only("pk", "message", "needed", "respond_by", "requested_at")
+        .first()
+    )
+    if request is None or sponsorship.status != SponsorshipStatus.CONFIRMED:
+        return None
+    return {
+        "pk": request.pk,
+        "message": request.message,
+        "needed": request.needed,
+        "respond_by": request.respond_by,
+        "requested_at": request.requested_at,
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def sponsored_case_respond(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
+    """The employer's answer (text and files) to the reviewer's request: the case's clock resumes."""
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    case_url = _org_url(organisation, "sponsored_case", sponsorship_pk=sponsorship.pk)
+    open_request = _request_to_employer(sponsorship)
+    if open_request is None:
+        messages.info(request, _("There is no open request for your organisation to answer."))
+        return redirect(case_url)
+    form = InformationAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            information_respond(
+                request=InformationRequest.objects.get(pk=open_request["pk"]),
+                by=_user(request),
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your answer has been sent to the reviewer. The processing clock runs again.")
+            )
+            return redirect(case_url)
+    return _sponsored_case_page(request, organisation, sponsorship, form, status=400)

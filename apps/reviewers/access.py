@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def ministry_roles(user: Any) -> frozenset[str]:
@@ -36,7 +36,7 @@ def is_supervisor(user: Any) -> bool:
     return Role.SUPERVISOR in ministry_roles(user)
 
 
-def _guard(request: HttpRequest, *, supervisor_only: bool) -> HttpResponse | None:
+def _guard(request: HttpRequest, *, supervisor_only: bool) -> HttpResponseBase | None:
     roles = ministry_roles(request.user)
     if not roles or (supervisor_only and Role.SUPERVISOR not in roles):
         raise Http404
@@ -61,7 +61,7 @@ def ministry_required(view: View) -> View:
     """Reviewers and supervisors, signed in with a second factor; 404 for everyone else."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return _guard(request, supervisor_only=False) or view(request, *args, **kwargs)
 
     return wrapper
@@ -71,7 +71,7 @@ def supervisor_required(view: View) -> View:
     """Supervisors only, signed in with a second factor; 404 for everyone else (reviewers too)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return _guard(request, supervisor_only=True) or view(request, *args, **kwargs)
 
     return wrapper
