@@ -1,8 +1,10 @@
 """Thin tasks: each calls a service that is safe to run twice."""
 
+import datetime as dt
+
 from celery import shared_task
 
-from apps.notifications import services
+from apps.notifications import reminders, services
 
 
 @shared_task(name="notifications.deliver_case_event", acks_late=True)
@@ -22,3 +24,25 @@ def sweep() -> dict[str, int]:
         "events": services.redrive_unnotified_events(),
         "resent": services.redrive_unsent(),
     }
+
+
+@shared_task(name="notifications.sweep_reminders")
+def sweep_reminders() -> dict[str, int]:
+    """Beat, every five minutes: record the clock reminders owed now and fan their delivery out."""
+    return reminders.sweep()
+
+
+@shared_task(name="notifications.deliver_reminders", acks_late=True)
+def deliver_reminders(reminder_ids: list[int]) -> int:
+    return sum(reminders.deliver_reminder(reminder_id=reminder_id) for reminder_id in reminder_ids)
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests() -> int:
+    """Beat, every quarter hour: from 08:00 in Korea, start the day's digest for each person owed one."""
+    return reminders.send_digests()
+
+
+@shared_task(name="notifications.send_digest", acks_late=True)
+def send_digest(user_id: int, day: str) -> bool:
+    return reminders.send_digest(user_id=user_id, day=dt.date.fromisoformat(day))

@@ -1,5 +1,9 @@
 """Ministry URLs: preferences (included by apps.reviewers.urls under the "ministry" namespace)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from apps.reviewers import preferences_views
+
+urlpatterns = [
+    path("preferences/", preferences_views.reminder_preferences, name="preferences"),
+]

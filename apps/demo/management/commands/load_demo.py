@@ -11,6 +11,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.demo.cases import load_demo_cases
 from apps.demo.ministry import DEMO_TOTP_SECRET, load_demo_ministry
+from apps.notifications.reminders import sweep as sweep_reminders
 from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.reference_import import import_reference
@@ -43,6 +44,10 @@ class Command(BaseCommand):
         )
         for email, role, what in load_demo_ministry(password=DEMO_PASSWORD):
             self.stdout.write(f"  {role:<22} {email}: {what}")
+        # The reminders the demo caseload is owed today (due soon, overdue, unassigned), recorded and
+        # e-mailed as the beat's sweep would; a second run finds them sent and sends nothing.
+        owed = sweep_reminders(inline=True)
+        self.stdout.write(f"Reminders recorded for the demo caseload: {owed}")
 
     def _load_reference_lists(self) -> None:
         for kind, model, file_name in (
