@@ -80,7 +80,9 @@ def queue(request: MinistryRequest) -> HttpResponse:
     # Only supervisors assign; the people offered are those who can take cases now.
     assignees = list(assignable_users()) if supervisor else None
     reviewers = _reviewers_for_filter(request, assignees) if assignees is not None else None
-    form = QueueFilterForm(request.GET, field_choices=choices, reviewers=reviewers)
+    data = request.GET.copy()
+    data.setdefault("size", str(selectors.DEFAULT_PAGE_SIZE))  # so the page-size control shows what is used
+    form = QueueFilterForm(data, field_choices=choices, reviewers=reviewers)
     form.is_valid()  # invalid values are shown as errors and left out; the rest still applies
     filters = form.queue_filters()
     now = timezone.now()

@@ -72,7 +72,7 @@ def row_references(response) -> list[str]:
     if "<tbody>" not in body:
         return []
     table = body[body.find("<tbody>") : body.find("</tbody>")]
-    return re.findall(r'<th scope="row"><a href="[^"]+">(KTP-[0-9A-Z-]+)</a></th>', table)
+    return re.findall(r'<th scope="row"[^>]*><a href="[^"]+">(KTP-[0-9A-Z-]+)</a></th>', table)
 
 
 @pytest.fixture
@@ -290,7 +290,7 @@ def test_the_table_has_a_caption_header_scopes_links_and_text_statuses(staff_cli
     )
     body = staff_client.get(QUEUE).content.decode()
     assert "<caption" in body
-    assert body.count('<th scope="col">') >= 9
+    assert body.count('<th scope="col">') >= 8
     assert f'<a href="{reverse("ministry:case", args=[case.reference])}">{case.reference}</a>' in body
     for text in (
         "김민준",
