@@ -23,7 +23,17 @@ from apps.cases.models import CaseEvent, Sponsorship
 from apps.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+# A failed send is retried by the sweep after 5, 10, 20 ... minutes: ten attempts span about 42
+# hours, so a mail outage of a day loses nothing, and a message that can never go stops being tried.
+MAX_ATTEMPTS = 10
+FIRST_RETRY_AFTER = dt.timedelta(minutes=5)
+
+
+def retry_due(*, attempts: int, last_attempt_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether an unsent message's back-off has passed (it doubles after every failed attempt)."""
+    if attempts == 0 or last_attempt_at is None:
+        return True
+    return now - last_attempt_at >= FIRST_RETRY_AFTER * 2 ** (attempts - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +80,16 @@ def deliver(notification_id: int) -> bool:
         if row is None:
             return False  # sent already, being sent by someone else, or given up on
         row.attempts += 1
+        row.last_attempt_at = timezone.now()
         try:
             send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.email])
         except Exception as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            row.save(update_fields=["attempts", "last_error"])
+            row.save(update_fields=["attempts", "last_attempt_at", "last_error"])
             logger.warning("notification %s not sent: %s", row.pk, row.last_error)
             return False
         row.sent_at = timezone.now()
-        row.save(update_fields=["attempts", "sent_at", "last_error"])
+        row.save(update_fields=["attempts", "last_attempt_at", "sent_at", "last_error"])
         return True
 
 
@@ -129,13 +140,17 @@ def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:
 
 
 def redrive_unsent(limit: int = 200) -> int:
-    """Send what a crash or a mail outage left unsent."""
-    ids = list(
+    """Send what a crash or a mail outage left unsent, each message once its back-off has passed."""
+    now = timezone.now()
+    candidates = (
         Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "attempts", "last_attempt_at")[:limit]
     )
-    return sum(deliver(notification_id) for notification_id in ids)
+    due = [
+        pk for pk, attempts, last in candidates if retry_due(attempts=attempts, last_attempt_at=last, now=now)
+    ]
+    return sum(deliver(notification_id) for notification_id in due)
 
 
 def redrive_unnotified_events(*, since_hours: int = 48, limit: int = 500) -> int:

@@ -1,7 +1,11 @@
 """Applicants hear of every status change, employers of every sponsorship change; each message once."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.cases.services import case_start, case_withdraw
@@ -42,17 +46,42 @@ def test_events_that_do_not_change_the_status_send_nothing():
     assert mail.outbox == []
 
 
-def test_a_failed_send_is_kept_and_sent_by_the_sweep(withdrawn_event, monkeypatch):
+def test_a_failed_send_is_kept_and_sent_by_the_sweep_after_its_back_off(withdrawn_event, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
+    start = timezone.now()
     monkeypatch.setattr(services, "send_mail", broken)
     services.notify_case_event(withdrawn_event.pk)
     row = Notification.objects.get()
     assert (row.sent_at, row.attempts) == (None, 1)
     assert "smtp down" in row.last_error
     monkeypatch.undo()
-    assert sweep.apply().get() == {"events": 0, "resent": 1}
+    assert sweep.apply().get() == {"events": 0, "resent": 0}  # too soon: the first retry is after 5 min
+    with time_machine.travel(start + dt.timedelta(minutes=5, seconds=1), tick=False):
+        assert sweep.apply().get() == {"events": 0, "resent": 1}
+    assert len(mail.outbox) == 1
+
+
+def test_a_day_long_mail_outage_loses_nothing(withdrawn_event, monkeypatch):
+    """Retries back off (5, 10, 20 ... minutes) instead of giving up after half an hour."""
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    start = timezone.now()
+    monkeypatch.setattr(services, "send_mail", broken)
+    services.notify_case_event(withdrawn_event.pk)
+    for minutes in range(5, 24 * 60, 5):  # the sweep every 5 minutes for a day, mail still down
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            sweep.apply().get()
+    row = Notification.objects.get()
+    assert row.sent_at is None
+    assert row.attempts < services.MAX_ATTEMPTS  # not given up on
+    assert row.attempts == 9  # 1 + retries after 5, 15, 35, 75, 155, 315, 635, 1275 minutes
+    monkeypatch.undo()
+    with time_machine.travel(start + dt.timedelta(hours=48), tick=False):
+        assert sweep.apply().get()["resent"] == 1
     assert len(mail.outbox) == 1
 
 
