@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -44,10 +45,13 @@ def broker(url: str) -> Iterator[None]:
 
 
 def _drop_connections() -> None:
-    # The app caches a connection pool and a producer pool built on it; both must be rebuilt.
+    # The app caches a connection pool and a producer pool built on it; both must be rebuilt. kombu
+    # also keeps producer pools in a registry keyed by broker URL, which would hand the closed
+    # pool back to the next test that sends a task: reset that registry too.
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @contextlib.contextmanager
