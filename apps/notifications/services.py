@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
-from apps.cases.models import CaseEvent, Sponsorship
+from apps.cases.models import CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -109,8 +109,48 @@ def notify_case_event(event_id: int) -> list[int]:
     notification = record(
         key=f"case-event:{event.pk}:{to.email}", to=to, template="case_status", context=context
     )
-    deliver(notification.pk)
-    return [notification.pk]
+    ids = [notification.pk, *_notify_employer_asked(event)]
+    for notification_id in ids:
+        deliver(notification_id)
+    return ids
+
+
+def _notify_employer_asked(event: CaseEvent) -> list[int]:
+    """A request addressed to the employer reaches every member of the confirmed sponsor."""
+    if event.kind != CaseEvent.Kind.INFORMATION_REQUESTED:
+        return []
+    request = (
+        InformationRequest.objects.filter(
+            case=event.case, requested_at=event.at, addressee=InformationRequest.Addressee.EMPLOYER
+        )
+        .order_by("-pk")
+        .first()
+    )
+    sponsorship = (
+        Sponsorship.objects.filter(case=event.case, status=SponsorshipStatus.CONFIRMED)
+        .select_related("organisation")
+        .first()
+    )
+    if request is None or sponsorship is None:
+        return []
+    organisation = sponsorship.organisation
+    context = {
+        "case": event.case,
+        "request": request,
+        "organisation": organisation,
+        "case_url": f"{settings.SITE_URL}/employer/organisations/{organisation.pk}/sponsorships/"
+        f"{sponsorship.pk}/case/",
+    }
+    members = User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("pk")
+    return [
+        record(
+            key=f"case-event:{event.pk}:{member.email}",
+            to=recipient_for(member),
+            template="information_request_employer",
+            context=context,
+        ).pk
+        for member in members
+    ]
 
 
 def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:

@@ -121,3 +121,39 @@ def test_messages_are_written_in_the_recipients_language(withdrawn_event):
     applicant.save()
     services.notify_case_event(withdrawn_event.pk)
     assert Notification.objects.get().language == "ko"
+
+
+def test_a_request_to_the_employer_reaches_every_member_once_in_their_language():
+    import datetime as dt
+
+    from apps.cases.models import CaseStatus, SponsorshipStatus, Track
+    from apps.cases.review import case_request_information
+    from tests.factories import SponsorshipFactory
+    from tests.ministry import reviewer, submitted_case
+
+    assignee = reviewer()
+    case = submitted_case(track=Track.QUALITATIVE, status=CaseStatus.IN_REVIEW, assigned_to=assignee)
+    admin = MembershipFactory(user__preferred_language="ko")
+    colleague = MembershipFactory(organisation=admin.organisation)
+    SponsorshipFactory(
+        organisation=admin.organisation, case=case, status=SponsorshipStatus.CONFIRMED, created_by=admin.user
+    )
+    case_request_information(
+        case=case,
+        by=assignee,
+        addressee="employer",
+        message="Please send the recruiting record.",
+        needed="The job advertisements since May.",
+        respond_by=timezone.localdate() + dt.timedelta(days=7),
+    )
+    event = case.events.get(kind="information_requested")
+    services.notify_case_event(event.pk)
+    services.notify_case_event(event.pk)  # a redelivered task
+
+    to_members = [m for m in mail.outbox if m.to != [case.applicant.email]]
+    assert sorted(m.to[0] for m in to_members) == sorted([admin.user.email, colleague.user.email])
+    korean = next(m for m in to_members if m.to == [admin.user.email])
+    assert "Please send the recruiting record." in korean.body
+    assert case.reference in korean.subject
+    assert "/case/" in korean.body
+    assert Notification.objects.get(email=admin.user.email).language == "ko"
