@@ -128,7 +128,7 @@ class Case(models.Model):
             models.Index(
                 fields=["due_at", "id"],
                 name="case_open_due_idx",
-                include=["status", "track", "sme_claimed", "assigned_to", "paused_at"],
+                include=["status", "track", "field", "sme_claimed", "assigned_to", "paused_at"],
                 condition=Q(status__in=["submitted", "in_review", "information_requested"]),
             ),
             # A reviewer's own open cases, and each reviewer's caseload.

@@ -25,11 +25,19 @@ View = Callable[..., HttpResponseBase]
 
 
 def ministry_roles(user: Any) -> frozenset[str]:
-    """The ministry roles the user holds (one query), empty for everyone else."""
+    """The ministry roles the user holds, empty for everyone else.
+
+    One query per request: the answer is kept on the user object, which the access check, the
+    navigation and the page all ask about.
+    """
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    names = user.groups.filter(name__in=[Role.REVIEWER, Role.SUPERVISOR]).values_list("name", flat=True)
-    return frozenset(names)
+    known: frozenset[str] | None = getattr(user, "_ministry_roles", None)
+    if known is None:
+        names = user.groups.filter(name__in=[Role.REVIEWER, Role.SUPERVISOR]).values_list("name", flat=True)
+        known = frozenset(names)
+        user._ministry_roles = known
+    return known
 
 
 def is_supervisor(user: Any) -> bool:

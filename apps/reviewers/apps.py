@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +10,16 @@ class ReviewersConfig(AppConfig):
     name = "apps.reviewers"
     label = "reviewers"
     verbose_name = _("Ministry review")
+
+    def ready(self) -> None:
+        from apps.cases.models import Case
+
+        post_save.connect(_case_changed, sender=Case, dispatch_uid="ministry-queue-version-save")
+        post_delete.connect(_case_changed, sender=Case, dispatch_uid="ministry-queue-version-delete")
+
+
+def _case_changed(**_kwargs: Any) -> None:
+    """The queue's cached counts are stale once the change is committed (apps.reviewers.queue)."""
+    from apps.reviewers.queue import queue_version_bump
+
+    transaction.on_commit(queue_version_bump)

@@ -87,7 +87,7 @@ def queue(request: MinistryRequest) -> HttpResponse:
     filters = form.queue_filters()
     now = timezone.now()
     after = form.cleaned("after")
-    counts = selectors.queue_counts(filters, user_id=request.user.pk, now=now)
+    counts = selectors.queue_counts_cached(filters, user_id=request.user.pk, now=now)
     page = selectors.queue_page(
         filters,
         user_id=request.user.pk,

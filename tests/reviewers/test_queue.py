@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseStatus, Track
+from apps.reviewers import queue as queue_selectors
+from apps.reviewers import queue_views
 from apps.reviewers.queue import (
     AssignedTo,
     InvalidCursor,
@@ -402,8 +404,10 @@ def test_a_deep_page_from_a_built_cursor(staff_client):
 
 @pytest.mark.parametrize("client_fixture", ["staff_client", "supervisor_client"])
 def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
-    request, client_fixture, django_assert_num_queries
+    request, client_fixture, django_assert_num_queries, monkeypatch
 ):
+    # Measured without the counts' cache, so every page pays its worst case.
+    monkeypatch.setattr(queue_views.selectors, "queue_counts_cached", queue_counts)
     client = request.getfixturevalue(client_fixture)
     people = [reviewer(), reviewer()]
     for index in range(30):
@@ -427,6 +431,23 @@ def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
     )
     with django_assert_num_queries(len(small)):
         client.get(QUEUE, {"size": 100, "after": deep, "q": "ktp"})
+
+
+def test_cached_counts_are_reused_until_a_case_changes(django_capture_on_commit_callbacks):
+    staff_user = reviewer()
+    waiting = due_in(days=3)
+    filters = QueueFilters()
+    first = queue_selectors.queue_counts_cached(filters, user_id=staff_user.pk, now=NOW)
+    assert first.status[CaseStatus.SUBMITTED] == 1
+    due_in(days=4)  # saved in the test's transaction, not committed: the cache is not told yet
+    again = queue_selectors.queue_counts_cached(filters, user_id=staff_user.pk, now=NOW)
+    assert again == first
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting.status = CaseStatus.WITHDRAWN
+        waiting.save()
+    fresh = queue_selectors.queue_counts_cached(filters, user_id=staff_user.pk, now=NOW)
+    assert fresh.status[CaseStatus.SUBMITTED] == 1  # one withdrawn, one added
+    assert fresh.total == 1
 
 
 # --- In a browser: axe, and htmx updating the results in place ----------------------------------
