@@ -567,3 +567,44 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(monkeypatch
     ]
     assert statuses == [200, 200, 200, 429]
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_threads_validating_at_once_do_not_see_each_others_answers() -> None:
+    """The request serializer shares its declared fields' validators and messages between requests
+    (a shallow copy per request): answers and errors must still be each request's own."""
+    import threading
+
+    from apps.applicants.api.serializers import SelfAssessmentRequestSerializer
+
+    answers = [
+        {**MINIMAL_PROFILE, "experience_years": n % 9, "offered_salary_krw": 40_000_000 + n * 1_000_000}
+        if n % 3
+        else {**MINIMAL_PROFILE, "experience_years": -n, "field": f"field-{n}"}
+        for n in range(60)
+    ]
+
+    def outcome(data: dict[str, Any]) -> tuple[Any, Any]:
+        serializer = SelfAssessmentRequestSerializer(data=data)
+        serializer.is_valid()
+        return (dict(serializer.validated_data) if not serializer.errors else None, serializer.errors)
+
+    expected = [outcome(data) for data in answers]
+    mismatches: list[int] = []
+
+    def work() -> None:
+        from django.db import connection
+
+        try:
+            for _ in range(5):
+                mismatches.extend(i for i, data in enumerate(answers) if outcome(data) != expected[i])
+        finally:
+            connection.close()  # each thread's own connection, or the test database cannot be dropped
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(1 for valid, _errors in expected if valid is None) == 20  # both kinds are exercised
+    assert mismatches == []
