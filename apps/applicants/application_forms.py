@@ -30,12 +30,11 @@ from apps.applicants.services import (
     listed_school,
 )
 from apps.cases.models import Track
-from apps.core.forms import KrwField
+from apps.core.forms import ACCEPTED_FILES, InformationAnswerForm, KrwField
 from apps.programmes.passports import InvalidPassportNumber, clean_passport_number
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.selectors import government_programmes, strategic_fields
 
-ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 YEARS_ERRORS: dict[str, Any] = {
     "invalid": _("Enter a number of years, for example 7 or 7.5."),
     "min_value": _("The number of years cannot be negative."),
@@ -446,37 +445,7 @@ class UploadForm(forms.Form):
     replace = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern); each is checked by the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class InformationResponseForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your answer"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write your answer.")},
-    )
-    attachments = MultipleFileField(
-        label=_("Files to send with your answer (optional)"),
-        required=False,
-        help_text=_("PDF, JPEG or PNG. You can choose several files."),
-    )
-
+class InformationResponseForm(InformationAnswerForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()

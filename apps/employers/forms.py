@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.cases.models import Sponsorship
 from apps.cases.sponsorships import EDITABLE_FIELDS
+from apps.core.forms import InformationAnswerForm as SharedInformationAnswerForm
 from apps.core.forms import KrwField
 from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import SizeClass
@@ -343,41 +344,8 @@ class WithdrawForm(forms.Form):
         self.helper = _no_helper_form_tag()
 
 
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern); each is checked by the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            _MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class InformationAnswerForm(forms.Form):
+class InformationAnswerForm(SharedInformationAnswerForm):
     """The employer's answer to a reviewer's request addressed to the organisation."""
-
-    text = forms.CharField(
-        label=_("Your answer"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write your answer.")},
-    )
-    attachments = _MultipleFileField(
-        label=_("Files to send with your answer (optional)"),
-        required=False,
-        help_text=_("PDF, JPEG or PNG. You can choose several files."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
