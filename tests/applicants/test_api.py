@@ -608,3 +608,14 @@ def test_threads_validating_at_once_do_not_see_each_others_answers() -> None:
         thread.join()
     assert sum(1 for valid, _errors in expected if valid is None) == 20  # both kinds are exercised
     assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_an_english_error_does_not_stick_for_the_next_korean_request(api: APIClient) -> None:
+    """Messages are formatted per request: a field's validators are never shared between requests
+    (DRF keeps a formatted message once it has been shown)."""
+    negative = {**MINIMAL_PROFILE, "experience_years": -1}
+    english = post(api, negative, HTTP_ACCEPT_LANGUAGE="en")
+    korean = post(api, negative, HTTP_ACCEPT_LANGUAGE="ko")
+    assert english.json()["experience_years"] == ["Must not be negative."]
+    assert korean.json()["experience_years"] == ["음수일 수 없습니다."]

@@ -11,7 +11,6 @@ Compiled scorers are cached per process by ``apps.rubric.selectors.scorer_for`` 
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -219,14 +218,18 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
     )
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        """This request's fields: a shallow copy of each declared field.
+        """Fresh fields for this request, built from their constructor arguments.
 
         DRF deep-copies every declared field for each serializer instance (about 0.8 ms a request,
-        a third of the endpoint's time). The declared fields are never bound or changed (each
-        request binds its own copies), and validation writes nothing on a field, so the copies can
-        share their validators, choices and messages.
+        a third of the endpoint's time). The arguments are never mutated, so building each field
+        from them, which is what the deep copy ends with, is enough. Not a shallow copy: a field's
+        validators hold messages formatted lazily and then kept (DRF's ``lazy_format``), so shared
+        validators would answer every later request in the language of the first.
         """
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+        return {
+            name: field.__class__(*field._args, **field._kwargs)  # type: ignore[attr-defined]
+            for name, field in self._declared_fields.items()
+        }
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         """DRF's checks, plus one error per key that is not an answer (reported with the others)."""
