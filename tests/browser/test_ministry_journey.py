@@ -62,12 +62,13 @@ def staff_with_authenticator(make: Callable[..., User], secret: str, name: str) 
 
 def sign_in_with_code(page: Page, base: str, user: User, secret: str, next_path: str) -> None:
     page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.locator("main").get_by_label(re.compile("E-?mail", re.I)).fill(user.email)
-    page.locator("main").get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    # By name, not label: this sign-in runs in English and in Korean.
+    page.locator("main input[name=login]").fill(user.email)
+    page.locator("main input[name=password]").fill(PASSWORD)
+    page.locator("main").locator("button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("main").get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    page.locator("main").locator("button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
 
 
@@ -190,8 +191,14 @@ def test_reviewer_claims_assesses_asks_and_approves_and_the_applicant_sees_it(
     expect(applicant_page.locator("main")).to_contain_text("Your evidence meets the qualitative track.")
     shot(applicant_page, "7-applicant-sees-decision")
 
-    supervisor_page = browser.new_context(locale="en-GB").new_page()
+    # The supervisor's browser asks for Korean: the sign-in, the dashboard and the queue answer in it.
+    supervisor_page = browser.new_context(locale="ko-KR").new_page()
     sign_in_with_code(supervisor_page, base, the_supervisor, SUPERVISOR_SECRET, "/ministry/dashboard/")
-    expect(supervisor_page.get_by_role("heading", level=1)).to_be_visible()
-    check_axe(supervisor_page, "the dashboard")
-    shot(supervisor_page, "8-dashboard")
+    expect(supervisor_page.get_by_role("heading", level=1)).to_have_text("감독관 대시보드")
+    check_axe(supervisor_page, "the dashboard in Korean")
+    shot(supervisor_page, "8-dashboard-ko")
+    supervisor_page.goto(f"{base}/ministry/")
+    expect(supervisor_page.get_by_role("heading", level=1)).to_have_text("신청 건 대기열")
+    expect(supervisor_page.locator("main")).to_contain_text(later.reference)
+    check_axe(supervisor_page, "the queue in Korean, as a supervisor")
+    shot(supervisor_page, "9-queue-ko")
