@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import User
+from apps.accounts.roles import Role
 from apps.cases.assessment import (
     case_sme_reject,
     case_sme_verify,
@@ -41,6 +42,7 @@ from apps.cases.transitions import StaleCase, TransitionNotAllowed
 from apps.core.uploads import safe_download_name
 from apps.organisations.models import SmeClaim
 from apps.reviewers.access import get_case_for_ministry, ministry_required
+from apps.reviewers.queue_forms import AssignForm
 from apps.reviewers.workspace import PREVIEW_TYPES, Workspace, workspace_for
 from apps.reviewers.workspace_forms import (
     DecisionForm,
@@ -136,9 +138,12 @@ def _render(request: HttpRequest, case: Case, *, status: int = 200, **bound: Any
     with_errors = [form for form in _all_forms(forms) if form.is_bound and form.errors]
     for form in _all_forms(forms):
         form.describe()
+    supervisor = Role.SUPERVISOR in getattr(request, "ministry_roles", frozenset())
     context = {
         "ws": workspace,
         "case": case,
+        # Supervisors assign or reassign an open case from here (the queue's assign action).
+        "assign_form": AssignForm(initial={"next": _page(case)}) if supervisor and case.is_open else None,
         "ministry_section": "queue",
         "forms_with_errors": with_errors,
         "decision_reasons": DecisionReason,

@@ -356,3 +356,24 @@ def test_the_page_renders_in_korean(case):
     response = ministry_client(reviewer()).get(workspace_url(case), HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200
     assert '<html lang="ko">' in response.content.decode()
+
+
+def test_a_supervisor_reassigns_the_case_from_its_page_and_a_reviewer_cannot():
+    first, second = reviewer(full_name="First Reviewer"), reviewer(full_name="Second Reviewer")
+    case = qualitative_case(assigned_to=first)
+    boss = ministry_client(supervisor())
+    page = boss.get(workspace_url(case)).content.decode()
+    assert "Reassign this case" in page
+    assert "Reassign this case" not in ministry_client(first).get(workspace_url(case)).content.decode()
+
+    response = boss.post(
+        reverse("ministry:assign", kwargs={"reference": case.reference}),
+        {"to": second.pk, "reason": "Balancing caseloads", "next": workspace_url(case)},
+    )
+    assert response.status_code == 302
+    assert response.url == workspace_url(case)
+    case.refresh_from_db()
+    assert case.assigned_to == second
+    event = case.events.get(kind="reassigned")
+    assert event.data == {"from": first.pk, "to": second.pk}
+    assert "Second Reviewer" in boss.get(workspace_url(case)).content.decode()
