@@ -862,18 +862,20 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     if case.status != CaseStatus.DRAFT:
         _already_submitted(request, case)
         return redirect("application:status", reference=case.reference)
-    if not _synced(request, case):
-        _already_submitted(request, case)
-        return redirect("application:status", reference=case.reference)
     needs_passport = case.track == Track.GOVERNMENT_PROGRAMME
     form = SubmitForm(request.POST if request.method == "POST" else None, needs_passport=needs_passport)
-    missing = application_missing_items(case)
-    if request.method == "POST" and not missing and form.is_valid():
+    submitting = request.method == "POST" and form.is_valid()
+    # A submission brings the answers up to date and checks completeness itself, under the case's
+    # row lock; only the page shown otherwise needs them synced here first.
+    if not submitting and not _synced(request, case):
+        _already_submitted(request, case)
+        return redirect("application:status", reference=case.reference)
+    if submitting:
         passport_number = form.cleaned_data.get("passport_number", "")
         try:
             application_submit(case=case, by=user, passport_number=passport_number)
-        except CaseIncomplete as error:
-            missing = list(error.messages)
+        except CaseIncomplete:
+            pass  # the page below lists everything that is missing
         except (TransitionNotAllowed, StaleCase):
             _already_submitted(request, case)
             return redirect("application:status", reference=case.reference)
@@ -898,6 +900,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"reference": case.reference, "days": _clock_days(case)},
             )
             return redirect("application:status", reference=case.reference)
+    missing = application_missing_items(case)
     profile = profile_for(user)
     steps = _step_links(case, REVIEW, profile)
     context = {
