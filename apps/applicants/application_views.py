@@ -60,7 +60,6 @@ from apps.applicants.services import (
     profile_save,
     sponsorships_for_case,
 )
-from apps.cases.assessment import INTERNAL_EVENT_KINDS
 from apps.cases.documents import document_label
 from apps.cases.models import (
     Case,
@@ -78,10 +77,10 @@ from apps.cases.review import information_respond, may_answer
 from apps.cases.scoring import explained_score
 from apps.cases.selectors import (
     case_days_left,
-    case_timeline,
     cases_of_applicant,
     get_case_for_applicant,
     get_document_for_applicant,
+    public_timeline,
 )
 from apps.cases.services import (
     EDITABLE_EVIDENCE_STATUSES,
@@ -949,7 +948,7 @@ def _timeline(case: Case, user: User) -> list[TimelineEntry]:
     )
     entries = []
     # The ministry's internal lines (assignments, assessments, verifications) are not the applicant's.
-    for event in case_timeline(case).exclude(kind__in=INTERNAL_EVENT_KINDS):
+    for event in public_timeline(case):
         if event.actor_id is None:
             by = _("automatically")
         elif event.actor_id == user.pk:

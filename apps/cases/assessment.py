@@ -38,18 +38,6 @@ from apps.organisations.services import sme_claim_reject, sme_claim_verify
 from apps.rubric.policy_config import RubricConfig, StrategicValue, TechnicalExpertise
 from apps.rubric.selectors import scorer_for
 
-# Ministry-only lines of the timeline: applicants and employers never see these (their reasons and
-# data are the reviewers' working notes).
-INTERNAL_EVENT_KINDS: frozenset[str] = frozenset(
-    {
-        CaseEvent.Kind.ASSIGNED,
-        CaseEvent.Kind.REASSIGNED,
-        CaseEvent.Kind.QUALITATIVE_ASSESSED,
-        CaseEvent.Kind.SME_VERIFIED,
-        CaseEvent.Kind.SME_REJECTED,
-        CaseEvent.Kind.ROSTER_CONFIRMED,
-    }
-)
 OTHER_FIELD = "other"
 MAX_LED_YEARS = Decimal(60)  # a working life; anything more is a typing mistake
 
@@ -289,8 +277,7 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
         _check_claim(locked, claim)
         with pghistory.context(actor=by.pk, action=kind, reason=reason):
             if verify:
-                # The organisations service keeps no reason for a verification: the case's event does.
-                reviewed = sme_claim_verify(claim=claim, by=by)
+                reviewed = sme_claim_verify(claim=claim, by=by, reason=reason)
             else:
                 reviewed = sme_claim_reject(claim=claim, by=by, reason=reason)
             record_event(
@@ -358,7 +345,6 @@ def note_add(*, case: Case, by: User, text: str) -> CaseNote:
 
 
 __all__ = [
-    "INTERNAL_EVENT_KINDS",
     "QualitativeScales",
     "QualitativeValues",
     "case_sme_reject",

@@ -205,6 +205,20 @@ class CaseEvent(models.Model):
         return bool(self.to_status) and self.to_status != self.from_status
 
 
+# Ministry-only lines of the timeline: applicants and employers never see these (their reasons and
+# data are the reviewers' working notes). ``apps.cases.selectors.public_timeline`` leaves them out.
+INTERNAL_EVENT_KINDS: frozenset[str] = frozenset(
+    {
+        CaseEvent.Kind.ASSIGNED,
+        CaseEvent.Kind.REASSIGNED,
+        CaseEvent.Kind.QUALITATIVE_ASSESSED,
+        CaseEvent.Kind.SME_VERIFIED,
+        CaseEvent.Kind.SME_REJECTED,
+        CaseEvent.Kind.ROSTER_CONFIRMED,
+    }
+)
+
+
 class CaseScore(models.Model):
     """The score snapshot of a submitted case: one per case, written by the scoring task."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.clock import days_left
-from apps.cases.models import Case, CaseDocument, CaseEvent
+from apps.cases.models import INTERNAL_EVENT_KINDS, Case, CaseDocument, CaseEvent
 
 
 def cases_of_applicant(user: User) -> QuerySet[Case]:
@@ -40,7 +40,13 @@ def get_document_for_applicant(user: User, reference: str, document_id: int) -> 
 
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """Every line of the case's timeline: what ministry staff see."""
     return case.events.select_related("actor").order_by("at", "pk")
+
+
+def public_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """The timeline without the ministry's internal lines: what applicants and employers see."""
+    return case_timeline(case).exclude(kind__in=INTERNAL_EVENT_KINDS)
 
 
 def case_days_left(case: Case, now: dt.datetime | None = None) -> int | None:

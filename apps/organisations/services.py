@@ -341,14 +341,14 @@ def _review(*, claim: SmeClaim, by: User, status: str, reason: str) -> SmeClaim:
     return claim
 
 
-def sme_claim_verify(*, claim: SmeClaim, by: User) -> SmeClaim:
-    """A reviewer confirms the certificate.
+def sme_claim_verify(*, claim: SmeClaim, by: User, reason: str = "") -> SmeClaim:
+    """A reviewer confirms the certificate (``reason``: what they checked, kept with the claim).
 
     The bonus is read when a case is scored, so cases already submitted with a confirmed sponsorship
     of this organisation need scoring again; the reviewers' triage views do that (they may import
     ``apps.cases``, which this app must not).
     """
-    return _review(claim=claim, by=by, status=SmeClaimStatus.VERIFIED, reason="")
+    return _review(claim=claim, by=by, status=SmeClaimStatus.VERIFIED, reason=reason.strip())
 
 
 def sme_claim_reject(*, claim: SmeClaim, by: User, reason: str) -> SmeClaim:

@@ -235,6 +235,7 @@ def test_verifying_the_sme_certificate_rescores_with_the_bonus(
     assert response.status_code == 302
     claim = claim_of(case)
     assert claim.status == SmeClaimStatus.VERIFIED
+    assert claim.review_reason == "Checked the certificate against the SME registry."  # kept with the claim
     score = CaseScore.objects.get(case=case)
     assert score.result["sme_bonus"] == 10
     assert score.result["sme_bonus_basis"] == "verified"
