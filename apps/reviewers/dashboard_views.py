@@ -50,7 +50,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "weeks_limits": {"min": MIN_WEEKS, "max": MAX_WEEKS},
     }
     if figures.has_cases():
-        context["board"] = figures.dashboard(now=timezone.now(), weeks=weeks)
+        context["board"] = figures.dashboard_cached(now=timezone.now(), weeks=weeks)
     return render(request, "reviewers/dashboard.html", context)
 
 

@@ -26,6 +26,7 @@ from apps.reviewers.dashboard import (
     MidCareerCriteria,
     Rate,
     dashboard,
+    dashboard_cached,
     period_weeks,
     track_outcomes,
 )
@@ -558,3 +559,19 @@ def test_the_page_costs_a_fixed_small_number_of_queries(
         decided(at(11, day), approve=day % 2 == 0, by=reviewer())
         case(at(11, day), CaseStatus.IN_REVIEW, assigned_to=reviewer())
     assert page_queries(client) == before
+
+
+def test_figures_are_reused_for_a_minute_and_in_every_language(
+    client: Client, data_set: dict[str, User]
+) -> None:
+    """The page's figures are computed at most once a minute; they hold no text, so a Korean
+    request right after an English one still reads Korean."""
+    sign_in(client, data_set["boss"])
+    before = board().open_cases.total
+    assert "심사 중" not in client.get(URL).content.decode()  # computes and keeps the figures
+    case(at(11, 20))  # one more open case
+    korean = client.get(URL, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "심사 중" in korean  # labels in the reader's language, from the kept figures
+    assert dashboard_cached(now=NOW).open_cases.total == before  # the minute is not over
+    with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
+        assert dashboard_cached(now=NOW + dt.timedelta(seconds=61)).open_cases.total == before + 1
