@@ -202,3 +202,11 @@ def test_reviewer_claims_assesses_asks_and_approves_and_the_applicant_sees_it(
     expect(supervisor_page.locator("main")).to_contain_text(later.reference)
     check_axe(supervisor_page, "the queue in Korean, as a supervisor")
     shot(supervisor_page, "9-queue-ko")
+    for path, name in (
+        ("/ministry/caseloads/", "10-caseloads-ko"),
+        ("/ministry/preferences/", "11-preferences-ko"),
+    ):
+        supervisor_page.goto(f"{base}{path}")
+        expect(supervisor_page.get_by_role("heading", level=1)).to_be_visible()
+        check_axe(supervisor_page, path)
+        shot(supervisor_page, name)
