@@ -83,6 +83,7 @@ def case_request_information(
     with transaction.atomic():
 
         def pause(locked: Case, now: dt.datetime) -> list[str]:
+            _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
             locked.paused_at = now
             return ["paused_at"]
 

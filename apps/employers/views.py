@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
-from apps.cases.models import InformationRequest, SponsorshipStatus
+from apps.cases.models import CaseStatus, InformationRequest, SponsorshipStatus
 from apps.cases.review import information_respond
 from apps.cases.sponsorships import (
     sponsorship_create,
@@ -33,6 +33,7 @@ from apps.cases.sponsorships import (
     sponsorship_update,
     sponsorship_withdraw,
 )
+from apps.cases.transitions import StaleCase, TransitionNotAllowed
 from apps.core.uploads import safe_download_name
 from apps.employers.forms import (
     InformationAnswerForm,
@@ -540,6 +541,8 @@ def _request_to_employer(sponsorship: Any) -> dict[str, Any] | None:
             case_id=sponsorship.case_id,
             addressee=InformationRequest.Addressee.EMPLOYER,
             responded_at__isnull=True,
+            # Only while the case waits for it: a case withdrawn meanwhile has nothing to answer.
+            case__status=CaseStatus.INFORMATION_REQUESTED,
         )
         .only("pk", "message", "needed", "respond_by", "requested_at")
         .first()
@@ -577,6 +580,10 @@ def sponsored_case_respond(request: HttpRequest, pk: int, sponsorship_pk: int) -
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
+        except (TransitionNotAllowed, StaleCase, PermissionDenied):
+            # The case moved on meanwhile (withdrawn, decided, or the sponsorship ended).
+            messages.info(request, _("There is no open request for your organisation to answer."))
+            return redirect(case_url)
         else:
             messages.success(
                 request, _("Your answer has been sent to the reviewer. The processing clock runs again.")

@@ -18,8 +18,15 @@ class ReviewersConfig(AppConfig):
         post_delete.connect(_case_changed, sender=Case, dispatch_uid="ministry-queue-version-delete")
 
 
-def _case_changed(**_kwargs: Any) -> None:
-    """The queue's cached counts are stale once the change is committed (apps.reviewers.queue)."""
+def _case_changed(instance: Any, **_kwargs: Any) -> None:
+    """The queue's cached counts are stale once the change is committed (apps.reviewers.queue).
+
+    Drafts are not in the queue: an applicant saving a draft step leaves the counts as they are.
+    """
+    from apps.cases.models import CaseStatus
     from apps.reviewers.queue import queue_version_bump
+
+    if instance.status == CaseStatus.DRAFT:
+        return
 
     transaction.on_commit(queue_version_bump)

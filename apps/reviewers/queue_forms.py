@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -144,11 +145,13 @@ class QueueFilterForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_DUE_WITHIN_DAYS,
-        help_text=_("Calendar days in Korea, from 0 (due today) to %(max)d.") % {"max": MAX_DUE_WITHIN_DAYS},
+        # Formatted lazily: a string formatted here, at import, would stay in the default language.
+        help_text=format_lazy(
+            _("Calendar days in Korea, from 0 (due today) to {max}."), max=MAX_DUE_WITHIN_DAYS
+        ),
         error_messages={
-            "invalid": _("Enter a whole number of days from 0 to %(max)d.") % {"max": MAX_DUE_WITHIN_DAYS},
-            "min_value": _("Enter a whole number of days from 0 to %(max)d.") % {"max": MAX_DUE_WITHIN_DAYS},
-            "max_value": _("Enter a whole number of days from 0 to %(max)d.") % {"max": MAX_DUE_WITHIN_DAYS},
+            key: format_lazy(_("Enter a whole number of days from 0 to {max}."), max=MAX_DUE_WITHIN_DAYS)
+            for key in ("invalid", "min_value", "max_value")
         },
     )
     size = forms.TypedChoiceField(

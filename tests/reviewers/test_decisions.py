@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from apps.cases.assessment import note_add
-from apps.cases.models import CaseEvent, CaseStatus, InformationRequest
+from apps.cases.models import Case, CaseEvent, CaseStatus, InformationRequest
 from apps.cases.review import case_request_information
 from tests.factories import pdf_upload
 from tests.ministry import reviewer, supervisor
@@ -337,3 +337,45 @@ def test_a_stranger_cannot_answer_for_the_employer(case, assignee):
     )
     assert response.status_code == 404
     assert InformationRequest.objects.get().is_open
+
+
+def test_a_request_to_the_employer_closes_for_them_when_the_applicant_withdraws(case, assignee):
+    from apps.cases.services import case_withdraw
+    from tests.reviewers.test_workspace_support import employer_member
+
+    case_request_information(
+        case=case, by=assignee, addressee="employer", message="m", needed="n", respond_by=dt.date(2099, 1, 1)
+    )
+    case_withdraw(case=case, by=case.applicant, reason="Took another offer")
+    sponsorship = case.sponsorships.get()
+    kwargs = {"pk": sponsorship.organisation_id, "sponsorship_pk": sponsorship.pk}
+    employer = plain_client(employer_member(case))
+    assert (
+        'name="text"' not in employer.get(reverse("employers:sponsored_case", kwargs=kwargs)).content.decode()
+    )
+    response = employer.post(
+        reverse("employers:sponsored_case_respond", kwargs=kwargs), {"text": "Late answer"}
+    )
+    assert response.status_code == 302  # refused with a message, not a server error
+    assert InformationRequest.objects.get().is_open
+
+
+def test_a_reviewer_whose_case_was_reassigned_meanwhile_cannot_pause_it(case, assignee):
+    from django.core.exceptions import PermissionDenied
+
+    from apps.cases.assignment import case_reassign
+
+    stale_copy = Case.objects.get(pk=case.pk)  # what the first reviewer's page loaded
+    case_reassign(case=case, to=reviewer(), by=supervisor())
+    with pytest.raises(PermissionDenied):
+        case_request_information(
+            case=stale_copy,
+            by=assignee,
+            addressee="applicant",
+            message="m",
+            needed="n",
+            respond_by=dt.date(2099, 1, 1),
+        )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    assert case.paused_at is None

@@ -511,3 +511,28 @@ def test_the_queue_in_a_browser(page, live_server):
 
     page.goto(f"{live_server.url}{reverse('ministry:caseloads')}")
     assert not _severe_axe_violations(page), _severe_axe_violations(page)
+
+
+def test_saving_a_draft_keeps_the_cached_counts(django_capture_on_commit_callbacks):
+    """Drafts are not in the queue: an applicant's draft step must not wipe the counts' cache."""
+    from django.core.cache import cache
+
+    from tests.factories import CaseFactory
+
+    draft = CaseFactory(status=CaseStatus.DRAFT)
+    before = cache.get(queue_selectors.QUEUE_VERSION_KEY, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.facts = {**draft.facts, "experience_years": 9}
+        draft.save()
+    assert cache.get(queue_selectors.QUEUE_VERSION_KEY, 0) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        due_in(days=3).save()
+    assert cache.get(queue_selectors.QUEUE_VERSION_KEY, 0) > before  # a case in the queue changed
+
+
+def test_the_due_within_help_and_errors_follow_the_reader_s_language(staff_client):
+    english = staff_client.get(QUEUE, {"due_within": "99"}).content.decode()
+    assert "Enter a whole number of days from 0 to 30." in english
+    korean = staff_client.get(QUEUE, {"due_within": "99"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "한국 기준 역일로, 0(오늘 기한)부터 30까지 입력합니다." in korean
+    assert "0부터 30까지의 일수를 정수로 입력하십시오." in korean
