@@ -88,13 +88,14 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        verbose_name=_("assigned to"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     # Optimistic concurrency: a change made on a stale copy of the case is refused, not applied.
-    lock_version = models.PositiveIntegerField(default=1)
+    lock_version = models.PositiveIntegerField(_("version"), default=1)
     # Which stretch of the clock this is: 0 from submission, +1 each time it resumes after a pause.
     # Reminders are "once per case, threshold and clock period" (policy.md section 4).
-    clock_period = models.PositiveSmallIntegerField(default=0)
+    clock_period = models.PositiveSmallIntegerField(_("clock period"), default=0)
 
     # Copied at submission (apps.cases.search) so the ministry queue filters and searches one table.
     applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
@@ -108,7 +109,12 @@ class Case(models.Model):
 
     # The government-programme track: a reviewer confirms the roster match found at submission.
     roster_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("roster match confirmed by"),
     )
     roster_confirmed_at = models.DateTimeField(_("roster match confirmed at"), null=True, blank=True)
 

@@ -71,6 +71,12 @@ DEGREE_NAMES: Mapping[str, Promise] = {
     "master": gettext_lazy("Master's degree"),
     "doctorate": gettext_lazy("Doctorate"),
 }
+# The roster match found at submission (apps.programmes.services.RosterMatch.status), in words.
+ROSTER_MATCH_LABELS = {
+    "matched": gettext_lazy("e-mail address and passport number matched"),
+    "partial": gettext_lazy("only one of e-mail address and passport number matched"),
+    "none": gettext_lazy("no match on the roster"),
+}
 FACT_LABELS: Mapping[str, Promise] = {
     "degree_level": gettext_lazy("Highest degree"),
     "institution": gettext_lazy("Institution"),
@@ -585,7 +591,7 @@ def _event_detail(event: CaseEvent, names: Mapping[str, str]) -> str:
         ]
         return "; ".join(parts)
     if event.kind == CaseEvent.Kind.ROSTER_CONFIRMED:
-        return str(data.get("status", ""))
+        return str(ROSTER_MATCH_LABELS.get(str(data.get("status", "")), data.get("status", "")))
     return ""
 
 

@@ -318,6 +318,11 @@ def test_confirming_the_roster_match(assignee):
     again = client.post(url("case_roster_confirm", case), follow=True)
     assert "already been confirmed" in again.content.decode()
     assert case.events.filter(kind=CaseEvent.Kind.ROSTER_CONFIRMED).count() == 1
+    # The timeline says what matched in words, in the reader's language (not the code "matched").
+    assert "e-mail address and passport number matched" in again.content.decode()
+    korean = client.get(workspace_url(case), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "이메일 주소와 여권 번호가 일치함" in korean
+    assert "명단 일치 확인자" in korean  # the record-changes table names the field in Korean
 
 
 # --- Internal notes ------------------------------------------------------------------------------
