@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
-from apps.cases.models import CaseStatus, InformationRequest, SponsorshipStatus
+from apps.cases.models import CaseStatus, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.cases.review import information_respond
 from apps.cases.sponsorships import (
     sponsorship_create,
@@ -136,6 +136,23 @@ def _org_context(request: HttpRequest, organisation: Organisation, section: str)
         "section": section,
         "user_is_admin": is_admin(request.user, organisation),
     }
+
+
+def _sponsorship_of(
+    request: HttpRequest, pk: int, sponsorship_pk: int
+) -> tuple[Organisation, Sponsorship, str]:
+    """The member's organisation, one of its sponsorships (404 otherwise), and that sponsorship's page."""
+    organisation = _organisation(request, pk)
+    sponsorship = get_sponsorship(organisation, sponsorship_pk)
+    return organisation, sponsorship, _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+
+
+def _sponsorship_page(
+    request: HttpRequest, organisation: Organisation, sponsorship: Sponsorship, template: str, **extra: Any
+) -> HttpResponse:
+    """A page about one sponsorship, in the organisation's "Sponsorships" section."""
+    context = {**_org_context(request, organisation, "sponsorships"), "sponsorship": sponsorship, **extra}
+    return render(request, template, context)
 
 
 # --- dashboard and registration -------------------------------------------------------------------
@@ -421,9 +438,7 @@ def sponsorship_detail(request: HttpRequest, pk: int, sponsorship_pk: int) -> Ht
 @login_required
 @require_http_methods(GET_POST)
 def sponsorship_edit(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
-    sponsorship = get_sponsorship(organisation, sponsorship_pk)
-    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    organisation, sponsorship, detail_url = _sponsorship_of(request, pk, sponsorship_pk)
     if sponsorship.status != SponsorshipStatus.DRAFT:
         messages.error(request, _("Only a draft sponsorship can be edited. Withdraw it and start a new one."))
         return redirect(detail_url)
@@ -436,20 +451,13 @@ def sponsorship_edit(request: HttpRequest, pk: int, sponsorship_pk: int) -> Http
         else:
             messages.success(request, _("Your changes to the draft sponsorship were saved."))
             return redirect(detail_url)
-    context = {
-        **_org_context(request, organisation, "sponsorships"),
-        "form": form,
-        "sponsorship": sponsorship,
-    }
-    return render(request, "employers/sponsorship_form.html", context)
+    return _sponsorship_page(request, organisation, sponsorship, "employers/sponsorship_form.html", form=form)
 
 
 @login_required
 @require_http_methods(GET_POST)
 def sponsorship_submit_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
-    sponsorship = get_sponsorship(organisation, sponsorship_pk)
-    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    organisation, sponsorship, detail_url = _sponsorship_of(request, pk, sponsorship_pk)
     if sponsorship.status != SponsorshipStatus.DRAFT:
         messages.error(request, _("This sponsorship has already been submitted or withdrawn."))
         return redirect(detail_url)
@@ -469,20 +477,15 @@ def sponsorship_submit_view(request: HttpRequest, pk: int, sponsorship_pk: int) 
                 text = _("The sponsorship was sent to %(email)s. The candidate must now confirm it.")
             messages.success(request, text % {"reference": reference, "email": sponsorship.candidate_email})
             return redirect(detail_url)
-    context = {
-        **_org_context(request, organisation, "sponsorships"),
-        "form": form,
-        "sponsorship": sponsorship,
-    }
-    return render(request, "employers/sponsorship_submit.html", context)
+    return _sponsorship_page(
+        request, organisation, sponsorship, "employers/sponsorship_submit.html", form=form
+    )
 
 
 @login_required
 @require_http_methods(GET_POST)
 def sponsorship_withdraw_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
-    sponsorship = get_sponsorship(organisation, sponsorship_pk)
-    detail_url = _org_url(organisation, "sponsorship", sponsorship_pk=sponsorship.pk)
+    organisation, sponsorship, detail_url = _sponsorship_of(request, pk, sponsorship_pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -497,13 +500,14 @@ def sponsorship_withdraw_view(request: HttpRequest, pk: int, sponsorship_pk: int
                 _("The sponsorship for %(name)s was withdrawn.") % {"name": sponsorship.candidate_name},
             )
             return redirect(detail_url)
-    context = {
-        **_org_context(request, organisation, "sponsorships"),
-        "form": form,
-        "sponsorship": sponsorship,
-        "can_withdraw": can_withdraw(sponsorship),
-    }
-    return render(request, "employers/sponsorship_withdraw.html", context)
+    return _sponsorship_page(
+        request,
+        organisation,
+        sponsorship,
+        "employers/sponsorship_withdraw.html",
+        form=form,
+        can_withdraw=can_withdraw(sponsorship),
+    )
 
 
 @login_required
