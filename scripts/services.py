@@ -114,7 +114,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 def services(profile: str) -> Iterator[dict[str, str]]:
     """Yield the environment with DATABASE_URL and REDIS_URL set, starting what is missing."""
     env = dict(os.environ)
-    data_root = Path(env.get("EMBEDDED_DATA_DIR", PROJECT_ROOT / ".data")) / profile
+    # Absolute: redis-server changes into its --dir before it opens --logfile, so a relative
+    # EMBEDDED_DATA_DIR (as in `make bench`) would point the log file somewhere that doesn't exist.
+    data_root = Path(env.get("EMBEDDED_DATA_DIR", PROJECT_ROOT / ".data")).resolve() / profile
     with contextlib.ExitStack() as stack:
         if env.get("DATABASE_URL"):
             log("using DATABASE_URL from the environment")
