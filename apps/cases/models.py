@@ -185,7 +185,7 @@ class CaseEvent(models.Model):
         REASSIGNED = "reassigned", _("Reassigned to another reviewer")
         QUALITATIVE_ASSESSED = "qualitative_assessed", _("Qualitative criteria assessed")
         SME_VERIFIED = "sme_verified", _("SME status verified")
-        SME_REJECTED = "sme_rejected", _("SME status not verified")
+        SME_REJECTED = "sme_rejected", _("SME status rejected")
         ROSTER_CONFIRMED = "roster_confirmed", _("Programme roster match confirmed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

@@ -336,7 +336,7 @@ def test_page_shows_each_chart_with_its_sentence_table_and_csv_link(
     assert "1 of 6 open cases were submitted 15 or more days ago" in page
     assert "50% of cases decided in week 47 were decided within 14 days (1 of 2)." in page
     assert "Over the last 12 weeks: 3 of 4, 75%." in page
-    assert "4 reviewers hold 4 open cases and made 4 decisions in the last 12 weeks." in page
+    assert "People listed: 4. Open cases they hold: 4. Decisions they made in the last 12 weeks: 4." in page
     assert "Approval rate of every decision so far, all tracks together: 3 of 5, 60%." in page
     assert "1 of 2, 50%" in page
     assert "0 of 1, 0%" in page

@@ -505,6 +505,19 @@ def test_the_queue_in_a_browser(page, live_server):
     assert page.locator("#queue-count").inner_text() == "0 open cases match."
     assert "No open cases match these filters." in page.locator("#queue-results").inner_text()
 
+    # Paging with htmx: the pressed link is swapped away, so focus moves to the results heading.
+    for days in range(10):
+        due_in(days=days + 2)
+    page.goto(f"{live_server.url}{QUEUE}?size=10")
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**after=**")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'results-heading'")
+    assert page.locator("#queue-results tbody tr").count() == 2  # 12 open cases, 10 per page
+    page.get_by_role("link", name="Previous page").click()
+    page.wait_for_url("**before=**")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'results-heading'")
+    assert page.locator("#queue-results tbody tr").count() == 10
+
     page.goto(f"{live_server.url}{QUEUE}?due_within=45")
     assert "Enter a whole number of days from 0 to 30." in page.locator("#queue-results").inner_text()
     assert not _severe_axe_violations(page), _severe_axe_violations(page)
