@@ -37,6 +37,7 @@ from apps.cases.assignment import (
 from apps.reviewers import queue as selectors
 from apps.reviewers.access import get_case_for_ministry, ministry_required, supervisor_required
 from apps.reviewers.queue_forms import AssignForm, BulkAssignForm, QueueFilterForm, field_choices
+from apps.reviewers.queue_rows import display_rows
 from apps.rubric.models import StrategicField
 
 CURSOR_PARAMS = ("after", "before")
@@ -118,6 +119,7 @@ def _queue_context(
         "count_text": ngettext("%(count)d open case matches.", "%(count)d open cases match.", counts.matching)
         % {"count": counts.matching},
         "page": page,
+        "rows": display_rows(page.rows),
         "due_soon_days": selectors.DUE_SOON_DAYS,
         "is_supervisor": assignees is not None,
         "assignees": assignees or [],

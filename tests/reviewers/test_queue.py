@@ -549,3 +549,30 @@ def test_the_due_within_help_and_errors_follow_the_reader_s_language(staff_clien
     korean = staff_client.get(QUEUE, {"due_within": "99"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "한국 기준 역일로, 0(오늘 기한)부터 30까지 입력합니다." in korean
     assert "0부터 30까지의 일수를 정수로 입력하십시오." in korean
+
+
+def test_a_row_shows_korean_dates_its_link_and_labels_worked_out_once_per_page():
+    from django.utils import translation
+
+    from apps.reviewers.queue_rows import display_rows
+
+    lee = reviewer(full_name="Lee Reviewer")
+    # 23:30 in Seoul is 14:30 UTC: the date shown is Seoul's, as the template's date filter gave.
+    late = due_at(dt.datetime(2026, 11, 5, 23, 30, tzinfo=SEOUL), assigned_to=lee)
+    Case.objects.filter(pk=late.pk).update(sme_claimed=True)
+    unassigned = due_in(days=6)
+    page = queue_page(ALL, user_id=lee.pk, now=NOW, field_labels={late.field: "Semiconductors"})
+    with translation.override("ko"):
+        korean = display_rows(page.rows)
+    english = display_rows(page.rows)
+
+    first = english[0]
+    assert first.reference == late.reference
+    assert first.href == reverse("ministry:case", args=[late.reference])
+    assert (first.due_date, first.due_iso) == ("2026-11-05", "2026-11-05T23:30:00+09:00")
+    assert first.due_text == "3 days left"
+    assert (first.reviewer, first.sme, first.field) == ("Lee Reviewer", "Claimed", "Semiconductors")
+    assert first.select_label == f"Select {late.reference}"
+    assert english[1].reference == unassigned.reference
+    assert (english[1].reviewer, english[1].sme) == ("Nobody", "Not claimed")
+    assert (korean[1].reviewer, korean[0].status) == ("미배정", "제출")  # the reader's language
