@@ -186,10 +186,18 @@ class StrategicField(LocalisedNameMixin):
 
 class GovernmentProgramme(LocalisedNameMixin):
     code = models.CharField(_("code"), max_length=20, unique=True)
-    ministry = models.CharField(_("ministry"), max_length=255, blank=True)
+    ministry = models.CharField(_("ministry (English)"), max_length=255, blank=True)
+    ministry_ko = models.CharField(_("ministry (Korean)"), max_length=255, blank=True)
     is_active = models.BooleanField(_("recognised"), default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("government programme")
         verbose_name_plural = _("government programmes")
+
+    @property
+    def display_ministry(self) -> str:
+        """The ministry's name in the reader's language, as ``display_name`` does for the name."""
+        if self.ministry_ko and (get_language() or "en").startswith("ko"):
+            return self.ministry_ko
+        return self.ministry

@@ -132,9 +132,10 @@ KINDS: dict[str, ReferenceKind] = {
             "name": _required_text,
             "name_ko": _optional_text,
             "ministry": _optional_text,
+            "ministry_ko": _optional_text,
             "is_active": _boolean,
         },
-        optional_columns=frozenset({"name_ko", "ministry", "is_active"}),
+        optional_columns=frozenset({"name_ko", "ministry", "ministry_ko", "is_active"}),
     ),
 }
 

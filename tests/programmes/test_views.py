@@ -5,6 +5,7 @@ from __future__ import annotations
 import pghistory.models
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from apps.programmes.models import RosterEntry
 from apps.programmes.passports import passport_hash
@@ -248,3 +249,13 @@ def test_pages_render_in_korean(officer_client, kasa):
     response = officer_client.get(ROSTER, HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200
     assert '<html lang="ko">' in response.content.decode()
+
+
+def test_the_programme_list_names_the_ministry_in_the_reader_s_language(officer_client, kasa):
+    """The seeded programmes get their ministries' Korean names from migration rubric/0004."""
+    index = reverse("programmes:index")
+    english = officer_client.get(index).content.decode()
+    korean = officer_client.get(index, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "<td>Korea AeroSpace Administration</td>" in english
+    assert "<td>우주항공청</td>" in korean
+    assert "<td>Korea AeroSpace Administration</td>" not in korean

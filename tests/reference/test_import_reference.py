@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company, GovernmentProgramme, PerCapitaGNI
 
@@ -114,3 +115,18 @@ def test_programmes_can_be_deactivated_by_import(tmp_path):
     run("programmes", write(tmp_path, "code,name,is_active\nKASA,KASA programme,no\n"))
     assert GovernmentProgramme.objects.get(code="KASA").is_active is False
     assert GovernmentProgramme.objects.get(code="MOHW").is_active is True
+
+
+def test_programmes_import_the_ministry_s_korean_name(tmp_path):
+    run(
+        "programmes",
+        write(
+            tmp_path,
+            "code,name,ministry,ministry_ko\nNRF,NRF programme,National Research Foundation,한국연구재단\n",
+        ),
+    )
+    programme = GovernmentProgramme.objects.get(code="NRF")
+    assert (programme.ministry, programme.ministry_ko) == ("National Research Foundation", "한국연구재단")
+    with translation.override("ko"):
+        assert programme.display_ministry == "한국연구재단"
+    assert programme.display_ministry == "National Research Foundation"
