@@ -132,7 +132,9 @@ def setup_django() -> None:
 
 
 def signed_in_clients() -> dict[str, Any]:
-    """A reviewer signed in with a second factor (as tests/ministry.sign_in), and a superuser."""
+    """A reviewer and a superuser, each signed in with a second factor (as tests/ministry.sign_in):
+    the admin site asks for it too (apps.accounts.admin_site), so both sessions carry allauth's
+    record of a TOTP code, as allauth leaves a session after one."""
     from allauth.account.internal.flows.login import (
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
         AUTHENTICATION_METHODS_SESSION_KEY,
@@ -143,26 +145,30 @@ def signed_in_clients() -> dict[str, Any]:
 
     from apps.accounts.models import User
 
-    reviewer = User.objects.get(email=REVIEWER_EMAIL)
-    if not Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(reviewer, generate_totp_secret())
-    queue = Client(HTTP_HOST="127.0.0.1")
-    queue.force_login(reviewer)
-    session = queue.session
-    now = time.time()
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(reviewer.pk)
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "email": reviewer.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session.save()
+    def with_second_factor(user: User) -> Client:
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        session = client.session
+        now = time.time()
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": now, "email": user.email},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ]
+        session.save()
+        return client
 
+    reviewer = User.objects.get(email=REVIEWER_EMAIL)
     admin_user = User.objects.filter(email=ADMIN_EMAIL).first()
     if admin_user is None:
         admin_user = User.objects.create_superuser(ADMIN_EMAIL, None, full_name="Bench admin")
-    admin = Client(HTTP_HOST="127.0.0.1")
-    admin.force_login(admin_user)
-    return {"reviewer": queue, "admin": admin, "reviewer_id": reviewer.pk}
+    return {
+        "reviewer": with_second_factor(reviewer),
+        "admin": with_second_factor(admin_user),
+        "reviewer_id": reviewer.pk,
+    }
 
 
 # --------------------------------------------------------------------------------------------------

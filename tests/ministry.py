@@ -6,16 +6,25 @@ from __future__ import annotations
 import datetime as dt
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.enrolment import grant_issue
+from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseStatus, Track
 from apps.cases.search import index_fields
@@ -47,6 +56,25 @@ def supervisor(**kwargs: Any) -> User:
     return UserFactory(role=Role.SUPERVISOR, **kwargs)
 
 
+def site_admin(**kwargs: Any) -> User:
+    """A superuser who may open the admin site (``is_staff``), without an authenticator yet."""
+    return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+
+
+def enrolment_link(user: User, *, by: User | None = None) -> str:
+    """The path of a fresh two-factor enrolment link for staff ``user``, issued by a supervisor
+    (a new one unless ``by``), as the e-mail carries it (apps.accounts.enrolment)."""
+    issued = grant_issue(user=user, by=by or supervisor(), via=EnrolmentGrant.Channel.ADMIN)
+    return urlsplit(issued.link).path
+
+
+def claim_enrolment(client: Client, user: User, *, by: User | None = None) -> None:
+    """Follow a fresh enrolment link as ``user`` (signed in on ``client``): this session may set up
+    an authenticator, as after clicking the e-mailed link's button."""
+    response = client.post(enrolment_link(user, by=by))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def submitted_case(
     *,
     submitted_at: dt.datetime | None = None,
@@ -74,3 +102,25 @@ def submitted_case(
         setattr(case, name, value)
     case.save()
     return case
+
+
+PASSWORD = "a-long-test-password"  # UserFactory's
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows now (allauth's own HOTP over 30-second steps)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def set_up_totp(client: Client, *, password: str = PASSWORD) -> str:
+    """Go through allauth's authenticator set-up as the signed-in person would (confirming the
+    password when asked, then a code from the new authenticator); the set-up's last response's URL."""
+    response = client.get(reverse("mfa_activate_totp"))
+    if response.status_code == 302 and urlsplit(response.url).path == reverse("account_reauthenticate"):
+        client.post(response.url, {"password": password})
+        response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200, response.content.decode()[:2000]
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return str(response.url)

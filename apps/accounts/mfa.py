@@ -8,7 +8,9 @@ person has just set up their authenticator (``record_totp_activation``).
 Where staff without it are sent (``second_factor_url``):
 
 - no authenticator yet: to set one up (``mfa_activate_totp``), which asks for the password again
-  if it was not entered in the last few minutes, then for a code from the new authenticator;
+  if it was not entered in the last few minutes, then for a code from the new authenticator. Staff
+  accounts (``is_two_factor_staff``) may set one up only after following an enrolment link someone
+  else issued (apps.accounts.enrolment); without one the page says whom to ask;
 - an authenticator, but this session signed in without it (it signed in before the authenticator
   existed, or by a password-only confirmation): to confirm with a code (``mfa_reauthenticate``).
   Not the password confirmation (``account_reauthenticate``): a password adds no second factor,
@@ -45,6 +47,15 @@ def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def is_two_factor_staff(user: User) -> bool:
+    """Accounts that open personal data behind the second factor: ministry reviewers and supervisors,
+    and site staff (the admin site, apps.accounts.admin_site). Their authenticator may be set up only
+    with an enrolment grant someone else issued (apps.accounts.enrolment)."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()
+
+
 def local_url(url: str | None) -> str | None:
     """``url`` if it is a path on this site ("/ministry/?q=x"), else None.
 
@@ -71,13 +82,14 @@ def with_next(path: str, next_url: str | None) -> str:
     return f"{path}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else path
 
 
-def second_factor_url(request: HttpRequest, user: User) -> str:
-    """Where to send ``user`` whose session lacks the second factor, ``next`` being this page.
+def second_factor_url(request: HttpRequest, user: User, *, next_url: str | None = None) -> str:
+    """Where to send ``user`` whose session lacks the second factor, ``next`` being this page
+    (or ``next_url`` when the caller knows better, as the admin's login page does).
 
     A POST cannot be replayed after a redirect: its ``next`` is the page it came from (the form).
     """
-    here: str | None = request.get_full_path()
-    if request.method != "GET":
+    here: str | None = next_url or request.get_full_path()
+    if next_url is None and request.method != "GET":
         here = path_on_this_site(request, request.headers.get("Referer"))
     target = reverse("mfa_reauthenticate") if has_totp(user) else reverse("mfa_activate_totp")
     return with_next(target, here)

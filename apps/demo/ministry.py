@@ -4,7 +4,8 @@ A supervisor and two reviewers each get a TOTP authenticator with one FIXED secr
 DEMO_TOTP_SECRET, published in the README so anyone trying the demo can add it to an authenticator
 app (or run ``manage.py demo_totp <email>``). It protects nothing: demo data only, never a real
 account. The original demo reviewer (reviewer@) is left without an authenticator, so signing in as
-them shows the set-up a new reviewer goes through.
+them shows the set-up a new reviewer goes through: staff need an enrolment link for it, so each
+load e-mails reviewer@ a fresh one from the demo supervisor (to the console, as every demo e-mail).
 
 The caseload: submitted cases made through the real services (documents, sponsorship, submission,
 assignment with case_start_review so the timeline and audit have them), then moved back in time by
@@ -26,7 +27,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.enrolment import grant_issue
+from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseDocument, CaseEvent, InformationRequest, Sponsorship
 from apps.cases.review import case_request_information, case_start_review
@@ -61,6 +63,8 @@ SUPERVISOR = Staff(f"supervisor@{DEMO_DOMAIN}", "Park Soyeon", Role.SUPERVISOR, 
 REVIEWER_1 = Staff(f"reviewer1@{DEMO_DOMAIN}", "Han Seojin", Role.REVIEWER, "ko")
 REVIEWER_2 = Staff(f"reviewer2@{DEMO_DOMAIN}", "Yoon Taeho", Role.REVIEWER, "en")
 MINISTRY_STAFF = (SUPERVISOR, REVIEWER_1, REVIEWER_2)
+# The reviewer without an authenticator, to show a new reviewer's two-factor set-up (load_demo makes it).
+SET_UP_REVIEWER = f"reviewer@{DEMO_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -211,12 +215,24 @@ def load_demo_ministry(*, password: str) -> list[tuple[str, str, str]]:
         (staff[SUPERVISOR].email, "supervisor, TOTP", "assigns; caseloads and the dashboard"),
         (staff[REVIEWER_1].email, "reviewer, TOTP, Korean", "cases due in 5, 2 and 0 days, overdue ones"),
         (staff[REVIEWER_2].email, "reviewer, TOTP", "one case waiting on the applicant"),
-        (
-            f"reviewer@{DEMO_DOMAIN}",
-            "reviewer, no TOTP yet",
-            "sets up two-factor at the first ministry page",
-        ),
+        (SET_UP_REVIEWER, "reviewer, no TOTP yet", _enrolment_for_set_up_reviewer(staff[SUPERVISOR])),
     ]
+
+
+def _enrolment_for_set_up_reviewer(supervisor: User) -> str:
+    """An enrolment link for reviewer@, from the demo supervisor, e-mailed where demo e-mails go.
+
+    Staff set up two-factor only with a link someone else issued (apps.accounts.enrolment). Only
+    the link's hash is stored, so an earlier run's link cannot be shown again: while reviewer@ has
+    no authenticator, each run issues a fresh one (which revokes the previous one).
+    """
+    user = User.objects.filter(email=SET_UP_REVIEWER).first()
+    if user is None:
+        return "not loaded"
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return "has set up two-factor already"
+    issued = grant_issue(user=user, by=supervisor, via=EnrolmentGrant.Channel.DEMO)
+    return f"sets up two-factor with the enrolment link e-mailed above ({issued.link})"
 
 
 def _staff_user(member: Staff, password: str) -> User:
@@ -224,10 +240,15 @@ def _staff_user(member: Staff, password: str) -> User:
     if user.preferred_language != member.language:
         user.preferred_language = member.language
         user.save(update_fields=["preferred_language"])
+    give_demo_authenticator(user)
+    return user
+
+
+def give_demo_authenticator(user: User) -> None:
+    """The published demo authenticator for a demo login (the staff above, the site admin)."""
     # Kept if it exists: someone may have replaced it while trying the demo.
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
-    return user
 
 
 def _load_case(spec: DemoCase, staff: dict[Staff, User], password: str) -> None:

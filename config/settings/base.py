@@ -25,7 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.admin_apps.SecondFactorAdminConfig",  # django.contrib.admin, second factor required
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -170,6 +170,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[K-Tech Pass] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "K-Tech Pass"
+# Staff set up their authenticator only through an e-mailed, single-use enrolment link issued by a
+# supervisor or an administrator (apps.accounts.enrolment, decision 7); this is how long it stays valid.
+STAFF_ENROLMENT_GRANT_HOURS = env.int("STAFF_ENROLMENT_GRANT_HOURS", default=24)
+if not 0 < STAFF_ENROLMENT_GRANT_HOURS <= 7 * 24:
+    raise ImproperlyConfigured("STAFF_ENROLMENT_GRANT_HOURS must be between 1 and 168 (hours)")
 
 # Sign-in rate limits, counted by allauth in the Redis cache above, so every web process shares the
 # counters and a restart does not reset them. Rates are "amount/period/per" (per ip, key or user),

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.conf import settings
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import EnrolmentGrant, User
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.models import Case, CaseEvent, CaseStatus
 from apps.demo.management.commands.load_demo import DEMO_PASSWORD
-from apps.demo.ministry import CASELOAD, DEMO_TOTP_SECRET, MINISTRY_STAFF, REVIEWER_1, REVIEWER_2, SUPERVISOR
+from apps.demo.ministry import (
+    CASELOAD,
+    DEMO_TOTP_SECRET,
+    MINISTRY_STAFF,
+    REVIEWER_1,
+    REVIEWER_2,
+    SET_UP_REVIEWER,
+    SUPERVISOR,
+)
+from tests.ministry import set_up_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +151,68 @@ def test_the_readme_tells_how_to_sign_in_as_ministry_staff():
     assert "demo_totp" in readme
     for member in MINISTRY_STAFF:
         assert member.email in readme
+
+
+# --- Two-factor enrolment in the demo ----------------------------------------------------------
+
+
+def demo_link_for(email: str) -> str:
+    """The path of the last enrolment link the demo e-mailed to ``email`` (locmem in tests; the
+    console of `make run`)."""
+    bodies = [str(message.body) for message in mail.outbox if message.to == [email]]
+    assert bodies, f"no e-mail to {email}"
+    found = re.search(r"https?://\S+/accounts/2fa/enrol/\S+/", bodies[-1])
+    assert found is not None
+    return urlsplit(found.group()).path
+
+
+def test_the_set_up_reviewer_enrols_with_the_link_the_demo_emailed(demo, client):
+    grant = EnrolmentGrant.objects.get(user__email=SET_UP_REVIEWER)
+    assert grant.issued_by is not None
+    assert (grant.issued_by.email, grant.issued_via) == (SUPERVISOR.email, EnrolmentGrant.Channel.DEMO)
+    link = demo_link_for(SET_UP_REVIEWER)
+
+    queue = reverse("ministry:queue")
+    response = client.post(reverse("account_login"), {"login": SET_UP_REVIEWER, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    response = client.get(queue)
+    assert urlsplit(response.url).path == reverse("mfa_activate_totp")
+    assert "Ask your supervisor for an enrolment link." in client.get(response.url).content.decode()
+
+    assert client.get(link).status_code == 200
+    assert client.post(link).url == reverse("mfa_activate_totp")
+    set_up_totp(client, password=DEMO_PASSWORD)
+    assert client.get(queue).status_code == 200
+    grant.refresh_from_db()
+    assert grant.enrolled_at is not None
+
+
+def test_each_demo_load_emails_a_fresh_link_while_the_reviewer_has_no_authenticator(demo, client):
+    first = demo_link_for(SET_UP_REVIEWER)
+    call_command("load_demo", stdout=io.StringIO())
+    second = demo_link_for(SET_UP_REVIEWER)
+    assert first != second
+    grants = EnrolmentGrant.objects.filter(user__email=SET_UP_REVIEWER)
+    assert grants.count() == 2
+    assert grants.filter(revoked_at__isnull=True).count() == 1
+
+    client.post(reverse("account_login"), {"login": SET_UP_REVIEWER, "password": DEMO_PASSWORD})
+    assert client.post(first).status_code == 404
+    assert client.post(second).status_code == 302
+
+    set_up_totp(client, password=DEMO_PASSWORD)  # once it has one, loading again issues none
+    call_command("load_demo", stdout=io.StringIO())
+    assert grants.count() == 2
+
+
+def test_the_demo_site_admin_opens_the_admin_with_the_demo_authenticator(demo, client):
+    admin = "admin@demo.ktechpass.kr"
+    response = client.post(
+        reverse("account_login"), {"login": admin, "password": DEMO_PASSWORD, "next": "/admin/"}
+    )
+    assert urlsplit(response.url).path == reverse("mfa_authenticate")
+    out = io.StringIO()
+    call_command("demo_totp", admin, stdout=out, stderr=io.StringIO())
+    response = client.post(response.url, {"code": out.getvalue().strip()})
+    assert response.url == "/admin/"
+    assert client.get("/admin/cases/case/").status_code == 200

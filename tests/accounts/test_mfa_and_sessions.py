@@ -26,7 +26,7 @@ from django.urls import reverse
 from apps.accounts.mfa import local_url, two_factor_satisfied
 from apps.accounts.roles import Role
 from tests.factories import UserFactory
-from tests.ministry import reviewer, sign_in, submitted_case
+from tests.ministry import claim_enrolment, reviewer, sign_in, submitted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +77,19 @@ def test_reviewer_without_an_authenticator_sets_one_up_and_reaches_the_page_they
     assert response.status_code == 302
     assert path_of(response.url) == reverse("mfa_activate_totp")
     assert next_of(response.url) == case_page
+    set_up_url = response.url
+
+    # A staff account sets up its authenticator only with an enrolment link someone else issued
+    # (tests/accounts/test_enrolment_grants.py): first the page says whom to ask, then the
+    # reviewer follows the link their supervisor had e-mailed.
+    page = client.get(set_up_url)
+    assert page.status_code == 200
+    assert "Ask your supervisor for an enrolment link." in page.content.decode()
+    claim_enrolment(client, person)
 
     # allauth asks for the password again before adding an authenticator (the login's does not
     # count as a recent confirmation); ``next`` rides along, encoded inside allauth's own ``next``.
-    response = client.get(response.url)
+    response = client.get(set_up_url)
     assert path_of(response.url) == reverse("account_reauthenticate")
     response = client.post(response.url, {"password": PASSWORD})
     assert path_of(response.url) == reverse("mfa_activate_totp")
@@ -166,6 +175,7 @@ def test_only_paths_on_this_site_survive_as_next(url, kept):
 def test_an_outside_next_is_dropped_after_two_factor_set_up(client):
     person = reviewer()
     sign_in(client, person, two_factor=False)
+    claim_enrolment(client, person)  # staff set up an authenticator only with an enrolment link
     client.get(f"{reverse('mfa_activate_totp')}?next=https://evil.example/")
     session = client.session
     session["account_authentication_methods"] = [

@@ -554,7 +554,7 @@ def test_a_reviewer_without_two_factor_is_sent_to_set_it_up(client, assignee):
 
 def test_the_admin_lists_reminders_read_only(client, case):
     sweep_at(seoul(10))
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory(is_staff=True, is_superuser=True))  # the admin asks for a second factor
     response = client.get(reverse("admin:notifications_reminder_changelist"))
     assert response.status_code == 200
     assert case.reference in response.content.decode()

@@ -10,7 +10,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.demo.cases import load_demo_cases
-from apps.demo.ministry import DEMO_TOTP_SECRET, load_demo_ministry
+from apps.demo.ministry import DEMO_TOTP_SECRET, give_demo_authenticator, load_demo_ministry
 from apps.notifications.reminders import sweep as sweep_reminders
 from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
@@ -74,7 +74,8 @@ class Command(BaseCommand):
         if admin is None:
             admin = User.objects.create_superuser("admin@demo.ktechpass.kr", DEMO_PASSWORD, full_name="Admin")
             _mark_email_verified(admin)
-        self.stdout.write(f"  {'Site admin (/admin/)':<22} {admin.email}")
+        give_demo_authenticator(admin)  # the admin site needs the second factor too
+        self.stdout.write(f"  {'Site admin (/admin/), TOTP':<22} {admin.email}")
 
 
 def _mark_email_verified(user: User) -> None:
