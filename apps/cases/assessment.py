@@ -77,6 +77,12 @@ def _lock_for(case: Case, by: User) -> Case:
     return locked
 
 
+def _lock_in_key_order(case_ids: list[int]) -> None:
+    """Lock the cases' rows in primary-key order: two transactions that each lock several cases this
+    way wait for each other in a line, never in a circle."""
+    list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _bump_versions(case_ids: list[int]) -> None:
     # The cases' scores change: a decision prepared before this is refused as stale.
     Case.objects.filter(pk__in=case_ids).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
@@ -273,6 +279,13 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
         raise ValidationError({"reason": _("Write the reason for your decision.")})
     kind = CaseEvent.Kind.SME_VERIFIED if verify else CaseEvent.Kind.SME_REJECTED
     with transaction.atomic():
+        # One lock order for every reviewer of this claim: the claim, then every open case it
+        # scores, by key. Locking this case first and the other cases last deadlocked two
+        # reviewers verifying from two cases of the same sponsor; now the second waits for the
+        # claim and then gets the claim module's refusal (decided already).
+        SmeClaim.objects.select_for_update().get(pk=claim.pk)
+        others = [pk for pk in _open_sponsored_case_ids(claim.organisation_id) if pk != case.pk]
+        _lock_in_key_order([case.pk, *others])
         locked = _lock_for(case, by)
         _check_claim(locked, claim)
         with pghistory.context(actor=by.pk, action=kind, reason=reason):
@@ -287,7 +300,6 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
                 reason=reason,
                 data={"claim": claim.pk, "organisation": claim.organisation_id},
             )
-            others = [pk for pk in _open_sponsored_case_ids(claim.organisation_id) if pk != locked.pk]
             _bump_versions([locked.pk, *others])
         case_score(case_id=locked.pk)
         # Every other open case of this sponsor may gain or lose the bonus: scored by the workers.

@@ -107,12 +107,18 @@ def _open_draft_case(reference: str, candidate_email: str) -> Case:
 def sponsorship_withdraw(*, sponsorship: Sponsorship, by: User, reason: str = "") -> Sponsorship:
     _require_member(sponsorship.organisation, by)
     with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
-        locked = (
-            Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
-        )
+        # The case's row first, then the sponsorship's: the order case_submit (which checks the
+        # confirmed sponsorship under the case's lock) and sponsorship_confirm take. A submission in
+        # progress finishes before the case's status is read here, and one that starts later finds
+        # the sponsorship withdrawn: a case never goes in on a sponsorship withdrawn meanwhile.
+        case_id = Sponsorship.objects.filter(pk=sponsorship.pk).values_list("case_id", flat=True).get()
+        case = Case.objects.select_for_update().get(pk=case_id) if case_id is not None else None
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        if locked.case_id != case_id:  # linked to a case between the read and the lock: start again
+            raise ValidationError(_("This sponsorship changed a moment ago. Reload the page and try again."))
         if locked.status == SponsorshipStatus.WITHDRAWN:
             raise ValidationError(_("This sponsorship has already been withdrawn."))
-        if locked.case is not None and locked.case.status not in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN):
+        if case is not None and case.status not in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN):
             raise ValidationError(
                 _(
                     "The application has been submitted with this sponsorship; contact the ministry to change it."
@@ -143,8 +149,9 @@ def sponsorship_confirm(*, sponsorship: Sponsorship, case: Case, by: User) -> Sp
         raise PermissionDenied(_("Only the applicant can confirm a sponsorship."))
     try:
         with transaction.atomic(), pghistory.context(actor=by.pk):
-            locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+            # The case first, then the sponsorship: the order sponsorship_withdraw takes.
             locked_case = Case.objects.select_for_update().get(pk=case.pk)
+            locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
             _check_confirmable(locked, locked_case, by)
             locked.case = locked_case
             locked.status = SponsorshipStatus.CONFIRMED

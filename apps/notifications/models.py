@@ -33,6 +33,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)  # for the re-drive's back-off
     last_error = models.TextField(blank=True)
+    # A reminder's message that was no longer true when it was to be (re)sent: never sent, never
+    # retried (apps.notifications.reminders.still_due).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -100,7 +103,8 @@ class Reminder(models.Model):
         db_index=False,
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-    # No longer true when its message was about to be composed (decided, paused, reassigned): not sent.
+    # No longer true when its message was about to be composed or (re)sent (decided, paused,
+    # reassigned, its day passed): not sent.
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,7 +30,9 @@ The sweep (``sweep``; beat runs it every five minutes):
 4. after commit, enqueues one small task per batch of new reminders, and re-drives reminders older
    than ``REDRIVE_AFTER`` whose message was never composed (the broker was down, a worker died
    before composing). A composed message that failed to send is retried by the Notification
-   re-drive, not here, so a mail outage does not use up its attempts twice as fast.
+   re-drive, not here, so a mail outage does not use up its attempts twice as fast; every
+   attempt, first or retry, checks the reminder again first (``still_due``, asked by
+   ``services.deliver``).
 
 Rules
 -----
@@ -55,8 +57,9 @@ Rules
   days overdue, an unassigned alert within its day. If no sweep ran on a case's "2 days left" day,
   that reminder is skipped and the next one comes on its own day; a "2 days left" e-mail on a day
   with one day left would be wrong.
-  Delivery checks the same (``is_current``): a single e-mail whose day has passed before it could
-  be composed is cancelled, not sent.
+  Delivery checks the same (``is_current``), before composing and again before every attempt to
+  send: a single e-mail whose day has passed before it could be composed, or before a failed send
+  could be retried, is cancelled with its message (``Notification.cancelled_at``), not sent.
 - Pauses: a case waiting for information (``paused_at`` set) gets nothing; its clock is frozen.
   The due date moves by exactly the time paused, so a pause crosses no threshold on the clock.
   On resume ``clock_period`` increases and that period's reminders are new ones, but by the rule
@@ -66,9 +69,10 @@ Rules
   spans midnight can move the day count by one (paused 23:00, resumed 01:00: the due date moved two
   hours, today moved a day); the count after the resume is what counts. A reminder recorded before
   the pause and not yet composed is cancelled (its period has ended).
-- A reminder is checked once more when its message is composed: if the case has since been
-  decided, paused or resumed, reassigned (the assignee's kinds) or assigned (the unassigned alert),
-  or the recipient is inactive or no longer a supervisor (supervisors' kinds), it is cancelled.
+- A reminder is checked once more when its message is composed and before each send: if the case
+  has since been decided, paused or resumed, reassigned (the assignee's kinds) or assigned (the
+  unassigned alert), or the recipient is inactive or no longer a supervisor (supervisors' kinds),
+  it is cancelled.
 
 Digest
 ------
@@ -78,6 +82,8 @@ time) each day, ``send_digests`` composes one digest per such person: a ``Notifi
 key ``digest:<user>:<date>`` (unique: at most one a day) listing every held reminder recorded so
 far that is still relevant, with the case's days left as of the digest; those reminders are linked
 to it and marked sent when it has gone. Reminders recorded later that day wait for the next digest.
+A digest whose send failed is retried only on its day, without the reminders no longer true (written
+again); after its day its reminders are unlinked and go into the next digest instead.
 Switching the digest off releases the held reminders to single e-mails.
 """
 
@@ -365,17 +371,74 @@ def deliver_reminder(*, reminder_id: int, now: dt.datetime | None = None) -> boo
         )
         if reminder is None:
             return False  # sent, being sent, cancelled, held for a digest, or gone
+        now = now or timezone.now()
         if reminder.notification is None:
-            now = now or timezone.now()
             if not is_current(reminder, now=now, same_day=True):
                 reminder.cancelled_at = now
                 reminder.save(update_fields=["cancelled_at"])
                 return False
             reminder.notification = _compose(reminder)
             reminder.save(update_fields=["notification"])
-        sent = services.deliver(reminder.notification.pk)
+        # A message composed before (its first send failed) is checked again by ``deliver``.
+        sent = services.deliver(reminder.notification.pk, now=now)
         _mark_sent(reminder.notification)
         return sent
+
+
+def still_due(notification: Notification, *, now: dt.datetime) -> bool:
+    """Whether a reminder's message may be sent (again) at ``now``; if not, it is cancelled.
+
+    ``services.deliver`` asks before every attempt, under the message's row lock, so a retry after
+    a failed send obeys the same rules as the first send: a single reminder only while
+    ``is_current`` holds on its own day; a digest only on its day, without the reminders no longer
+    true (re-rendered), and not at all when none is left. A digest whose day has passed leaves its
+    still-true reminders to the next digest, which tells the days left as of then.
+    """
+    digest_day = _digest_day_of(notification)
+    carried = _reminders_carried(notification, digest=digest_day is not None)
+    if digest_day is None:
+        current = [r for r in carried if is_current(r, now=now, same_day=True)]
+    else:
+        supervisor = bool(carried) and carried[0].recipient.has_role(Role.SUPERVISOR)
+        current = [r for r in carried if is_current(r, now=now, same_day=False, supervisor=supervisor)]
+    stale = [r.pk for r in carried if r not in current]
+    if stale:
+        Reminder.objects.filter(pk__in=stale).update(cancelled_at=now)
+    if (
+        digest_day is not None
+        and current
+        and digest_day != timezone.localdate(now, timezone.get_default_timezone())
+    ):
+        Reminder.objects.filter(pk__in=[r.pk for r in current]).update(notification=None)
+        current = []
+    if not current:
+        notification.cancelled_at = now
+        notification.save(update_fields=["cancelled_at"])
+        return False
+    if digest_day is not None and stale:
+        _render_digest(notification, current=current, day=digest_day, now=now)
+    return True
+
+
+def _reminders_carried(notification: Notification, *, digest: bool) -> list[Reminder]:
+    """The unsent reminders a message carries, locked. A single reminder's by the id in its key (the
+    primary key, not a scan of the day's unsent reminders); a digest's by the unsent conditions in
+    full, so the partial index reminder_unsent_idx finds them."""
+    rows = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("case", "recipient")
+        .filter(notification=notification, sent_at__isnull=True, cancelled_at__isnull=True)
+    )
+    if not digest:
+        rows = rows.filter(pk=int(notification.dedupe_key.removeprefix("reminder:")))
+    return list(rows.order_by("pk"))
+
+
+def _digest_day_of(notification: Notification) -> dt.date | None:
+    """The day of a digest (its key is ``digest:<user>:<date>``); None for a single reminder's."""
+    if not notification.dedupe_key.startswith("digest:"):
+        return None
+    return dt.date.fromisoformat(notification.dedupe_key.rsplit(":", 1)[1])
 
 
 def is_current(
@@ -531,7 +594,7 @@ def send_digest(*, user_id: int, day: dt.date, now: dt.datetime | None = None) -
                 return False
             preference.last_digest_on = day
             preference.save(update_fields=["last_digest_on", "updated_at"])
-        sent = services.deliver(notification.pk)
+        sent = services.deliver(notification.pk, now=now)
         _mark_sent(notification)
         return sent
 
@@ -557,6 +620,19 @@ def _compose_digest(*, user: User, key: str, day: dt.date, now: dt.datetime) -> 
         Reminder.objects.filter(pk__in=stale).update(cancelled_at=now)
     if not current:
         return None
+    notification = services.record(
+        key=key,
+        to=services.recipient_for(user),
+        template="reminder_digest",
+        context=_digest_context(user=user, current=current, day=day, now=now),
+    )
+    Reminder.objects.filter(pk__in=[r.pk for r in current]).update(notification=notification)
+    return notification
+
+
+def _digest_context(
+    *, user: User, current: list[Reminder], day: dt.date, now: dt.datetime
+) -> dict[str, object]:
     items = [
         DigestItem(
             reminder=r,
@@ -566,18 +642,24 @@ def _compose_digest(*, user: User, key: str, day: dt.date, now: dt.datetime) -> 
         )
         for r in current
     ]
-    context = {
+    return {
         "name": _display_name(user),
         "day": day,
         "items": items,
         "count": len(items),
         "preferences_url": preferences_url(),
     }
-    notification = services.record(
-        key=key, to=services.recipient_for(user), template="reminder_digest", context=context
+
+
+def _render_digest(
+    notification: Notification, *, current: list[Reminder], day: dt.date, now: dt.datetime
+) -> None:
+    """Write an unsent digest again without the reminders that are no longer true."""
+    context = _digest_context(user=current[0].recipient, current=current, day=day, now=now)
+    notification.subject, notification.body = services.render_message(
+        "reminder_digest", context, notification.language
     )
-    Reminder.objects.filter(pk__in=[r.pk for r in current]).update(notification=notification)
-    return notification
+    notification.save(update_fields=["subject", "body"])
 
 
 def reminder_preference_for(user: User) -> ReminderPreference:

@@ -3,19 +3,23 @@
 A message is first recorded (its dedupe key is unique), then sent under a row lock, then marked
 sent. Two workers racing for the same message: one holds the lock, the other skips it. A crash
 after the SMTP hand-off but before marking leaves the row unsent, so the sweep sends it again: the
-only duplicate possible is that one, which a mail system cannot rule out either.
+only duplicate possible is that one, which a mail system cannot rule out either. A clock
+reminder's message is checked again before every attempt and cancelled if no longer true
+(``deliver``). Text templates are rendered without HTML escaping (``render_text``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db.models import F
+from django.template import Context, Engine
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
@@ -47,14 +51,33 @@ def recipient_for(user: User) -> Recipient:
     return Recipient(email=user.email, language=user.preferred_language or settings.LANGUAGE_CODE, user=user)
 
 
+def render_text(template_name: str, context: Mapping[str, object]) -> str:
+    """A plain-text template rendered without HTML escaping.
+
+    Text e-mails are not HTML: autoescaping would send "O'Brien & Co" as "O&#x27;Brien &amp; Co".
+    Done here, for every message, rather than by ``{% autoescape off %}`` in each template, which a
+    new template could forget. Only ``.txt``: an HTML part must go through the escaping loader.
+    """
+    if not template_name.endswith(".txt"):
+        raise ValueError(f"not a plain-text template: {template_name}")
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(dict(context), autoescape=False))
+
+
+def render_message(template: str, context: Mapping[str, object], language: str) -> tuple[str, str]:
+    """The subject and body of ``notifications/email/<template>_*.txt`` in ``language``."""
+    with translation.override(language):
+        subject = render_text(f"notifications/email/{template}_subject.txt", context).strip()
+        body = render_text(f"notifications/email/{template}_body.txt", context)
+    return subject, body
+
+
 def record(*, key: str, to: Recipient, template: str, context: dict[str, object]) -> Notification:
     """The message row for ``key``: created once, rendered in the recipient's language."""
     existing = Notification.objects.filter(dedupe_key=key).first()
     if existing is not None:
         return existing
-    with translation.override(to.language):
-        subject = render_to_string(f"notifications/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"notifications/email/{template}_body.txt", context)
+    subject, body = render_message(template, context, to.language)
     try:
         with transaction.atomic():
             return Notification.objects.create(
@@ -69,16 +92,35 @@ def record(*, key: str, to: Recipient, template: str, context: dict[str, object]
         return Notification.objects.get(dedupe_key=key)
 
 
-def deliver(notification_id: int) -> bool:
-    """Send the message if nobody has; True when this call sent it."""
+# The dedupe keys of messages that carry clock reminders: a single reminder's, a daily digest.
+REMINDER_KEY_PREFIXES = ("reminder:", "digest:")
+
+
+def deliver(notification_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Send the message if nobody has; True when this call sent it.
+
+    A reminder's message is checked again before every attempt, whoever makes it (its delivery
+    task, a redelivered one, the re-drive hours later): a retry must not tell a reviewer about a
+    case decided meanwhile, or that 5 days are left when 4 are (decision 6). ``now`` is the moment
+    that truth is checked at (an inline sweep passes its own).
+    """
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(
+                pk=notification_id,
+                sent_at__isnull=True,
+                cancelled_at__isnull=True,
+                attempts__lt=MAX_ATTEMPTS,
+            )
             .first()
         )
         if row is None:
-            return False  # sent already, being sent by someone else, or given up on
+            return False  # sent already, being sent by someone else, cancelled, or given up on
+        if row.dedupe_key.startswith(REMINDER_KEY_PREFIXES) and not _reminder_still_due(
+            row, now=now or timezone.now()
+        ):
+            return False  # cancelled, with its reminders, by the check
         row.attempts += 1
         row.last_attempt_at = timezone.now()
         try:
@@ -93,6 +135,12 @@ def deliver(notification_id: int) -> bool:
         return True
 
 
+def _reminder_still_due(row: Notification, *, now: dt.datetime) -> bool:
+    from apps.notifications.reminders import still_due  # reminders imports this module
+
+    return still_due(row, now=now)
+
+
 def notify_case_event(event_id: int) -> list[int]:
     """Tell the applicant about a change of their case's status."""
     event = CaseEvent.objects.select_related("case", "case__applicant").filter(pk=event_id).first()
@@ -103,7 +151,8 @@ def notify_case_event(event_id: int) -> list[int]:
     context = {
         "case": case,
         "event": event,
-        "status": case.get_status_display,
+        # The status this event moved to: the message may be composed after the case moved on.
+        "status": event.get_to_status_display,
         "status_url": f"{settings.SITE_URL}/apply/{case.reference}/status/",
     }
     notification = record(
@@ -180,25 +229,33 @@ def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:
 
 
 def redrive_unsent(limit: int = 200) -> int:
-    """Send what a crash or a mail outage left unsent, each message once its back-off has passed."""
+    """Send what a crash or a mail outage left unsent, each message once its back-off has passed.
+
+    A reminder's message is checked again first (``deliver``): one no longer true is cancelled.
+    """
     now = timezone.now()
     candidates = (
-        Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        Notification.objects.filter(
+            sent_at__isnull=True, cancelled_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+        )
         .order_by("created_at")
         .values_list("pk", "attempts", "last_attempt_at")[:limit]
     )
     due = [
         pk for pk, attempts, last in candidates if retry_due(attempts=attempts, last_attempt_at=last, now=now)
     ]
-    return sum(deliver(notification_id) for notification_id in due)
+    return sum(deliver(notification_id, now=now) for notification_id in due)
 
 
 def redrive_unnotified_events(*, since_hours: int = 48, limit: int = 500) -> int:
     """Status changes whose task never reached a worker (broker down at the time) get their message now."""
     since = timezone.now() - dt.timedelta(hours=since_hours)
     events = (
+        # Real status changes only, in SQL: other timeline lines (record_event: from == to) would
+        # otherwise fill the limit and keep a status change from ever being found.
         CaseEvent.objects.filter(at__gte=since)
         .exclude(to_status="")
+        .exclude(to_status=F("from_status"))
         .select_related("case__applicant")
         .order_by("at")[:limit]
     )

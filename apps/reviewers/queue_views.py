@@ -134,7 +134,13 @@ def _queue_context(
 @ministry_required
 @require_POST
 def claim_next_case(request: MinistryRequest) -> HttpResponse:
-    case = claim_next(reviewer=request.user)
+    try:
+        case = claim_next(reviewer=request.user)
+    except ValidationError as exc:
+        # The assignment rules refuse this person (a role withdrawn since the access check): a
+        # message on the queue, not a server error.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ministry:queue")
     if case is None:
         messages.info(request, _("No unassigned cases are waiting."))
         return redirect("ministry:queue")
