@@ -3,12 +3,12 @@
 The profile is the source of the declared facts: ``profile_answers`` derives the self-assessment
 answer shape (``apps.rubric.answers.ANSWER_FIELDS``) from it, and every save of the profile pushes
 those answers into the person's drafts (``application_sync_answers``). State changes of a case go
-through ``apps.cases.services`` only; nothing here sets a case's status.
+through ``apps.cases.services`` only; nothing here sets a case's status. Reads for the applicant's
+pages are in ``apps.applicants.selectors``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,30 +17,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from apps.accounts.models import User
 from apps.applicants.models import ApplicantProfile, DegreeLevel, Education, Employment
-from apps.applicants.self_assessment import assess
-from apps.cases.models import Case, CaseEvent, CaseStatus, Sponsorship, SponsorshipStatus, Track
+from apps.cases.models import Case, CaseEvent, CaseStatus, Track
 from apps.cases.services import CaseIncomplete, case_missing_items, case_start, case_submit, case_update_draft
-from apps.organisations.models import SizeClass
 from apps.programmes.services import roster_match
-from apps.rubric.answers import UnknownInstitution, answers_as_json, facts_from_answers
-from apps.rubric.engine import Facts, Scorer, ScoreResult
+from apps.rubric.answers import answers_as_json
+from apps.rubric.engine import Facts, Scorer
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
-from apps.rubric.policy_config import DEGREE_LEVELS, StrategicValue
+from apps.rubric.policy_config import DEGREE_LEVELS
 from apps.rubric.selectors import (
-    NoGniFigure,
     NoVersionInForce,
-    rubric_version_in_force,
     school_by_name,
     scorer_for,
 )
-
-logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "full_name",
@@ -131,11 +124,18 @@ def _existing(rows: Any, row_id: Any) -> Any:
     return rows.filter(pk=row_id).first() if row_id else None
 
 
+def _deleted(existing: Education | Employment | None, row: Mapping[str, Any]) -> bool:
+    """Whether the form row asks for its removal (done here, if the saved row is still there)."""
+    if not row.get("delete"):
+        return False
+    if existing is not None:
+        existing.delete()
+    return True
+
+
 def _save_education(profile: ApplicantProfile, row: Mapping[str, Any]) -> None:
     existing: Education | None = _existing(profile.education, row.get("id"))
-    if row.get("delete"):
-        if existing is not None:
-            existing.delete()
+    if _deleted(existing, row):
         return
     education = existing or Education(profile=profile)
     name = str(row.get("institution") or "").strip()
@@ -180,9 +180,7 @@ def fortune_global_500_status(*, employer: str, choice: str, note: str) -> tuple
 
 def _save_employment(profile: ApplicantProfile, row: Mapping[str, Any]) -> None:
     existing: Employment | None = _existing(profile.employment, row.get("id"))
-    if row.get("delete"):
-        if existing is not None:
-            existing.delete()
+    if _deleted(existing, row):
         return
     employment = existing or Employment(profile=profile)
     for name in EMPLOYMENT_FIELDS:
@@ -440,45 +438,3 @@ def application_submit(*, case: Case, by: User, passport_number: str = "") -> Ca
             programme_code=str(programme), email=by.email, passport_number=passport_number
         ).as_dict()
     return case_submit(case=case, by=by, roster_match=roster, applicant_name=profile_for(by).full_name)
-
-
-# --- What the applicant sees ---------------------------------------------------------------------
-
-
-def confirmed_sponsorship(case: Case) -> Sponsorship | None:
-    return case.sponsorships.filter(status=SponsorshipStatus.CONFIRMED).select_related("organisation").first()
-
-
-def application_assessment(case: Case) -> ScoreResult | None:
-    """The engine's view of the draft under today's rules: each track's verdict and reasons.
-
-    An estimate from declared facts; a confirmed sponsorship's terms replace the self-assessment's
-    guesses about the job offer. None when no rules or GNI figure apply today.
-    """
-    answers: dict[str, Any] = dict(case.facts)
-    answers["degree_level"] = answers.get("degree_level") or "none"
-    sponsorship = confirmed_sponsorship(case)
-    try:
-        version = rubric_version_in_force(timezone.localdate())
-        if sponsorship is not None:
-            answers.update(_sponsorship_terms(sponsorship, version.parsed_config().criteria))
-        return assess(facts=facts_from_answers(answers))
-    except (NoVersionInForce, NoGniFigure, UnknownInstitution, ValueError):
-        logger.warning("could not assess draft %s", case.reference, exc_info=True)
-        return None
-
-
-def _sponsorship_terms(sponsorship: Sponsorship, criteria: Iterable[Any]) -> dict[str, Any]:
-    b2 = next((c for c in criteria if isinstance(c, StrategicValue)), None)
-    return {
-        "offered_salary_krw": sponsorship.offered_salary_krw,
-        "core_technology_role": sponsorship.core_technology_role,
-        "hard_to_fill": b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months,
-        "transfer_plan": sponsorship.transfer_plan,
-        "sponsor_is_sme": sponsorship.organisation.size_class == SizeClass.SME,
-    }
-
-
-def sponsorships_for_case(case: Case, offered: Iterable[Sponsorship]) -> list[Sponsorship]:
-    """Of the sponsorships offered to the person, those this draft can take (not another case's)."""
-    return [s for s in offered if s.case_id in (None, case.pk)]

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from apps.accounts.roles import Role
-from apps.applicants import application_views
+from apps.applicants.application_views import submission as submission_views
 from apps.cases.models import Case, CaseEvent, CaseStatus, SponsorshipStatus
 from apps.cases.services import case_start
 from tests.factories import (
@@ -141,7 +141,7 @@ def test_a_racing_second_submit_that_loaded_the_draft_gets_a_friendly_answer(
     upload_documents(draft, applicant)
     stale = Case.objects.get(pk=draft.pk)  # loaded by the second request before the first committed
     assert client_a.post(submit_url(draft), {"confirm": "on"}).status_code == 302
-    monkeypatch.setattr(application_views, "get_case_for_applicant", lambda user, reference: stale)
+    monkeypatch.setattr(submission_views, "get_case_for_applicant", lambda user, reference: stale)
     response = client_a.post(submit_url(draft), {"confirm": "on"}, follow=True)
     assert response.status_code == 200
     assert "This application has already been submitted." in response.content.decode()

@@ -1,0 +1,103 @@
+"""Context shared by several pages: the evidence checklist (a wizard step, and the status page once
+submitted) and the status page itself (shown again with errors by an answer or an upload)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from apps.applicants.application_forms import InformationResponseForm
+from apps.applicants.application_views.common import track_label, user_of
+from apps.applicants.selectors import (
+    applicant_timeline,
+    case_decision,
+    clock_days,
+    document_checklist,
+    event_detail,
+    open_information_request,
+    score_summary,
+)
+from apps.cases.models import Case, CaseStatus
+from apps.cases.review import may_answer
+from apps.cases.selectors import case_days_left
+from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
+
+STATUS_EXPLANATIONS: dict[str, Promise] = {
+    CaseStatus.DRAFT: gettext_lazy("You have not submitted this application yet."),
+    CaseStatus.SUBMITTED: gettext_lazy(
+        "Your application has been submitted and is waiting for a reviewer. The processing clock is running."
+    ),
+    CaseStatus.IN_REVIEW: gettext_lazy(
+        "A reviewer is assessing your application. The processing clock is running."
+    ),
+    CaseStatus.INFORMATION_REQUESTED: gettext_lazy(
+        "The reviewer needs more information before they can decide. The processing clock is paused until "
+        "you respond."
+    ),
+    CaseStatus.APPROVED: gettext_lazy("Your application has been approved."),
+    CaseStatus.REJECTED: gettext_lazy("Your application has not been approved."),
+    CaseStatus.WITHDRAWN: gettext_lazy("You withdrew this application. It will not be processed."),
+}
+NEXT_ACTIONS: dict[str, Promise] = {
+    CaseStatus.DRAFT: gettext_lazy("Continue your application and submit it when it is complete."),
+    CaseStatus.SUBMITTED: gettext_lazy(
+        "Nothing for now. We will e-mail you whenever the status of your application changes."
+    ),
+    CaseStatus.IN_REVIEW: gettext_lazy(
+        "Nothing for now. We will e-mail you whenever the status of your application changes."
+    ),
+    CaseStatus.INFORMATION_REQUESTED: gettext_lazy(
+        "Read the reviewer's request below and send your answer, with the documents it asks for."
+    ),
+    CaseStatus.APPROVED: gettext_lazy("Read the decision below. We have also e-mailed you."),
+    CaseStatus.REJECTED: gettext_lazy(
+        "Read the decision and its reasons below. We have also e-mailed you. You may apply again."
+    ),
+    CaseStatus.WITHDRAWN: gettext_lazy("Nothing. You can start a new application at any time."),
+}
+
+
+def documents_context(case: Case, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    items, has_track = document_checklist(case, errors)
+    return {
+        "items": items,
+        "has_track": has_track,
+        "upload_errors": [(item, message) for item in items for message in item.errors],
+        "editable": case.status in EDITABLE_EVIDENCE_STATUSES,
+        "max_upload": settings.UPLOAD_MAX_BYTES,
+    }
+
+
+def status_context(
+    request: HttpRequest,
+    case: Case,
+    errors: dict[str, list[str]] | None = None,
+    response_form: InformationResponseForm | None = None,
+) -> dict[str, Any]:
+    user = user_of(request)
+    open_request = open_information_request(case)
+    decision = case_decision(case)
+    days_left = case_days_left(case)
+    return {
+        "case": case,
+        "explanation": STATUS_EXPLANATIONS.get(case.status, ""),
+        "next_action": NEXT_ACTIONS.get(case.status, ""),
+        "days_left": days_left,
+        "clock_days": clock_days(case),
+        "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
+        "paused": case.paused_at is not None,
+        "timeline": applicant_timeline(case, user),
+        "score": score_summary(case) if case.submitted_at else None,
+        "information_request": open_request,
+        "can_answer": open_request is not None and may_answer(open_request, user),
+        "response_form": response_form or InformationResponseForm(),
+        "decision": decision,
+        "decision_detail": event_detail(decision) if decision else "",
+        "track_label": track_label(case),
+        "can_withdraw": not case.is_final,
+        **documents_context(case, errors),
+    }

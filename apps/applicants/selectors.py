@@ -1,0 +1,257 @@
+"""Reads for the applicant's pages: what a draft is worth today, its evidence checklist, and the
+status page's timeline, score and decision. Nothing here writes; changes go through ``services``.
+
+Object access is not checked here: callers pass a case already fetched through
+``apps.cases.selectors.get_case_for_applicant``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.applicants.self_assessment import assess
+from apps.cases.documents import document_label
+from apps.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseScore,
+    CaseStatus,
+    DecisionReason,
+    InformationRequest,
+    Sponsorship,
+    SponsorshipStatus,
+)
+from apps.cases.scoring import explained_score
+from apps.cases.selectors import public_timeline
+from apps.cases.services import config_for
+from apps.cases.sponsorships import sponsorships_offered_to
+from apps.organisations.models import Membership, SizeClass
+from apps.rubric.answers import UnknownInstitution, facts_from_answers
+from apps.rubric.engine import ScoreResult
+from apps.rubric.policy_config import DOCUMENT_KINDS, RubricConfig, StrategicValue
+from apps.rubric.selectors import NoGniFigure, NoVersionInForce, rubric_version_in_force
+
+logger = logging.getLogger(__name__)
+
+
+# --- The rules that apply to a case --------------------------------------------------------------
+
+
+def case_config(case: Case) -> RubricConfig | None:
+    """The case's rubric (today's for a draft), or None when no rules are in force."""
+    try:
+        return config_for(case)
+    except NoVersionInForce:
+        return None
+
+
+def required_document_kinds(case: Case, config: RubricConfig | None) -> tuple[str, ...]:
+    track = config.track(case.track) if config and case.track else None
+    return track.required_documents if track else ()
+
+
+def clock_days(case: Case) -> int | None:
+    """The processing time the case's rules promise, in days."""
+    config = case_config(case)
+    return config.clock.days if config else None
+
+
+# --- Sponsorships and the draft's assessment -----------------------------------------------------
+
+
+def confirmed_sponsorship(case: Case) -> Sponsorship | None:
+    return case.sponsorships.filter(status=SponsorshipStatus.CONFIRMED).select_related("organisation").first()
+
+
+def sponsorships_for_case(case: Case, offered: Iterable[Sponsorship]) -> list[Sponsorship]:
+    """Of the sponsorships offered to the person, those this draft can take (not another case's)."""
+    return [s for s in offered if s.case_id in (None, case.pk)]
+
+
+def offered_sponsorship(*, case: Case, user: User, sponsorship_id: int) -> Sponsorship | None:
+    """One of the sponsorships this draft can take, by id; None when it is not on offer."""
+    for sponsorship in sponsorships_for_case(case, sponsorships_offered_to(user)):
+        if sponsorship.pk == sponsorship_id:
+            return sponsorship
+    return None
+
+
+def application_assessment(case: Case) -> ScoreResult | None:
+    """The engine's view of the draft under today's rules: each track's verdict and reasons.
+
+    An estimate from declared facts; a confirmed sponsorship's terms replace the self-assessment's
+    guesses about the job offer. None when no rules or GNI figure apply today.
+    """
+    answers: dict[str, Any] = dict(case.facts)
+    answers["degree_level"] = answers.get("degree_level") or "none"
+    sponsorship = confirmed_sponsorship(case)
+    try:
+        version = rubric_version_in_force(timezone.localdate())
+        if sponsorship is not None:
+            answers.update(_sponsorship_terms(sponsorship, version.parsed_config().criteria))
+        return assess(facts=facts_from_answers(answers))
+    except (NoVersionInForce, NoGniFigure, UnknownInstitution, ValueError):
+        logger.warning("could not assess draft %s", case.reference, exc_info=True)
+        return None
+
+
+def _sponsorship_terms(sponsorship: Sponsorship, criteria: Iterable[Any]) -> dict[str, Any]:
+    b2 = next((c for c in criteria if isinstance(c, StrategicValue)), None)
+    return {
+        "offered_salary_krw": sponsorship.offered_salary_krw,
+        "core_technology_role": sponsorship.core_technology_role,
+        "hard_to_fill": b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months,
+        "transfer_plan": sponsorship.transfer_plan,
+        "sponsor_is_sme": sponsorship.organisation.size_class == SizeClass.SME,
+    }
+
+
+# --- The evidence checklist ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ChecklistItem:
+    kind: str
+    label: str
+    required: bool
+    documents: list[CaseDocument]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.documents)
+
+
+def document_checklist(
+    case: Case, errors: dict[str, list[str]] | None = None
+) -> tuple[list[ChecklistItem], bool]:
+    """The track's documents in the configured order, then any others on the case; and whether the
+    case has a track that requires any."""
+    errors = errors or {}
+    required = required_document_kinds(case, case_config(case))
+    documents: dict[str, list[CaseDocument]] = {}
+    for document in case.documents.order_by("uploaded_at", "pk"):
+        documents.setdefault(document.kind, []).append(document)
+    others = [k for k in DOCUMENT_KINDS if k in documents and k not in required]
+    others += [k for k in documents if k not in DOCUMENT_KINDS]  # e.g. files sent with an answer
+    items = [
+        ChecklistItem(
+            kind=kind,
+            label=document_label(kind),
+            required=kind in required,
+            documents=documents.get(kind, []),
+            errors=errors.get(kind, []),
+        )
+        for kind in list(required) + others
+    ]
+    return items, bool(required)
+
+
+# --- The status page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    event: CaseEvent
+    title: str
+    detail: str
+    by: str
+
+
+def applicant_timeline(case: Case, user: User) -> list[TimelineEntry]:
+    """The case's public timeline in words, each line saying who acted as the applicant sees them.
+
+    The ministry's internal lines (assignments, assessments, verifications) are not the applicant's.
+    """
+    # An answer's text is on its request; the request's answer time is its event's time.
+    answers = dict(
+        case.information_requests.filter(responded_at__isnull=False).values_list(
+            "responded_at", "response_text"
+        )
+    )
+    employer_people = set(
+        Membership.objects.filter(
+            organisation__sponsorships__case=case,
+            organisation__sponsorships__status=SponsorshipStatus.CONFIRMED,
+        ).values_list("user_id", flat=True)
+    )
+    entries = []
+    for event in public_timeline(case):
+        if event.kind == CaseEvent.Kind.INFORMATION_PROVIDED:
+            detail = answers.get(event.at, "")
+        else:
+            detail = event_detail(event)
+        by = _actor_in_words(event, user, employer_people)
+        entries.append(TimelineEntry(event=event, title=event.get_kind_display(), detail=detail, by=by))
+    return entries
+
+
+def _actor_in_words(event: CaseEvent, user: User, employer_people: set[int]) -> str:
+    if event.actor_id is None:
+        return _("automatically")
+    if event.actor_id == user.pk:
+        return _("by you")
+    if event.actor_id in employer_people:
+        return _("by your employer")
+    return _("by the K-Tech Pass team")
+
+
+def event_detail(event: CaseEvent) -> str:
+    data = event.data or {}
+    if event.kind in (CaseEvent.Kind.DOCUMENT_ADDED, CaseEvent.Kind.DOCUMENT_REMOVED):
+        return f"{document_label(str(data.get('kind', '')))}: {data.get('name', '')}"
+    if event.kind == CaseEvent.Kind.SPONSORSHIP_CONFIRMED:
+        return str(data.get("organisation", ""))
+    if event.kind == CaseEvent.Kind.SCORED and "total" in data:
+        return _("Total: %(total)s points") % {"total": data["total"]}
+    if event.kind in (CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED) and data.get("reason_codes"):
+        codes = [code for code in data["reason_codes"] if code in DecisionReason.values]
+        reasons = "; ".join(str(DecisionReason(code).label) for code in codes)
+        return f"{reasons}. {event.reason}".strip() if reasons else event.reason
+    return event.reason
+
+
+def score_summary(case: Case) -> dict[str, Any] | None:
+    """The case's score snapshot as the status page shows it; None before it is scored."""
+    snapshot = CaseScore.objects.filter(case=case).first()
+    if snapshot is None:
+        return None
+    # The snapshot's points, with the sentences in the reader's language (it was written in the worker's).
+    explained = explained_score(case)
+    result = explained.as_dict() if explained is not None else snapshot.result
+    criteria = result.get("criteria", [])
+    track = (result.get("tracks") or {}).get(case.track)
+    return {
+        "snapshot": snapshot,
+        "criteria": criteria,
+        "total": result.get("total", snapshot.total),
+        "pass_mark": result.get("pass_mark"),
+        "sme_bonus": result.get("sme_bonus", 0),
+        "sme_bonus_basis": result.get("sme_bonus_basis", "none"),
+        "has_estimates": any(c.get("basis") == "estimate" for c in criteria),
+        "has_assessed": any(c.get("basis") == "assessed" for c in criteria),
+        "track": track,
+        "version": result.get("rubric_version", ""),
+    }
+
+
+def open_information_request(case: Case) -> InformationRequest | None:
+    if case.status != CaseStatus.INFORMATION_REQUESTED:
+        return None
+    return case.information_requests.filter(responded_at__isnull=True).order_by("-requested_at").first()
+
+
+def case_decision(case: Case) -> CaseEvent | None:
+    """The event that decided a closed case (approval or rejection); None for any other case."""
+    if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED):
+        return None
+    kinds = [CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED]
+    return case.events.filter(kind__in=kinds).order_by("-at", "-pk").first()
