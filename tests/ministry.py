@@ -124,3 +124,38 @@ def set_up_totp(client: Client, *, password: str = PASSWORD) -> str:
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302, response.content.decode()[:2000]
     return str(response.url)
+
+
+def assess_as_scored(case: Case, by: User) -> Case:
+    """The reviewer's B1/B2 assessment confirming the facts the engine scores the case on now, so
+    the total stays as it was: what a qualitative approval needs first (decision 8)."""
+    from decimal import Decimal
+
+    from apps.cases.assessment import QualitativeValues, confirmed_sponsorship, qualitative_assess
+    from apps.cases.scoring import scored_answers
+
+    assert case.rubric_version is not None
+    config = case.rubric_version.parsed_config()
+    facts = scored_answers(case, config, sponsorship=confirmed_sponsorship(case), assessment=None)
+    checked = "Checked against the documents."
+    qualitative_assess(
+        case=case,
+        by=by,
+        values=QualitativeValues(
+            field=facts.get("field") or "other",
+            field_justification=checked,
+            publications_and_patents=int(facts.get("publications_and_patents") or 0),
+            publications_justification=checked,
+            led_project_years=Decimal(str(facts.get("led_project_years") or 0)),
+            international_award=bool(facts.get("international_award")),
+            leadership_justification=checked,
+            core_technology_role=int(facts.get("core_technology_role") or 0),
+            core_technology_justification=checked,
+            hard_to_fill=bool(facts.get("hard_to_fill")),
+            hard_to_fill_justification=checked,
+            transfer_plan=int(facts.get("transfer_plan") or 0),
+            transfer_plan_justification=checked,
+        ),
+    )
+    case.refresh_from_db()
+    return case

@@ -40,7 +40,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"  # already with that reviewer
     DECIDED = "decided"  # approved or rejected meanwhile: skipped
     WITHDRAWN = "withdrawn"  # withdrawn meanwhile: skipped
-    MISSING = "missing"  # no such case (or still a draft): skipped
+    MISSING = "missing"  # no such case (or never submitted): skipped
 
     @property
     def changed(self) -> bool:
@@ -154,7 +154,7 @@ def _assign(*, case_id: int, to: User, by: User, reason: str = "", target: Case 
             return outcome
         assert locked is not None
         if locked.status == CaseStatus.SUBMITTED:
-            case_start_review(case=locked, reviewer=to, by=by)
+            case_start_review(case=locked, reviewer=to, by=by, reason=reason)
             outcome = Outcome.ASSIGNED
         else:
             _move_to(locked, to=to, by=by, reason=reason, now=timezone.now())
@@ -165,7 +165,8 @@ def _assign(*, case_id: int, to: User, by: User, reason: str = "", target: Case 
 
 
 def _skip_reason(locked: Case | None, to: User) -> Outcome | None:
-    if locked is None or locked.status == CaseStatus.DRAFT:
+    # Never submitted (a draft, or a draft withdrawn before submission): not the ministry's to see.
+    if locked is None or locked.status == CaseStatus.DRAFT or locked.submitted_at is None:
         return Outcome.MISSING
     if locked.status == CaseStatus.WITHDRAWN:
         return Outcome.WITHDRAWN

@@ -41,21 +41,45 @@ def case_facts(case: Case, config: RubricConfig) -> Facts:
 
 
 def _facts(case: Case, config: RubricConfig, assessment: QualitativeAssessment | None) -> Facts:
-    answers: dict[str, Any] = dict(case.facts)
     sponsorship = (
         Sponsorship.objects.filter(case=case, status=SponsorshipStatus.CONFIRMED)
         .select_related("organisation")
         .first()
     )
-    sme_verified: bool | None = False  # a real case: only a verified claim earns the bonus
+    answers = scored_answers(case, config, sponsorship=sponsorship, assessment=assessment)
+    # A real case: only a claim verified for the submission day earns the bonus.
+    sme_verified = sponsorship is not None and _sme_verified_on_submission(sponsorship, case)
+    return facts_from_answers(answers, sme_verified=sme_verified)
+
+
+# Without a confirmed sponsorship there is nobody to rate the post: B2 and the SME bonus start from
+# nothing, whatever the applicant declared.
+NO_SPONSOR_ANSWERS: dict[str, Any] = {
+    "sponsor_is_sme": False,
+    "core_technology_role": 0,
+    "hard_to_fill": False,
+    "transfer_plan": 0,
+}
+
+
+def scored_answers(
+    case: Case,
+    config: RubricConfig,
+    *,
+    sponsorship: Sponsorship | None,
+    assessment: QualitativeAssessment | None,
+) -> dict[str, Any]:
+    """The answers the engine scores the case on: declared, then the confirmed sponsorship's terms
+    (or ``NO_SPONSOR_ANSWERS``), then the reviewer's assessment. What the workspace shows as "the
+    facts used" and pre-fills the assessment with, so it can never show facts the score ignored."""
+    answers: dict[str, Any] = dict(case.facts)
     if sponsorship is not None:
         answers.update(_sponsorship_answers(sponsorship, config))
-        sme_verified = _sme_verified_on_submission(sponsorship, case)
     else:
-        answers.update(sponsor_is_sme=False, core_technology_role=0, hard_to_fill=False, transfer_plan=0)
+        answers.update(NO_SPONSOR_ANSWERS)
     if assessment is not None:
         answers.update(_assessed_answers(assessment))
-    return facts_from_answers(answers, sme_verified=sme_verified)
+    return answers
 
 
 # The basis of a criterion the reviewer assessed (the configuration says "estimate" for B1 and B2).

@@ -7,6 +7,7 @@ exists, nothing is changed (a second `make run` keeps whatever people did in the
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.cases.assessment import QualitativeValues, qualitative_assess
 from apps.cases.models import Case
 from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
@@ -44,6 +46,22 @@ STRONG: dict[str, Any] = {
     "led_project_years": "4",
     "international_award": False,
 }
+# What the demo reviewer verified for the approved STRONG case: B1 and B2 with their reasons.
+DEMO_ASSESSMENT = QualitativeValues(
+    field="semiconductors",
+    field_justification="The CV and the publications are in semiconductor process engineering.",
+    publications_and_patents=12,
+    publications_justification="Twelve papers and patents checked on DBLP and KIPRIS.",
+    led_project_years=Decimal(4),
+    international_award=False,
+    leadership_justification="A letter from the former employer confirms four years as technical lead.",
+    core_technology_role=4,
+    core_technology_justification="Leads the etch-process team for the new fab line.",
+    hard_to_fill=True,
+    hard_to_fill_justification="The employer advertised the post for five months without a suitable candidate.",
+    transfer_plan=3,
+    transfer_plan_justification="The training plan for 2027 covers four engineers.",
+)
 MID_CAREER: dict[str, Any] = {
     "degree_level": "master",
     "institution_rank": 150,
@@ -168,6 +186,9 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
     information_respond(
         request=asked, by=employer, text="Attached: the plan for 2027.", uploads=[pdf("plan.pdf")]
     )
+    # A qualitative approval rests on the reviewer's assessment of B1 and B2 (decision 8).
+    qualitative_assess(case=approved, by=reviewer, values=DEMO_ASSESSMENT)
+    approved.refresh_from_db()
     case_decide(
         case=approved,
         by=reviewer,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.mfa import has_totp, second_factor_url, two_factor_satisfied
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.cases.models import Case
+from apps.cases.models import Case, CaseStatus
 
 View = Callable[..., HttpResponseBase]
 
@@ -86,11 +86,16 @@ def supervisor_required(view: View) -> View:
 
 
 def get_case_for_ministry(user: User, reference: str) -> Case:
-    """A submitted (not draft) case by reference for ministry staff, or 404."""
+    """A submitted case by reference for ministry staff, or 404.
+
+    Submitted means ``submitted_at`` is set: a draft, and a draft withdrawn before it was ever
+    submitted, are the applicant's own business (and their documents with them).
+    """
     if not ministry_roles(user):
         raise Http404
     case = (
-        Case.objects.exclude(status="draft")
+        Case.objects.exclude(status=CaseStatus.DRAFT)
+        .filter(submitted_at__isnull=False)
         .select_related("applicant", "assigned_to", "rubric_version")
         .filter(reference=reference.upper())
         .first()

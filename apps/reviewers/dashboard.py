@@ -351,8 +351,9 @@ def _week_of(value: dt.datetime | dt.date) -> dt.date:
 
 
 def has_cases() -> bool:
-    """Has any case ever been submitted? (Drafts are the applicants' own business.)"""
-    return Case.objects.exclude(status=CaseStatus.DRAFT).exists()
+    """Has any case ever been submitted? (A draft, or a draft withdrawn before submission, is the
+    applicant's own business.)"""
+    return Case.objects.filter(submitted_at__isnull=False).exists()
 
 
 def _overdue(now: dt.datetime) -> Q:
@@ -483,8 +484,8 @@ def track_outcomes(*, criteria: MidCareerCriteria | None = None) -> list[TrackOu
 def sponsor_outcomes() -> list[SponsorOutcome]:
     """Submitted cases by the size class of their confirmed sponsor, and decisions among them."""
     rows = (
-        Sponsorship.objects.filter(status=SponsorshipStatus.CONFIRMED, case__isnull=False)
-        .exclude(case__status=CaseStatus.DRAFT)
+        # Submitted cases only: a draft withdrawn before submission was never the ministry's case.
+        Sponsorship.objects.filter(status=SponsorshipStatus.CONFIRMED, case__submitted_at__isnull=False)
         .values("organisation__size_class")
         .annotate(
             cases=Count("pk"),

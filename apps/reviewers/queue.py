@@ -19,14 +19,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.cases.assignment import assignable_users
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.models import OPEN_STATUSES, Case, CaseStatus, Track
 from apps.cases.search import search_filter
+from apps.reviewers.clock_text import clock_text
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -190,18 +189,7 @@ class QueueRow:
     @property
     def due_text(self) -> str:
         """ "3 days left", "Due today", "2 days overdue"; "Paused (...)" while the clock is stopped."""
-        text = self._clock_text()
-        return _("Paused (%(clock)s)") % {"clock": text} if self.paused else text
-
-    def _clock_text(self) -> str:
-        days = self.days_left
-        if self.overdue:
-            if days >= 0:  # past the due time, still the due day
-                return _("Overdue today")
-            return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
-        if days == 0:
-            return _("Due today")
-        return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+        return clock_text(days_left=self.days_left, overdue=self.overdue, paused=self.paused)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,9 +43,10 @@ from apps.cases.models import (
     Sponsorship,
     Track,
 )
-from apps.cases.scoring import explained_score
+from apps.cases.scoring import explained_score, scored_answers
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
+from apps.reviewers.clock_text import clock_text
 from apps.rubric.answers import facts_from_answers
 from apps.rubric.engine import CriterionResult, ScoreResult
 from apps.rubric.models import GovernmentProgramme, StrategicField
@@ -124,7 +125,9 @@ HISTORY_FIELDS = (
     "roster_confirmed_at",
     "clock_period",
 )
-HISTORY_LIMIT = 200
+HISTORY_LIMIT = 200  # the newest versions of the record; the page says when older ones are left out
+# Facts stored as decimal text ("7.5"), shown without trailing zeros whatever their source.
+DECIMAL_FACTS = frozenset({"experience_years", "fortune_global_500_years", "led_project_years"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +211,13 @@ class ClockView:
     paused_total: dt.timedelta
 
     @property
-    def overdue_days(self) -> int | None:
-        return -self.days_left if self.overdue and self.days_left is not None else None
+    def text(self) -> str:
+        """The queue's wording ("Overdue today", "2 days overdue", "Paused (...)"); "" once stopped."""
+        if self.days_left is None:
+            return ""
+        return clock_text(
+            days_left=self.days_left, overdue=self.overdue, paused=self.paused_since is not None
+        )
 
     @property
     def paused_text(self) -> str:
@@ -278,6 +286,13 @@ class HistoryRow:
     changed: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class History:
+    rows: list[HistoryRow]  # oldest first
+    older_left_out: bool  # the record has older versions than the rows compare
+    limit: int
+
+
 @dataclass(slots=True)
 class Abilities:
     """What the viewer may do on this case now (mirrors the services' checks)."""
@@ -302,13 +317,14 @@ class Workspace:
     documents: list[DocumentRow]
     score: ScoreView | None
     assessment: QualitativeAssessment | None
+    assessment_field: str  # the assessed field's name in the reader's language ("" before an assessment)
     scales: QualitativeScales | None
     requests: list[RequestRow]
     sme: SmeView | None
     roster: RosterView | None
     notes: list[CaseNote]
     timeline: list[TimelineRow]
-    history: list[HistoryRow]
+    history: History
     can: Abilities
     track_label: str
 
@@ -344,8 +360,11 @@ def fact_value(name: str, value: Any, names: Mapping[str, str]) -> str:
         return names.get(value) or pgettext("field of work", "Other field")
     if name == "government_programme":
         return names.get(value, str(value))
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+    if name in DECIMAL_FACTS or isinstance(value, Decimal):
+        try:
+            return f"{Decimal(str(value)).normalize():f}"
+        except ArithmeticError:  # decimal.InvalidOperation: not a number after all; show it as it is
+            return str(value)
     return str(value)
 
 
@@ -411,28 +430,11 @@ def fact_values(
     assessment: QualitativeAssessment | None,
     config: RubricConfig | None,
 ) -> dict[str, Any]:
-    """The facts the score uses (as apps.cases.scoring.case_facts builds them): declared, then the
-    sponsorship's terms, then the reviewer's assessment."""
-    values: dict[str, Any] = dict(case.facts)
-    if sponsorship is not None:
-        b2 = _criterion(config, StrategicValue)
-        values.update(
-            offered_salary_krw=sponsorship.offered_salary_krw,
-            core_technology_role=sponsorship.core_technology_role,
-            hard_to_fill=b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months,
-            transfer_plan=sponsorship.transfer_plan,
-        )
-    if assessment is not None:
-        values.update(
-            field=assessment.field,
-            publications_and_patents=assessment.publications_and_patents,
-            led_project_years=assessment.led_project_years,
-            international_award=assessment.international_award,
-            core_technology_role=assessment.core_technology_role,
-            hard_to_fill=assessment.hard_to_fill,
-            transfer_plan=assessment.transfer_plan,
-        )
-    return values
+    """The facts the score uses, from the scoring itself (apps.cases.scoring.scored_answers): without
+    a confirmed sponsorship, no B2 ratings, whatever the applicant declared."""
+    if config is None:  # no rules version: nothing is scored, so the declared facts are all there is
+        return dict(case.facts)
+    return scored_answers(case, config, sponsorship=sponsorship, assessment=assessment)
 
 
 def _evidence_facts(
@@ -619,18 +621,20 @@ def timeline_rows(case: Case, names: Mapping[str, str]) -> list[TimelineRow]:
     return rows
 
 
-def history_rows(case: Case) -> list[HistoryRow]:
-    """The database's own record of the case row (pghistory): what changed, when and by whom."""
+def history_rows(case: Case) -> History:
+    """The database's own record of the case row (pghistory): what changed, when and by whom.
+
+    The newest HISTORY_LIMIT versions, oldest first; one version more is read, when there is one, to
+    tell what the oldest of them changed (and that older ones are left out).
+    """
     labels = {f.attname: str(getattr(f, "verbose_name", f.name)) for f in Case._meta.concrete_fields}
     history = case.history  # type: ignore[attr-defined]  # pghistory's reverse relation (CaseHistory)
-    snapshots = list(
-        history.order_by("pgh_id").values("pgh_created_at", "pgh_context__metadata", *HISTORY_FIELDS)[
-            :HISTORY_LIMIT
-        ]
-    )
+    newest = history.order_by("-pgh_id").values("pgh_created_at", "pgh_context__metadata", *HISTORY_FIELDS)
+    snapshots = list(newest[: HISTORY_LIMIT + 1])[::-1]
+    older_left_out = len(snapshots) > HISTORY_LIMIT
+    previous: dict[str, Any] | None = snapshots.pop(0) if older_left_out else None
     actors = _actors(snapshot.get("pgh_context__metadata") or {} for snapshot in snapshots)
     rows = []
-    previous: dict[str, Any] | None = None
     for snapshot in snapshots:
         if previous is None:
             changed = [_("first recorded state")]
@@ -650,7 +654,7 @@ def history_rows(case: Case) -> list[HistoryRow]:
                 changed=changed,
             )
         )
-    return rows
+    return History(rows=rows, older_left_out=older_left_out, limit=HISTORY_LIMIT)
 
 
 def _action_label(code: Any) -> str:
@@ -712,6 +716,7 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         documents=documents,
         score=score_view(case, documents, values, config, names),
         assessment=assessment,
+        assessment_field=fact_value("field", assessment.field, names) if assessment else "",
         scales=scales,
         requests=request_rows(case, documents),
         sme=sme_view(case, sponsorship, can.act),

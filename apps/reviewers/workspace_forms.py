@@ -22,6 +22,7 @@ from apps.cases.assessment import (
     rating_error,
 )
 from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
+from apps.cases.review import reason_codes_error, reasons_for
 from apps.rubric.selectors import strategic_fields
 
 # A reasonable time to gather a document; the reviewer can change it.
@@ -254,6 +255,22 @@ class DecisionForm(DescribedForm):
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         outcome.choices = [*choices, (REJECT, _("Reject"))]
+        approval = "; ".join(f"“{DecisionReason(code).label}”" for code in reasons_for(approve=True))
+        self.fields["reason_codes"].help_text = _(
+            "Choose reasons that match the decision: %(approval)s explains an approval; the others "
+            "explain a rejection."
+        ) % {"approval": approval}
+
+    def clean(self) -> dict[str, Any]:
+        """Reasons of the other outcome are refused here, as the service would (apps.cases.review)."""
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") and cleaned.get("reason_codes"):
+            error = reason_codes_error(
+                approve=cleaned["outcome"] == APPROVE, reason_codes=cleaned["reason_codes"]
+            )
+            if error:
+                self.add_error("reason_codes", error)
+        return cleaned
 
     @property
     def approve(self) -> bool:

@@ -37,7 +37,13 @@ from apps.cases.assessment import (
     roster_confirm,
 )
 from apps.cases.models import Case, CaseDocument, CaseScore, CaseStatus, DecisionReason
-from apps.cases.review import case_decide, case_request_information, case_start_review
+from apps.cases.review import (
+    Eligibility,
+    case_decide,
+    case_eligibility,
+    case_request_information,
+    case_start_review,
+)
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
 from apps.core.uploads import safe_download_name
 from apps.organisations.models import SmeClaim
@@ -353,7 +359,12 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid() or "edit" in request.POST:
         return _render(request, case, status=400 if form.errors else 200, decision_form=form)
     if request.POST.get("confirm") != "1":
-        return _confirmation(request, case, form)
+        eligibility = case_eligibility(case)
+        if form.approve and not eligibility.allows_approval:
+            # Said before the confirmation step; case_decide checks again under the row lock.
+            form.add_error(None, list(eligibility.missing))
+            return _render(request, case, status=400, decision_form=form)
+        return _confirmation(request, case, form, eligibility)
     try:
         case_decide(
             case=case,
@@ -376,7 +387,9 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(_page(case))
 
 
-def _confirmation(request: HttpRequest, case: Case, form: DecisionForm) -> HttpResponse:
+def _confirmation(
+    request: HttpRequest, case: Case, form: DecisionForm, eligibility: Eligibility
+) -> HttpResponse:
     reasons = [DecisionReason(code).label for code in form.cleaned_data["reason_codes"]]
     context = {
         "case": case,
@@ -385,6 +398,7 @@ def _confirmation(request: HttpRequest, case: Case, form: DecisionForm) -> HttpR
         "reasons": reasons,
         "ministry_section": "queue",
         "score": getattr(case, "score", None),
+        "eligibility": eligibility,  # the track's verdict on the verified facts, the roster match
     }
     return render(request, "reviewers/workspace_decide_confirm.html", context)
 

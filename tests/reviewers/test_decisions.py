@@ -14,7 +14,7 @@ from apps.cases.assessment import note_add
 from apps.cases.models import Case, CaseEvent, CaseStatus, InformationRequest
 from apps.cases.review import case_request_information
 from tests.factories import pdf_upload
-from tests.ministry import reviewer, supervisor
+from tests.ministry import assess_as_scored, reviewer, supervisor
 from tests.reviewers.test_workspace_support import (
     T0,
     ministry_client,
@@ -37,7 +37,7 @@ def assignee():
 
 @pytest.fixture
 def case(assignee):
-    return qualitative_case(assigned_to=assignee)
+    return assess_as_scored(qualitative_case(assigned_to=assignee), assignee)
 
 
 def status_page(case):

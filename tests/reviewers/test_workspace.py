@@ -134,7 +134,7 @@ def test_the_page_shows_facts_sponsor_status_clock_and_assignee(case):
     with time_machine.travel(T0 + dt.timedelta(days=4), tick=False):
         html = ministry_client(reviewer()).get(workspace_url(case)).content.decode()
     text = text_of(html)
-    assert "10 days left." in text
+    assert "10 days left" in text  # the queue's wording (apps.reviewers.clock_text)
     assert "Rae Viewer" in text
     assert "Offered annual salary (KRW) 150,000,000" in text  # declared, as submitted
     assert "100,000,000" in text  # the sponsor's offer
