@@ -347,3 +347,12 @@ def test_applicants_still_manage_their_addresses(client):
     response = client.post(reverse("account_email"), {"action_add": "", "email": "second@example.net"})
     assert response.status_code == 302
     assert EmailAddress.objects.filter(user=person, email="second@example.net").exists()
+
+
+def test_the_page_for_staff_without_a_grant_is_in_korean_for_korean_readers(client):
+    person = UserFactory(role=Role.REVIEWER)
+    sign_in(client, person, two_factor=False)
+    reauthenticated(client, person)
+    text = client.get(reverse("mfa_activate_totp"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "2단계 인증을 설정하려면 등록 링크가 필요합니다" in text
+    assert "Two-factor set-up needs an enrolment link" not in text
