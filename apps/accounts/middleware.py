@@ -9,7 +9,9 @@ With "everyone", every signed-in session is.
 
 The time of the last activity lives in the cache (Redis), keyed by the session, not in the session
 itself: the session is a database row, and writing it on every request would add a write (and a
-query) to every page. Every request of a watched session counts as activity except requests to
+query) to every page. The session holds one thing, written once when it becomes watched: that it
+is watched (under which session key). So a record lost from the cache (Redis restarted, flushed or
+evicting) signs the person out instead of giving them a fresh 30 minutes: the control fails closed. Every request of a watched session counts as activity except requests to
 views marked with ``@not_activity`` (the session status the warning script polls) and requests
 sent with the header ``X-Session-Passive: 1`` (for automatic refreshes such as htmx polling: a
 page that refreshes itself must not keep an unattended session open). The explicit keep-alive
@@ -32,12 +34,16 @@ from django.contrib.auth import logout
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.mfa import path_on_this_site, with_next
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSIVE_HEADER = "X-Session-Passive"
+# In the session: the session key under which it became watched. The key, not True: a login cycles
+# the key and keeps the data, and the new key has no record in the cache yet, which is not a loss.
+WATCHED_SESSION_KEY = "accounts.idle_watched_under"
 
 
 def not_activity(view: F) -> F:
@@ -81,12 +87,23 @@ class IdleSession:
 
     @property
     def expired(self) -> bool:
-        return bool(self.state.get("watched")) and time.time() - self.last_activity >= self.timeout
+        if self.state.get("watched"):
+            return time.time() - self.last_activity >= self.timeout
+        return self.record_lost
+
+    @property
+    def record_lost(self) -> bool:
+        """Watched under this very key, yet the cache has no record of its last activity."""
+        session = self.request.session
+        return session.session_key is not None and session.get(WATCHED_SESSION_KEY) == session.session_key
 
     def touch(self) -> None:
         """Record activity now (and that the session is watched)."""
         self.state = {"watched": True, "last": time.time()}
         cache.set(_cache_key(self.request), self.state, timeout=settings.SESSION_COOKIE_AGE)
+        session = self.request.session
+        if session.get(WATCHED_SESSION_KEY) != session.session_key:
+            session[WATCHED_SESSION_KEY] = session.session_key  # once per session key
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -132,7 +149,10 @@ class IdleTimeoutMiddleware:
     def _sign_out(self, request: HttpRequest, idle: IdleSession) -> HttpResponse:
         cache.delete(_cache_key(request))
         logout(request)  # flushes the session; the message goes to the cookie storage
-        messages.info(request, signed_out_message(idle.minutes))
+        if idle.state.get("watched"):
+            messages.info(request, signed_out_message(idle.minutes))
+        else:  # the record of the last activity was lost: we cannot say how long it was
+            messages.info(request, _("For your security, you were signed out. Please sign in again."))
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             here = path_on_this_site(request, request.headers.get("HX-Current-URL"))

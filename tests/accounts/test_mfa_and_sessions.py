@@ -361,3 +361,34 @@ def test_no_timeout_when_it_is_turned_off(settings, clock, client, case_page):
     client.get(case_page)
     at(clock, 4 * 3600)
     assert client.get(case_page).status_code == 200
+
+
+def test_a_lost_activity_record_signs_a_ministry_session_out_rather_than_extending_it(
+    idle_settings, clock, client, case_page
+):
+    """Redis restarted, flushed or evicting: the last activity is gone. Failing open would give an
+    unattended session a fresh 30 minutes each time; it is signed out instead."""
+    sign_in(client, reviewer())
+    assert client.get(case_page).status_code == 200
+    at(clock, 60)
+    cache.delete(f"accounts:idle:{client.session.session_key}")
+    response = client.get(case_page)
+    assert response.status_code == 302
+    assert path_of(response.url) == reverse("account_login")
+    assert page_messages(response) == ["For your security, you were signed out. Please sign in again."]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_new_session_key_is_not_taken_for_a_lost_record(idle_settings, clock, client, case_page):
+    """A login cycles the session key and keeps the data: the new key has no record yet."""
+    person = reviewer()
+    sign_in(client, person)
+    assert client.get(case_page).status_code == 200
+    session = client.session
+    session.cycle_key()  # as django.contrib.auth.login does
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    at(clock, 60)
+    assert client.get(case_page).status_code == 200
+    at(clock, 60 + 1800)  # and the new key is watched in its turn
+    assert client.get(case_page).status_code == 302
