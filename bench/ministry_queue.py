@@ -249,6 +249,8 @@ def scenarios(facts: dict[str, Any], deep: int) -> list[Scenario]:
                 "reviewer",
                 "queue",
             ),
+            # The largest page a reviewer can choose: what each row costs to show.
+            Scenario("queue, first page of 100", f"{queue}?size=100", "reviewer", "info"),
             Scenario(
                 "queue, filtered (in review, quantitative, semiconductors)",
                 f"{queue}?{urlencode({'status': 'in_review', 'track': 'quantitative', 'field': 'semiconductors'})}",

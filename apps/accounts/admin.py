@@ -34,6 +34,13 @@ class UserAdmin(DjangoUserAdmin):
                 grant_issue(user=user, by=request.user, via=EnrolmentGrant.Channel.ADMIN)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
+            except Exception as error:  # the e-mail failed: rolled back, their earlier link still works
+                self.message_user(
+                    request,
+                    _("Could not e-mail %(email)s (%(error)s); nothing changed for them.")
+                    % {"email": user.email, "error": error},
+                    messages.ERROR,
+                )
             else:
                 sent += 1
         if sent:

@@ -1,8 +1,8 @@
 """Staff two-factor enrolment grants (decision 7): who may set up an authenticator on a staff account.
 
 A staff account (apps.accounts.mfa.is_two_factor_staff) sets up its authenticator only after its
-owner, signed in, follows a single-use link someone else issued: a supervisor or an administrator
-(the users admin's action, ``manage.py issue_staff_enrolment``). The link goes to the account's
+owner, signed in, follows a single-use link someone else issued: a site administrator (the users
+admin's action, ``manage.py issue_staff_enrolment``). The link goes to the account's
 e-mail address, so a stolen password alone can no longer enrol the thief's phone.
 
 ``grant_issue`` makes the grant (revoking any earlier one not yet used for enrolment) and e-mails
@@ -78,8 +78,15 @@ def _check_can_issue(user: User, by: User | None) -> None:
         raise ValidationError(_("An enrolment link must be issued by someone else."))
 
 
-def grant_issue(*, user: User, by: User | None, via: str, by_name: str = "") -> IssuedGrant:
+def grant_issue(
+    *, user: User, by: User | None, via: str, by_name: str = "", send: bool = True
+) -> IssuedGrant:
     """Issue a grant for ``user`` and e-mail its link; ``by`` None only from the command line.
+
+    The e-mail is sent inside the transaction: if it cannot be sent, nothing changes (the person's
+    earlier link is not revoked for a new one that reaches nobody) and the error propagates. With
+    ``send=False`` the caller hands the link over itself (``manage.py issue_staff_enrolment
+    --print-link`` on a server whose e-mail is not set up yet) and may then try ``send_link``.
 
     Raises ValidationError for an inactive or non-staff account, one that already has an
     authenticator, or a person issuing their own grant (the point is that someone else vouches).
@@ -100,8 +107,9 @@ def grant_issue(*, user: User, by: User | None, via: str, by_name: str = "") -> 
             issued_at=now,
             expires_at=now + grant_lifetime(),
         )
-    issued = IssuedGrant(grant=grant, link=link_for(token))
-    _send_link(issued)
+        issued = IssuedGrant(grant=grant, link=link_for(token))
+        if send:
+            send_link(issued)
     logger.info(
         "two-factor enrolment grant %s issued for %s by %s via %s",
         grant.pk,
@@ -112,7 +120,7 @@ def grant_issue(*, user: User, by: User | None, via: str, by_name: str = "") -> 
     return issued
 
 
-def _send_link(issued: IssuedGrant) -> None:
+def send_link(issued: IssuedGrant) -> None:
     """E-mail the link in the recipient's language. A failure propagates: the issuer must know."""
     grant = issued.grant
     with translation.override(grant.user.preferred_language or settings.LANGUAGE_CODE):

@@ -66,7 +66,7 @@ class EnrolmentGrant(models.Model):
 
     Staff (ministry reviewers and supervisors, site staff) may not add an authenticator on their
     own: with only a stolen password, someone could otherwise enrol their own phone and the second
-    factor would protect nothing. A supervisor or an administrator issues a grant; the link goes to
+    factor would protect nothing. A site administrator issues a grant; the link goes to
     the staff member's address, so the mailbox is needed as well as the password.
 
     States, each with its moment kept for the audit:

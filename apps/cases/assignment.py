@@ -25,7 +25,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseEvent, CaseStatus
 from apps.cases.review import case_start_review
-from apps.cases.transitions import TransitionNotAllowed
+from apps.cases.transitions import TransitionNotAllowed, record_event
 
 ASSIGNEE_ROLES = (Role.REVIEWER, Role.SUPERVISOR)
 BULK_ASSIGN_LIMIT = 100  # the queue's largest page
@@ -154,7 +154,18 @@ def _assign(*, case_id: int, to: User, by: User, reason: str = "", target: Case 
             return outcome
         assert locked is not None
         if locked.status == CaseStatus.SUBMITTED:
-            case_start_review(case=locked, reviewer=to, by=by, reason=reason)
+            case_start_review(case=locked, reviewer=to, by=by)
+            if reason:
+                # For the ministry only: an internal line, never on the applicant's timeline or
+                # in their e-mail (the review-started event above is on both).
+                with pghistory.context(reason=reason):
+                    record_event(
+                        case=locked,
+                        kind=CaseEvent.Kind.ASSIGNED,
+                        by=by,
+                        reason=reason,
+                        data={"reviewer": to.pk},
+                    )
             outcome = Outcome.ASSIGNED
         else:
             _move_to(locked, to=to, by=by, reason=reason, now=timezone.now())

@@ -59,9 +59,11 @@ def _require_assignee_or_supervisor(case: Case, user: User) -> None:
         raise PermissionDenied(_("Only the assigned reviewer or a supervisor can do this."))
 
 
-def case_start_review(*, case: Case, reviewer: User, by: User, reason: str = "") -> CaseEvent:
-    """Assign a submitted case: a reviewer takes it (``by == reviewer``) or a supervisor assigns it,
-    saying why (``reason``, kept on the timeline and in the record's history)."""
+def case_start_review(*, case: Case, reviewer: User, by: User) -> CaseEvent:
+    """Assign a submitted case: a reviewer takes it (``by == reviewer``) or a supervisor assigns it.
+
+    No reason here: this event is on the applicant's timeline and in their e-mail. A supervisor's
+    reason for the assignment is an internal line (``apps.cases.assignment``)."""
     _require_reviewer(reviewer)
     if by.pk != reviewer.pk and not _is_supervisor(by):
         raise PermissionDenied(_("Only a supervisor can assign a case to someone else."))
@@ -71,9 +73,7 @@ def case_start_review(*, case: Case, reviewer: User, by: User, reason: str = "")
         locked.assigned_at = now
         return ["assigned_to", "assigned_at"]
 
-    return transition(
-        case=case, move=START_REVIEW, by=by, reason=reason, change=assign, data={"reviewer": reviewer.pk}
-    )
+    return transition(case=case, move=START_REVIEW, by=by, change=assign, data={"reviewer": reviewer.pk})
 
 
 def case_request_information(

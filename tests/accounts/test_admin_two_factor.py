@@ -74,7 +74,7 @@ def test_a_superuser_without_an_authenticator_is_sent_to_set_one_up_and_told_who
     page = client.get(response.url)
     assert page.status_code == 200  # an explanation, not an error
     text = page.content.decode()
-    assert "Ask your supervisor for an enrolment link." in text
+    assert "Ask a site administrator for an enrolment link." in text
     assert f"manage.py issue_staff_enrolment {admin.email}" in text  # the way in on a fresh install
     assert "The admin site needs two-factor authentication." in text
 
@@ -143,7 +143,7 @@ def test_a_password_login_through_allauth_does_not_open_the_admin_either(client)
     admin = site_admin()
     assert password_login(client, admin.email, next_url=CASES) == CASES  # no authenticator: signed in
     assert landing(client, CASES) == (reverse("mfa_activate_totp"), 200)  # yet stopped at set-up
-    assert "Ask your supervisor" in client.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Ask a site administrator" in client.get(reverse("mfa_activate_totp")).content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.REVIEWER])
@@ -211,3 +211,51 @@ def test_the_command_can_print_the_link_and_refuses_what_it_should():
     ]:
         with pytest.raises(CommandError, match=message):
             call_command("issue_staff_enrolment", email, stdout=io.StringIO())
+
+
+class BrokenMail:
+    """An e-mail backend whose server is not there (a new installation's localhost:25)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+
+@pytest.fixture
+def broken_mail(settings):
+    settings.EMAIL_BACKEND = "tests.accounts.test_admin_two_factor.BrokenMail"
+
+
+def test_print_link_works_when_e_mail_does_not(broken_mail):
+    """The documented way in for the first administrator: the link is printed before the e-mail
+    is tried, and the failed e-mail is reported, not a traceback."""
+    admin = User.objects.create_superuser("root@motie.go.kr", PASSWORD)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("issue_staff_enrolment", admin.email, "--print-link", stdout=out, stderr=err)
+    assert re.search(r"^https?://\S+/accounts/2fa/enrol/\S+/$", out.getvalue(), re.MULTILINE)
+    assert "could not be e-mailed" in err.getvalue()
+    assert EnrolmentGrant.objects.filter(user=admin, revoked_at__isnull=True).count() == 1
+
+
+def test_a_failed_e_mail_issues_nothing_and_keeps_the_earlier_link(broken_mail, settings):
+    person = reviewer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("issue_staff_enrolment", person.email, stdout=io.StringIO())
+    earlier = EnrolmentGrant.objects.get(user=person)
+    settings.EMAIL_BACKEND = "tests.accounts.test_admin_two_factor.BrokenMail"
+
+    with pytest.raises(CommandError, match="nothing was issued"):
+        call_command("issue_staff_enrolment", person.email, stdout=io.StringIO())
+    boss = site_admin()
+    client = sign_in(Client(), boss)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "send_enrolment_link", "_selected_action": [person.pk]},
+        follow=True,
+    )
+    assert f"Could not e-mail {person.email}" in response.content.decode()
+    assert list(EnrolmentGrant.objects.filter(user=person)) == [earlier]  # no new grant
+    earlier.refresh_from_db()
+    assert earlier.revoked_at is None  # the link they have still works

@@ -177,7 +177,7 @@ def test_the_set_up_reviewer_enrols_with_the_link_the_demo_emailed(demo, client)
     assert response.status_code == 302
     response = client.get(queue)
     assert urlsplit(response.url).path == reverse("mfa_activate_totp")
-    assert "Ask your supervisor for an enrolment link." in client.get(response.url).content.decode()
+    assert "Ask a site administrator for an enrolment link." in client.get(response.url).content.decode()
 
     assert client.get(link).status_code == 200
     assert client.post(link).url == reverse("mfa_activate_totp")

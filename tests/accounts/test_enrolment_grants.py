@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 SEOUL = dt.timezone(dt.timedelta(hours=9))
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
-ASK = "Ask your supervisor for an enrolment link."
+ASK = "Ask a site administrator for an enrolment link."
 NOT_VALID = "This enrolment link is not valid"
 
 

@@ -84,7 +84,7 @@ def test_reviewer_without_an_authenticator_sets_one_up_and_reaches_the_page_they
     # reviewer follows the link their supervisor had e-mailed.
     page = client.get(set_up_url)
     assert page.status_code == 200
-    assert "Ask your supervisor for an enrolment link." in page.content.decode()
+    assert "Ask a site administrator for an enrolment link." in page.content.decode()
     claim_enrolment(client, person)
 
     # allauth asks for the password again before adding an authenticator (the login's does not

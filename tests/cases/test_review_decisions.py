@@ -16,8 +16,10 @@ from django.utils import translation
 from apps.accounts.models import User
 from apps.cases.assessment import roster_confirm
 from apps.cases.assignment import Outcome, case_assign, case_reassign
-from apps.cases.models import Case, CaseEvent, CaseStatus, DecisionReason, Track
+from apps.cases.models import INTERNAL_EVENT_KINDS, Case, CaseEvent, CaseStatus, DecisionReason, Track
 from apps.cases.review import REASON_APPROVES, case_decide, case_eligibility
+from apps.cases.selectors import public_timeline
+from apps.notifications.services import notify_case_event
 from tests.ministry import assess_as_scored, reviewer, submitted_case, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +135,7 @@ def test_a_qualitative_case_needs_the_reviewer_s_assessment_to_be_approved(assig
     assert_undecided(case)
 
 
-def test_a_qualitative_case_at_the_pass_mark_is_approved(assignee):
+def test_an_assessed_qualitative_case_over_the_pass_mark_is_approved(assignee):
     # The declared facts of tests.factories.FULL_ANSWERS: 25 + 20 + 20 + B1 20, no sponsor: 85.
     case = assess_as_scored(in_review(assignee, track=Track.QUALITATIVE), assignee)
     eligibility = case_eligibility(case)
@@ -205,12 +207,18 @@ def test_a_reviewer_whose_case_was_reassigned_meanwhile_cannot_decide_it(assigne
 # --- A first assignment keeps the supervisor's reason --------------------------------------------
 
 
-def test_a_supervisors_reason_for_a_first_assignment_is_recorded():
+def test_a_supervisors_reason_for_a_first_assignment_is_recorded_for_the_ministry_only(mailoutbox):
     case = submitted_case(submitted_at=T0)
     boss, to = supervisor(), reviewer()
     assert case_assign(case=case, to=to, by=boss, reason="Speaks Portuguese") == Outcome.ASSIGNED
-    event = case.events.get(kind=CaseEvent.Kind.REVIEW_STARTED)
-    assert (event.actor, event.reason) == (boss, "Speaks Portuguese")
+    internal = case.events.get(kind=CaseEvent.Kind.ASSIGNED)
+    assert (internal.actor, internal.reason) == (boss, "Speaks Portuguese")
+    assert CaseEvent.Kind.ASSIGNED in INTERNAL_EVENT_KINDS  # kept off the applicant's timeline
+    public = case.events.get(kind=CaseEvent.Kind.REVIEW_STARTED)
+    assert (public.actor, public.reason) == (boss, "")
+    notify_case_event(public.pk)  # the applicant's e-mail about the review starting
+    assert len(mailoutbox) == 1
+    assert "Speaks Portuguese" not in mailoutbox[0].body
+    assert "Speaks Portuguese" not in str(list(public_timeline(case).values_list("reason", flat=True)))
     latest = case.history.order_by("pgh_id").last()
     assert latest.assigned_to_id == to.pk
-    assert latest.pgh_context.metadata["reason"] == "Speaks Portuguese"

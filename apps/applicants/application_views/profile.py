@@ -49,11 +49,6 @@ class ProfileForms:
         results = [self.profile.is_valid(), self.education.is_valid(), self.employment.is_valid()]
         return all(results)
 
-    def all_forms(self) -> Iterable[Any]:
-        yield self.profile
-        yield from self.education.forms
-        yield from self.employment.forms
-
     @property
     def has_errors(self) -> bool:
         if not self.profile.is_bound:

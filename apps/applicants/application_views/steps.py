@@ -29,7 +29,7 @@ STEP_TITLES: dict[str, Promise] = {
     SPONSORSHIP: gettext_lazy("Sponsorship"),
     REVIEW: gettext_lazy("Review and submit"),
 }
-CONTINUE, LATER = "continue", "later"
+LATER = "later"  # the "Save and come back later" button's action; any other value continues
 
 
 @dataclass(frozen=True, slots=True)

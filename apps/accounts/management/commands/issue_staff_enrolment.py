@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from apps.accounts.enrolment import grant_issue
+from apps.accounts.enrolment import grant_issue, send_link
 from apps.accounts.models import EnrolmentGrant, User
 
 
@@ -45,14 +45,33 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise CommandError(f"No account {email}.")
+        print_link: bool = options["print_link"]
         try:
+            # With --print-link the link is printed before any e-mail is tried, so a server whose
+            # e-mail does not work yet (the first administrator's) still gets its link.
             issued = grant_issue(
-                user=user, by=None, via=EnrolmentGrant.Channel.COMMAND, by_name=operator_name()
+                user=user,
+                by=None,
+                via=EnrolmentGrant.Channel.COMMAND,
+                by_name=operator_name(),
+                send=not print_link,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(
-            f"Enrolment link e-mailed to {user.email}, valid until {timezone.localtime(issued.grant.expires_at):%Y-%m-%d %H:%M %Z}."
-        )
-        if options["print_link"]:
-            self.stdout.write(issued.link)
+        except Exception as error:  # the e-mail failed: the transaction rolled back, nothing changed
+            raise CommandError(
+                f"Could not e-mail {user.email} ({error}); nothing was issued. "
+                "Use --print-link to hand the link over yourself."
+            ) from error
+        until = f"{timezone.localtime(issued.grant.expires_at):%Y-%m-%d %H:%M %Z}"
+        if not print_link:
+            self.stdout.write(f"Enrolment link e-mailed to {user.email}, valid until {until}.")
+            return
+        self.stdout.write(f"Enrolment link for {user.email}, valid until {until}:")
+        self.stdout.write(issued.link)
+        try:
+            send_link(issued)
+        except Exception as error:  # the link above is valid all the same
+            self.stderr.write(f"It could not be e-mailed ({error}): hand it over yourself.")
+        else:
+            self.stdout.write(f"Also e-mailed to {user.email}.")
