@@ -1,0 +1,28 @@
+"""Template hygiene: Django's {# #} comments are one line only; a comment spread over lines is shown
+to the reader as text (it was, on the authenticator set-up page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = [
+    path
+    for pattern in ("templates/**/*", "apps/*/templates/**/*")
+    for path in ROOT.glob(pattern)
+    if path.suffix in {".html", ".txt"}
+]
+
+
+def test_the_templates_are_found():
+    assert len(TEMPLATES) > 50
+
+
+def test_no_template_comment_spans_lines():
+    unclosed = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in TEMPLATES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line[line.index("{#") :]
+    ]
+    assert not unclosed, f"use {{% comment %}} for comments over several lines: {unclosed}"
