@@ -33,31 +33,12 @@ from apps.cases.sponsorships import (
     sponsorship_withdraw,
 )
 from apps.organisations.models import Membership, SizeClass, SmeClaimStatus
+from tests.cases.test_sponsorships_and_scoring import QUALITATIVE_DOCUMENTS, SPONSORSHIP
 from tests.factories import FULL_ANSWERS, MembershipFactory, UserFactory, pdf_upload
 from tests.ministry import reviewer
 from tests.reviewers.test_workspace_support import claim_of, employer_member, qualitative_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-QUALITATIVE_DOCUMENTS = [
-    "passport",
-    "cv",
-    "degree_certificate",
-    "employment_certificate",
-    "salary_evidence",
-    "publications_list",
-]
-SPONSORSHIP = {
-    "candidate_name": "Priya Raman",
-    "job_title": "Principal engineer",
-    "field": "ai",
-    "offered_salary_krw": 150_000_000,
-    "core_technology_role": 5,
-    "core_technology_basis": "Leads the core team.",
-    "recruiting_months": 6,
-    "hard_to_fill_evidence": "Six months without a domestic candidate.",
-    "transfer_plan": 5,
-    "transfer_plan_text": "Trains ten engineers a year.",
-}
 # Long enough for a thread that is not blocked to finish its work; a blocked one is still waiting.
 SETTLE = 1.0
 
