@@ -32,6 +32,33 @@ JPEG_BYTES = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 
 
+def _one_page_pdf(text: bytes) -> bytes:
+    """A valid one-page PDF with a line of text (cross-reference table included), for the pages
+    that show a document: a browser's PDF viewer refuses PDF_BYTES, which has no pages."""
+    content = b"BT /F1 24 Tf 30 70 Td (" + text + b") Tj ET"
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, table)
+    return bytes(out)
+
+
+ONE_PAGE_PDF_BYTES = _one_page_pdf(b"Degree certificate")
+
+
 def pdf_upload(name: str = "document.pdf", size: int | None = None) -> SimpleUploadedFile:
     body = PDF_BYTES if size is None else PDF_BYTES + b"0" * (size - len(PDF_BYTES))
     return SimpleUploadedFile(name, body, content_type="application/pdf")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.ministry import reviewer
 from tests.reviewers.test_workspace_support import ministry_client, qualitative_case, url, workspace_url
@@ -21,6 +22,7 @@ from tests.reviewers.test_workspace_support import ministry_client, qualitative_
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's event loop runs in the test thread
 
 CHROMIUM = "/usr/bin/chromium"
+SCREENS = Path("/tmp/screens")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -60,11 +62,16 @@ def test_the_workspace_passes_axe(page: Any, live_server: Any) -> None:
     assert page.get_by_role("heading", level=1).inner_text().startswith("Case ")
     page.get_by_text("Preview degree.pdf").click()
     assert page.locator("iframe[title^='Preview of']").count() == 1
+    page.wait_for_timeout(1500)  # let the PDF viewer draw before the screenshot
+    page.locator("iframe[title^='Preview of']").screenshot(path=str(SCREENS / "workspace-pdf-preview.png"))
     check_axe(page, "the workspace")
 
-    # A refused assessment: the error summary is focused and links to the field.
+    # A refused assessment: the error summary is focused and links to the field. On a fresh page:
+    # with the PDF viewer open in the preview, headless chromium kept the focus in the viewer and a
+    # mouse click on the save button did not submit the form (Enter on the button did).
+    page.goto(f"{live_server.url}{workspace_url(case)}")
     page.get_by_role("button", name="Save the assessment and recalculate the score").click()
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()  # waits for the page the post returns
     assert page.evaluate("document.activeElement.id") == "error-summary"
     check_axe(page, "the workspace with errors")
 

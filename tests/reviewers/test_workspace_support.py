@@ -20,10 +20,10 @@ from apps.core.uploads import check_upload
 from apps.organisations.models import Membership, SizeClass, SmeClaim, SmeClaimStatus
 from tests.factories import (
     JPEG_BYTES,
+    ONE_PAGE_PDF_BYTES,
     MembershipFactory,
     SmeClaimFactory,
     SponsorshipFactory,
-    pdf_upload,
     png_upload,
 )
 from tests.ministry import sign_in, submitted_case
@@ -94,7 +94,8 @@ def qualitative_case(
     )
     if with_claim:
         SmeClaimFactory(organisation=member.organisation, status=claim_status, valid_from=claim_valid_from)
-    add_document(case, "degree_certificate", pdf_upload("degree.pdf"))
+    degree = SimpleUploadedFile("degree.pdf", ONE_PAGE_PDF_BYTES, content_type="application/pdf")
+    add_document(case, "degree_certificate", degree)  # a real page: the browser test previews it
     add_document(case, "cv", png_upload("cv.png"))
     add_document(case, "publications_list", SimpleUploadedFile("list.jpg", JPEG_BYTES))
     case_score(case_id=case.pk)
