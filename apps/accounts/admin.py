@@ -34,7 +34,9 @@ class UserAdmin(DjangoUserAdmin):
                 grant_issue(user=user, by=request.user, via=EnrolmentGrant.Channel.ADMIN)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
-            except Exception as error:  # the e-mail failed: rolled back, their earlier link still works
+            except (
+                OSError
+            ) as error:  # SMTP failed (smtplib's errors are OSErrors): rolled back, their earlier link works
                 self.message_user(
                     request,
                     _("Could not e-mail %(email)s (%(error)s); nothing changed for them.")

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        except Exception as error:  # the e-mail failed: the transaction rolled back, nothing changed
+        except OSError as error:  # SMTP failed (smtplib's errors are OSErrors): rolled back, nothing changed
             raise CommandError(
                 f"Could not e-mail {user.email} ({error}); nothing was issued. "
                 "Use --print-link to hand the link over yourself."
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(issued.link)
         try:
             send_link(issued)
-        except Exception as error:  # the link above is valid all the same
+        except OSError as error:  # the link above is valid all the same
             self.stderr.write(f"It could not be e-mailed ({error}): hand it over yourself.")
         else:
             self.stdout.write(f"Also e-mailed to {user.email}.")
