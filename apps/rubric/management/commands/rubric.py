@@ -1,0 +1,206 @@
+"""``manage.py rubric check FILE`` and ``manage.py rubric score FILE PROFILE.json``: for people who
+write rules (issue 9, "Two commands").
+
+``check`` reads a version file in the rubric language against the shipped catalogue and lists every
+problem as ``path: problem``; it needs no database. ``score`` scores one profile under a version file
+that need not be published, against the reference data in the database as of a date, and prints the
+result as JSON. A problem ends either with exit status 1 (``CommandError``; under ``call_command`` the
+``CommandError`` itself is raised, with ``returncode`` 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone, translation
+
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.document import Version, read_version
+from apps.rubric.language.reading import ConfigError, ConfigErrors
+from apps.rubric.language.scorer import Scorer, ScoreResult
+
+LANGUAGES = ("en", "ko")
+STDIN = "-"
+
+
+def _read_json(source: str, label: str, stdin: Any) -> Any:
+    """A JSON document from a file (or stdin for ``-``); a clear ``CommandError`` when it is not one."""
+    if source == STDIN:
+        text = stdin.read()
+    else:
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CommandError(f"{label}: no such file") from None
+        except IsADirectoryError:
+            raise CommandError(f"{label}: is a directory, not a file") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{label}: not UTF-8 text") from None
+        except OSError as exc:
+            raise CommandError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CommandError(
+            f"{label}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--on {value}: not a date (expected YYYY-MM-DD)") from None
+
+
+class Command(BaseCommand):
+    help = "Check a rubric version file, or score one profile under it (issue 9)."
+    # ``check`` needs no database and no project checks; ``score`` reads only the reference tables.
+    requires_system_checks: list[str] = []
+    # ``call_command("rubric", "score", FILE, "-", stdin=io.StringIO(...))`` feeds the profile.
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", metavar="{check,score}", required=True)
+        check = commands.add_parser(
+            "check",
+            help="validate a version file: exit 0, or every problem with its path and exit 1",
+            description="Validate a rubric version file against the catalogue.",
+        )
+        check.add_argument("file", help="a version file in the rubric language (JSON)")
+        score = commands.add_parser(
+            "score",
+            help="score one profile under a version file (need not be published) and print JSON",
+            description="Score one profile (keys are the catalogue's fact codes) under a version file.",
+        )
+        score.add_argument("file", help="a version file in the rubric language (JSON)")
+        score.add_argument("profile", help="a JSON object of fact code -> value, or - to read it from stdin")
+        score.add_argument(
+            "--on",
+            dest="on",
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="reference data (per-capita GNI) as of this date; default today",
+        )
+        score.add_argument(
+            "--language", choices=LANGUAGES, default="en", help="language of the texts (default en)"
+        )
+        score.add_argument(
+            "--verified",
+            default="",
+            metavar="FACT,FACT",
+            help="facts to treat as verified (comma-separated fact codes)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdin = options.get("stdin") or sys.stdin
+        if options["action"] == "check":
+            self.check_file(options["file"])
+        else:
+            self.score_file(
+                options["file"],
+                options["profile"],
+                on=options["on"],
+                language=options["language"],
+                verified=options["verified"],
+            )
+
+    # ---- check
+
+    def _version(self, file: str) -> Version:
+        """The version read from ``file``; every problem written to stderr, then ``CommandError``."""
+        data = _read_json(file, file, self.stdin)
+        try:
+            return read_version(data, default_catalogue())
+        except ConfigErrors as exc:
+            self._report(exc.errors)
+            count = len(exc.errors)
+            raise CommandError(f"{file}: {count} problem{'s' if count != 1 else ''} found") from None
+
+    def _report(self, errors: tuple[ConfigError, ...]) -> None:
+        for error in errors:
+            self.stderr.write(f"{error.path}: {error.problem}" if error.path else error.problem)
+
+    def check_file(self, file: str) -> None:
+        version = self._version(file)
+        criteria, tracks = len(version.criteria), len(version.tracks)
+        self.stdout.write(
+            f"{file}: OK (version {version.code}, {criteria} criteri{'a' if criteria != 1 else 'on'}, "
+            f"{tracks} track{'s' if tracks != 1 else ''})"
+        )
+
+    # ---- score
+
+    def score_file(
+        self, file: str, profile_source: str, *, on: str | None, language: str, verified: str
+    ) -> None:
+        day = _day(on) if on else timezone.localdate()
+        version = self._version(file)
+        label = "stdin" if profile_source == STDIN else profile_source
+        data = _read_json(profile_source, label, self.stdin)
+        if not isinstance(data, Mapping):
+            raise CommandError(f"{label}: must be a JSON object of fact code -> value")
+        verified_facts = frozenset(name.strip() for name in verified.split(",") if name.strip())
+        unknown = sorted(verified_facts - set(version.catalogue.facts))
+        if unknown:
+            raise CommandError(
+                f"--verified: unknown fact{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+            )
+
+        # Imported here: ``check`` must run without touching the models' database.
+        from apps.rubric.language.reference import reference_on
+
+        reference = reference_on(day)
+        try:
+            scorer = Scorer(version, reference)
+        except ValueError as exc:
+            # The reference data lacks a figure the version's thresholds are multiples of.
+            raise CommandError(
+                f"{file}: version {version.code} cannot be scored on {day.isoformat()}: {exc} "
+                "(import one with `manage.py import_reference gni FILE.csv`)"
+            ) from None
+        try:
+            profile = scorer.profile(data, verified=verified_facts)
+        except ConfigErrors as exc:
+            self._report(exc.errors)
+            count = len(exc.errors)
+            raise CommandError(
+                f"{label}: {count} problem{'s' if count != 1 else ''} in the profile"
+            ) from None
+        with translation.override(language):
+            result = scorer.score(profile)
+        self.stdout.write(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+
+
+def as_json(result: ScoreResult) -> dict[str, Any]:
+    """The command's output: points per criterion, each group's total, the total, the named
+    thresholds and each track's verdict with its reasons."""
+    return {
+        "version": result.rubric_version,
+        "criteria": [
+            {
+                "code": c.code,
+                "points": c.points,
+                "max": c.max,
+                "explanation": c.explanation,
+                "next_steps": [step.text for step in c.next_steps],
+            }
+            for c in result.criteria
+        ],
+        "groups": dict(result.groups),
+        "bonuses": [{"code": b.code, "points": b.points, "basis": b.basis} for b in result.bonuses],
+        "total": result.total,
+        "thresholds": {
+            code: {"points": th.points, "reached": th.reached} for code, th in result.thresholds.items()
+        },
+        "tracks": {
+            code: {"eligible": tr.eligible, "reasons": list(tr.reasons)} for code, tr in result.tracks.items()
+        },
+    }
