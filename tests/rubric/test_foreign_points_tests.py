@@ -25,6 +25,7 @@ Every expected number below was worked out by hand from the published tables, no
 from __future__ import annotations
 
 import json
+import random
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -831,3 +832,192 @@ def test_hsp_as_dict_in_korean() -> None:
     }
     assert data["tracks"]["permanent_residence_after_1_year"]["title"] == "1년 후 영주 허가(80점)"
     assert data["bonuses"][0]["title"] == "일본 대학 학위"
+
+
+# ==================================================================================================
+# Both tables again, as plain Python written straight from the published tables, against the
+# language on generated profiles (every combination the hand-picked boundaries above do not reach).
+
+CRS_EDUCATION = {
+    "less_than_secondary": 0,
+    "secondary": 30,
+    "one_year": 90,
+    "two_year": 98,
+    "bachelor": 120,
+    "two_or_more": 128,
+    "master": 135,
+    "doctorate": 150,
+}
+
+
+def crs_by_hand(p: dict[str, Any]) -> dict[str, int]:
+    age = p["crs_age"]
+    falling = {30: 105, 31: 99, 32: 94, 33: 88, 34: 83, 35: 77, 36: 72, 37: 66, 38: 61, 39: 55}
+    falling |= {40: 50, 41: 39, 42: 28, 43: 17, 44: 6}
+    age_points = 0 if age <= 17 or age >= 45 else 99 if age == 18 else 105 if age == 19 else 110
+    age_points = falling.get(age, age_points)
+    firsts = [p[f"crs_first_language_{a}"] for a in ABILITIES]
+    seconds = [p[f"crs_second_language_{a}"] for a in ABILITIES]
+
+    def first_points(clb: int) -> int:
+        return 34 if clb >= 10 else {9: 31, 8: 23, 7: 17, 6: 9, 5: 6, 4: 6}.get(clb, 0)
+
+    def second_points(clb: int) -> int:
+        return 6 if clb >= 9 else 3 if clb >= 7 else 1 if clb >= 5 else 0
+
+    canadian = p["crs_canadian_experience_years"]
+    canadian_points = 80 if canadian >= 5 else {4: 72, 3: 64, 2: 53, 1: 40}.get(canadian, 0)
+    # Skill transferability: the same 13/25/50 grid for every pair.
+    grid = {(1, 1): 13, (1, 2): 25, (2, 1): 25, (2, 2): 50}
+    education = p["crs_education"]
+    education_tier = (
+        0
+        if education in ("less_than_secondary", "secondary")
+        else 1
+        if education in ("one_year", "two_year", "bachelor")
+        else 2
+    )
+    language_tier = 2 if min(firsts) >= 9 else 1 if min(firsts) >= 7 else 0
+    canadian_tier = 2 if canadian >= 2 else canadian
+    foreign = p["crs_foreign_experience_years"]
+    foreign_tier = 0 if foreign == 0 else 1 if foreign <= 2 else 2
+    education_transfer = min(
+        50, grid.get((education_tier, language_tier), 0) + grid.get((education_tier, canadian_tier), 0)
+    )
+    foreign_transfer = min(
+        50, grid.get((foreign_tier, language_tier), 0) + grid.get((foreign_tier, canadian_tier), 0)
+    )
+    certificate = 0
+    if p["crs_trade_certificate"]:
+        certificate = 50 if min(firsts) >= 7 else 25 if min(firsts) >= 5 else 0
+    french, english = (firsts, seconds) if p["crs_first_official_language"] == "french" else (seconds, firsts)
+    french_points = (50 if min(english) >= 5 else 25) if min(french) >= 7 else 0
+    additional = (
+        15 * p["crs_sibling_in_canada"]
+        + french_points
+        + {"none": 0, "one_or_two_year": 15, "three_year_or_more": 30}[p["crs_canadian_education"]]
+        + 600 * p["crs_provincial_nomination"]
+    )
+    return {
+        "age": age_points,
+        "education": CRS_EDUCATION[education],
+        "first_language": sum(first_points(c) for c in firsts),
+        "second_language": sum(second_points(c) for c in seconds),
+        "canadian_experience": canadian_points,
+        "skill_transferability": min(100, education_transfer + foreign_transfer + certificate),
+        "additional": min(600, additional),
+    }
+
+
+def hsp_by_hand(p: dict[str, Any]) -> tuple[dict[str, int], int]:
+    age, salary = p["hsp_age"], p["hsp_annual_salary_jpy"] // MAN
+    floor = 400 if age <= 29 else 500 if age <= 34 else 600 if age <= 39 else 800
+    steps = [(1000, 40), (900, 35), (800, 30), (700, 25), (600, 20), (500, 15), (400, 10)]
+    salary_points = next((pts for low, pts in steps if salary >= low and low >= floor), 0)
+    years = p["hsp_experience_years"]
+    japanese = p["hsp_japanese_level"]
+    if japanese == "n1" or p["hsp_japanese_major_abroad"]:
+        japanese_points = 15
+    elif japanese == "n2" and not p["hsp_japanese_university"]:
+        japanese_points = 10
+    else:
+        japanese_points = 0
+    sme = p["hsp_employer_is_sme"]
+    criteria = {
+        "academic_background": {"none": 0, "bachelor": 10, "master": 20, "mba_mot": 25, "doctorate": 30}[
+            p["hsp_degree"]
+        ]
+        + 5 * p["hsp_multiple_degrees"],
+        "professional_career": 20
+        if years >= 10
+        else 15
+        if years >= 7
+        else 10
+        if years >= 5
+        else 5
+        if years >= 3
+        else 0,
+        "annual_salary": salary_points,
+        "age": 15 if age <= 29 else 10 if age <= 34 else 5 if age <= 39 else 0,
+        "research": 15 * p["hsp_research"],
+        "qualifications": min(10, 5 * p["hsp_national_qualifications"]),
+        "innovation": 10 * p["hsp_innovation_support"] + 10 * (p["hsp_innovation_support"] and sme),
+        "sme_research_spending": 5 if sme and p["hsp_employer_rnd_ratio_percent"] > 3 else 0,
+        "japanese_language": japanese_points,
+    }
+    bonuses = (
+        10 * p["hsp_japanese_university"]
+        + 10 * p["hsp_specified_university"]
+        + 10 * p["hsp_growth_field_project"]
+        + 5 * p["hsp_foreign_qualification"]
+        + 5 * p["hsp_jica_training"]
+    )
+    return criteria, sum(criteria.values()) + bonuses
+
+
+def test_crs_matches_the_table_written_by_hand_on_generated_profiles() -> None:
+    rng = random.Random(20250325)
+    s = scorer("canada_crs")
+    for _ in range(3000):
+        facts: dict[str, Any] = {
+            "crs_age": rng.randint(15, 50),
+            "crs_education": rng.choice(list(CRS_EDUCATION)),
+            "crs_canadian_experience_years": rng.choice([0, 0, 1, 2, 3, 4, 5, 6]),
+            "crs_foreign_experience_years": rng.choice([0, 0, 1, 2, 3, 4]),
+            "crs_trade_certificate": rng.random() < 0.3,
+            "crs_first_official_language": rng.choice(["english", "french"]),
+            "crs_sibling_in_canada": rng.random() < 0.3,
+            "crs_canadian_education": rng.choice(["none", "one_or_two_year", "three_year_or_more"]),
+            "crs_provincial_nomination": rng.random() < 0.1,
+        }
+        high = rng.choice([4, 7, 9, 12])  # levels cluster around the edges
+        facts |= first(*(rng.randint(max(0, high - 4), high) for _ in ABILITIES))
+        facts |= second(*(rng.randint(0, 12) for _ in ABILITIES))
+        expected = crs_by_hand(facts)
+        with translation.override("en"):
+            result = s.score(s.profile(facts))
+        assert points(result) == expected, facts
+        assert result.total == sum(expected.values()), facts
+        assert result.tracks["fsw_language_minimum"].eligible is (
+            min(facts[f"crs_first_language_{a}"] for a in ABILITIES) >= 7
+        )
+
+
+def test_hsp_matches_the_table_written_by_hand_on_generated_profiles() -> None:
+    rng = random.Random(20170426)
+    s = scorer("japan_hsp")
+    for _ in range(3000):
+        facts: dict[str, Any] = {
+            "hsp_age": rng.randint(22, 45),
+            "hsp_degree": rng.choice(["none", "bachelor", "master", "mba_mot", "doctorate"]),
+            "hsp_multiple_degrees": rng.random() < 0.2,
+            "hsp_experience_years": rng.randint(0, 12),
+            "hsp_annual_salary_jpy": rng.choice(
+                [rng.randint(250, 1100) * MAN, rng.randint(2, 11) * 100 * MAN - rng.randint(0, 1)]
+            ),
+            "hsp_research": rng.random() < 0.3,
+            "hsp_national_qualifications": rng.randint(0, 3),
+            "hsp_innovation_support": rng.random() < 0.3,
+            "hsp_employer_is_sme": rng.random() < 0.5,
+            "hsp_employer_rnd_ratio_percent": rng.choice(
+                [Decimal(0), Decimal(3), Decimal("3.01"), Decimal(5)]
+            ),
+            "hsp_foreign_qualification": rng.random() < 0.2,
+            "hsp_japanese_university": rng.random() < 0.3,
+            "hsp_japanese_level": rng.choice(["none", "n2", "n1"]),
+            "hsp_japanese_major_abroad": rng.random() < 0.1,
+            "hsp_growth_field_project": rng.random() < 0.2,
+            "hsp_specified_university": rng.random() < 0.2,
+            "hsp_jica_training": rng.random() < 0.1,
+        }
+        criteria, total = hsp_by_hand(facts)
+        with translation.override("en"):
+            result = s.score(s.profile(facts))
+        assert points(result) == criteria, facts
+        assert result.total == total, facts
+        paid = facts["hsp_annual_salary_jpy"] >= 300 * MAN
+        assert result.thresholds["hsp"].reached is (total >= 70)
+        assert result.thresholds["fast_track"].reached is (total >= 80)
+        assert result.tracks["highly_skilled_professional"].eligible is (total >= 70 and paid), facts
+        assert result.tracks["permanent_residence_after_1_year"].eligible is (total >= 80 and paid), facts
+        assert s.points(s.profile(facts))[1] == total
