@@ -400,6 +400,8 @@ def test_a_profile_that_is_not_an_object_or_not_json(tmp_path: Path) -> None:
     assert str(error) == f"{tmp_path / 'none.json'}: no such file"
     error, _err = run_failing("score", str(V2026), "-", "--on", "2026-13-01", stdin="{}")
     assert str(error) == "--on 2026-13-01: not a date (expected YYYY-MM-DD)"
+    error, _err = run_failing("score", "-", "-", stdin="{}")
+    assert str(error) == "only one of the version file and the profile can be read from stdin"
 
 
 @pytest.mark.django_db

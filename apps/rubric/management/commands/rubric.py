@@ -4,8 +4,8 @@ write rules (issue 9, "Two commands").
 ``check`` reads a version file in the rubric language against the shipped catalogue and lists every
 problem as ``path: problem``; it needs no database. ``score`` scores one profile under a version file
 that need not be published, against the reference data in the database as of a date, and prints the
-result as JSON. A problem ends either with exit status 1 (``CommandError``; under ``call_command`` the
-``CommandError`` itself is raised, with ``returncode`` 1).
+result as JSON on stdout. Problems go to stderr, one per line, and end the command with exit status 1
+(a ``CommandError``, which ``call_command`` raises as it is, with ``returncode`` 1).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version, read_version
 from apps.rubric.language.reading import ConfigError, ConfigErrors
+from apps.rubric.language.reference import reference_on
 from apps.rubric.language.scorer import Scorer, ScoreResult
 
 LANGUAGES = ("en", "ko")
@@ -141,6 +142,8 @@ class Command(BaseCommand):
     def score_file(
         self, file: str, profile_source: str, *, on: str | None, language: str, verified: str
     ) -> None:
+        if file == STDIN and profile_source == STDIN:
+            raise CommandError("only one of the version file and the profile can be read from stdin")
         day = _day(on) if on else timezone.localdate()
         version = self._version(file)
         label = "stdin" if profile_source == STDIN else profile_source
@@ -153,9 +156,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--verified: unknown fact{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
             )
-
-        # Imported here: ``check`` must run without touching the models' database.
-        from apps.rubric.language.reference import reference_on
 
         reference = reference_on(day)
         try:
