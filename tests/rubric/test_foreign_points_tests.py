@@ -1,4 +1,4 @@
-"""Proof that the rubric language is general (issue 9, acceptance item 5): two foreign points tests,
+"""Proof that the rubric language is general (issue 9, acceptance item 5): three foreign points tests,
 written as version files from their published tables, scored on hand-computed profiles at every
 boundary (at a threshold and one below).
 
@@ -18,8 +18,16 @@ boundary (at a threshold and one below).
   residence after one year), salary bands that depend on the age band, a salary floor of 3 million
   yen whatever the points, highest degree only, an N2 bonus withheld from Japanese-university
   graduates (``when`` + ``not``), strict bounds (research spending "more than 3%") and bonuses.
+- ``foreign/australia_gsm.json``: Australia's General Skilled Migration points test. Source:
+  Migration Regulations 1994 (Cth), Schedule 6D, as in force from 16 November 2019, and the
+  Department of Home Affairs' points table for the Skilled Independent visa (subclass 189). Pass
+  mark 65, employment bands on decimal years with ``below`` bounds and a combined cap of 20, the
+  highest qualification only (best_of over yes/no facts), an age and English condition on the
+  invitation beside the points.
 
-Every expected number below was worked out by hand from the published tables, not from the JSON.
+Every expected number below was worked out by hand from the published tables, not from the JSON;
+each table is also written once more as plain Python and compared with the language on generated
+profiles.
 """
 
 from __future__ import annotations
@@ -1021,3 +1029,284 @@ def test_hsp_matches_the_table_written_by_hand_on_generated_profiles() -> None:
         assert result.tracks["highly_skilled_professional"].eligible is (total >= 70 and paid), facts
         assert result.tracks["permanent_residence_after_1_year"].eligible is (total >= 80 and paid), facts
         assert s.points(s.profile(facts))[1] == total
+
+
+# ==================================================================================================
+# Australia: General Skilled Migration points test (Migration Regulations 1994, Schedule 6D, as in
+# force from 16 November 2019; Department of Home Affairs' points table for subclass 189). Pass mark
+# 65; age bands rise then fall; employment outside and inside Australia banded on decimal years
+# ("at least 3 but less than 5") with a combined maximum of 20; the highest qualification only
+# (best_of over yes/no facts); invitation also needs an age of 18-44 and competent English.
+
+
+def aus(**facts: Any) -> ScoreResult:
+    """A profile that earns nothing (aged 50, below competent English) with ``facts`` changed."""
+    return score("australia_gsm", {"aus_age": 50, **facts})
+
+
+def test_aus_reads_with_its_pass_mark() -> None:
+    v = version("australia_gsm")
+    assert [(t.code, t.points) for t in v.thresholds] == [("pass_mark", 65)]
+    # 30 + 20 + 20 + 20 + 10 + 5 + 5 + 5 + 5 + 10 + 15
+    assert v.max_total == 145
+    assert aus().total == 0
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(17, 0), (18, 25), (24, 25), (25, 30), (32, 30), (33, 25), (39, 25), (40, 15), (44, 15), (45, 0)],
+)
+def test_aus_age(age: int, expected: int) -> None:
+    assert points(aus(aus_age=age))["age"] == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "expected"), [("below_competent", 0), ("competent", 0), ("proficient", 10), ("superior", 20)]
+)
+def test_aus_english(english: str, expected: int) -> None:
+    result = aus(aus_english=english)
+    assert points(result)["english"] == expected
+    assert result.total == expected
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [("0", 0), ("2.99", 0), ("3", 5), ("4.99", 5), ("5", 10), ("7.99", 10), ("8", 15), ("10", 15)],
+)
+def test_aus_employment_outside_australia(years: str, expected: int) -> None:
+    assert points(aus(aus_overseas_employment_years=Decimal(years)))["employment"] == expected
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ("0.99", 0),
+        ("1", 5),
+        ("2.99", 5),
+        ("3", 10),
+        ("4.99", 10),
+        ("5", 15),
+        ("7.99", 15),
+        ("8", 20),
+        ("10", 20),
+    ],
+)
+def test_aus_employment_in_australia(years: str, expected: int) -> None:
+    assert points(aus(aus_australian_employment_years=Decimal(years)))["employment"] == expected
+
+
+@pytest.mark.parametrize(
+    ("overseas", "australian", "expected"),
+    [("3", "1", 10), ("5", "3", 20), ("5", "2.99", 15), ("8", "8", 20), ("8", "1", 20), ("4.99", "4.99", 15)],
+)
+def test_aus_employment_combined_maximum_is_20(overseas: str, australian: str, expected: int) -> None:
+    result = aus(
+        aus_overseas_employment_years=Decimal(overseas), aus_australian_employment_years=Decimal(australian)
+    )
+    assert points(result)["employment"] == expected
+
+
+@pytest.mark.parametrize(
+    ("held", "expected"),
+    [
+        ((), 0),
+        (("recognised_award",), 10),
+        (("diploma",), 10),
+        (("diploma", "recognised_award"), 10),
+        (("bachelor",), 15),
+        (("bachelor", "diploma"), 15),
+        (("doctorate",), 20),
+        (("doctorate", "bachelor", "diploma", "recognised_award"), 20),
+    ],
+)
+def test_aus_highest_qualification_only(held: tuple[str, ...], expected: int) -> None:
+    result = aus(**{f"aus_{q}": True for q in held})
+    assert points(result)["qualification"] == expected
+    assert result.total == expected
+
+
+@pytest.mark.parametrize(
+    ("facts", "code", "expected"),
+    [
+        ({"aus_specialist_education": True}, "specialist_education", 10),
+        ({"aus_study_requirement": True}, "study_requirement", 5),
+        ({"aus_professional_year": True}, "professional_year", 5),
+        ({"aus_community_language": True}, "community_language", 5),
+        ({"aus_regional_study": True}, "regional_study", 5),
+        ({"aus_partner": "partner_without_points"}, "partner", 0),
+        ({"aus_partner": "partner_competent_english"}, "partner", 5),
+        ({"aus_partner": "skilled_partner"}, "partner", 10),
+        ({"aus_partner": "single_or_citizen_partner"}, "partner", 10),
+        ({"aus_nomination": "state_190"}, "nomination", 5),
+        ({"aus_nomination": "regional_491"}, "nomination", 15),
+    ],
+)
+def test_aus_other_factors(facts: dict[str, Any], code: str, expected: int) -> None:
+    result = aus(**facts)
+    assert points(result)[code] == expected
+    assert result.total == expected
+
+
+# Aged 30 (30) + proficient English (10) + a bachelor degree (15) = 55.
+AUS_55: dict[str, Any] = {"aus_age": 30, "aus_english": "proficient", "aus_bachelor": True}
+
+
+def test_aus_pass_mark_and_one_step_below() -> None:
+    at = aus(**AUS_55, aus_nomination="state_190", aus_partner="partner_competent_english")
+    assert at.total == 65
+    assert at.thresholds["pass_mark"].reached is True
+    assert at.tracks["invitation"].eligible is True
+    below = aus(**AUS_55, aus_nomination="state_190")
+    assert below.total == 60
+    assert below.thresholds["pass_mark"].reached is False
+    assert below.tracks["invitation"].eligible is False
+    # The age band edge moves the total across the mark: 32 -> 33 loses 5 points.
+    assert aus(**{**AUS_55, "aus_age": 32}, aus_partner="single_or_citizen_partner").total == 65
+    older = aus(**{**AUS_55, "aus_age": 33}, aus_partner="single_or_citizen_partner")
+    assert older.total == 60
+    assert older.tracks["invitation"].eligible is False
+
+
+def test_aus_invitation_needs_age_under_45_and_competent_english_whatever_the_points() -> None:
+    strong: dict[str, Any] = {
+        "aus_english": "superior",
+        "aus_doctorate": True,
+        "aus_overseas_employment_years": Decimal(8),
+        "aus_partner": "skilled_partner",
+        "aus_nomination": "regional_491",
+    }
+    at_44 = aus(**strong, aus_age=44)
+    assert at_44.total == 15 + 20 + 20 + 15 + 10 + 15
+    assert at_44.tracks["invitation"].eligible is True
+    at_45 = aus(**strong, aus_age=45)
+    assert at_45.total == 80
+    assert at_45.thresholds["pass_mark"].reached is True
+    assert at_45.tracks["invitation"].eligible is False
+    assert "Age 45; less than 45 is required." in at_45.tracks["invitation"].reasons
+    weak_english = aus(**{**strong, "aus_english": "below_competent"}, aus_age=40, aus_study_requirement=True)
+    assert weak_english.total == 15 + 20 + 15 + 10 + 15 + 5
+    assert weak_english.tracks["invitation"].eligible is False
+    at_17 = aus(**strong, aus_age=17)
+    assert at_17.tracks["invitation"].eligible is False
+
+
+def test_aus_explanations_read_sensibly() -> None:
+    result = aus(aus_overseas_employment_years=Decimal("4.99"), aus_australian_employment_years=Decimal(8))
+    assert explanation(result, "employment") == (
+        "Skilled employment outside Australia of 4.99 years (3 years or more and below 5 years): 5 points. "
+        "Skilled employment in Australia of 8 years (8 years or more): 20 points. "
+        "Total: 20 of 20 points (capped at the maximum)."
+    )
+    assert explanation(aus(aus_age=40), "age") == "Age 40 (40 to 44): 15 of 30 points."
+    nothing = aus()
+    assert explanation(nothing, "qualification") == "No recognised qualification: 0 of 20 points."
+    english = nothing.criterion("english")
+    assert english is not None
+    assert english.next_step == "English: proficient would add 10 points."
+
+
+def test_aus_as_dict_in_korean() -> None:
+    s = scorer("australia_gsm")
+    profile = s.profile({**AUS_55, "aus_nomination": "state_190", "aus_partner": "partner_competent_english"})
+    with translation.override("ko"):
+        data = s.score(profile).as_dict()
+    json.dumps(data, ensure_ascii=False)
+    assert data["total"] == 65
+    assert data["criteria"][0]["explanation"].startswith("나이 만 30세")
+    assert data["criteria"][1]["explanation"].startswith("영어: 우수(proficient)")
+    assert data["thresholds"]["pass_mark"] == {"title": "합격 기준 점수", "points": 65, "reached": True}
+    assert data["tracks"]["invitation"]["title"] == "신청 초청 가능"
+
+
+def aus_by_hand(p: dict[str, Any]) -> dict[str, int]:
+    age = p["aus_age"]
+    overseas, australian = p["aus_overseas_employment_years"], p["aus_australian_employment_years"]
+    overseas_points = 15 if overseas >= 8 else 10 if overseas >= 5 else 5 if overseas >= 3 else 0
+    australian_points = (
+        20
+        if australian >= 8
+        else 15
+        if australian >= 5
+        else 10
+        if australian >= 3
+        else 5
+        if australian >= 1
+        else 0
+    )
+    qualification = (
+        20
+        if p["aus_doctorate"]
+        else 15
+        if p["aus_bachelor"]
+        else 10
+        if p["aus_diploma"] or p["aus_recognised_award"]
+        else 0
+    )
+    return {
+        "age": 25
+        if 18 <= age <= 24
+        else 30
+        if 25 <= age <= 32
+        else 25
+        if 33 <= age <= 39
+        else 15
+        if 40 <= age <= 44
+        else 0,
+        "english": {"below_competent": 0, "competent": 0, "proficient": 10, "superior": 20}[p["aus_english"]],
+        "employment": min(20, overseas_points + australian_points),
+        "qualification": qualification,
+        "specialist_education": 10 * p["aus_specialist_education"],
+        "study_requirement": 5 * p["aus_study_requirement"],
+        "professional_year": 5 * p["aus_professional_year"],
+        "community_language": 5 * p["aus_community_language"],
+        "regional_study": 5 * p["aus_regional_study"],
+        "partner": {
+            "partner_without_points": 0,
+            "partner_competent_english": 5,
+            "skilled_partner": 10,
+            "single_or_citizen_partner": 10,
+        }[p["aus_partner"]],
+        "nomination": {"none": 0, "state_190": 5, "regional_491": 15}[p["aus_nomination"]],
+    }
+
+
+def test_aus_matches_the_table_written_by_hand_on_generated_profiles() -> None:
+    rng = random.Random(20191116)
+    s = scorer("australia_gsm")
+    years = [Decimal(x) for x in ("0", "0.99", "1", "2.99", "3", "4.99", "5", "7.99", "8", "10")]
+    for _ in range(3000):
+        facts: dict[str, Any] = {
+            "aus_age": rng.randint(16, 47),
+            "aus_english": rng.choice(["below_competent", "competent", "proficient", "superior"]),
+            "aus_overseas_employment_years": rng.choice(years),
+            "aus_australian_employment_years": rng.choice(years),
+            "aus_partner": rng.choice(
+                [
+                    "partner_without_points",
+                    "partner_competent_english",
+                    "skilled_partner",
+                    "single_or_citizen_partner",
+                ]
+            ),
+            "aus_nomination": rng.choice(["none", "state_190", "regional_491"]),
+        }
+        for flag in (
+            "doctorate",
+            "bachelor",
+            "diploma",
+            "recognised_award",
+            "specialist_education",
+            "study_requirement",
+            "professional_year",
+            "community_language",
+            "regional_study",
+        ):
+            facts[f"aus_{flag}"] = rng.random() < 0.3
+        expected = aus_by_hand(facts)
+        total = sum(expected.values())
+        with translation.override("en"):
+            result = s.score(s.profile(facts))
+        assert points(result) == expected, facts
+        assert result.total == total
+        eligible = total >= 65 and 18 <= facts["aus_age"] < 45 and facts["aus_english"] != "below_competent"
+        assert result.tracks["invitation"].eligible is eligible, facts
