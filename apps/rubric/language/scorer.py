@@ -15,6 +15,7 @@ before costs what a repeated one does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -249,33 +250,64 @@ def _pieces(sentence: str) -> tuple[str | tuple[int, int], ...]:
 
 
 class _FactText:
-    """How one fact's values read in one scorer (unit, currency, names)."""
+    """How one fact's values read in one scorer (unit, currency, names).
 
-    __slots__ = ("currency", "fact", "unit")
+    ``value`` runs for every value shown in every profile, so each language gets a formatter made
+    for the fact's type once (``_formatters``): a number and its unit are two string joins."""
+
+    __slots__ = ("currency", "fact", "formatters", "unit")
 
     def __init__(self, fact: FactDef, catalogue: Catalogue) -> None:
         self.fact = fact
         self.unit = catalogue.units[fact.unit] if fact.unit else None
         self.currency = catalogue.currencies[fact.currency] if fact.currency else None
+        self.formatters: tuple[dict[_Lang, Callable[[Any], str]], ...] = ({}, {})  # full, short
 
     def value(self, value: Any, lang: _Lang, *, short: bool = False) -> str:
+        formatters = self.formatters[short]
+        formatter = formatters.get(lang)
+        if formatter is None:
+            formatter = formatters[lang] = self._formatter(lang, short)
+        return formatter(value)
+
+    def _formatter(self, lang: _Lang, short: bool) -> Callable[[Any], str]:
         fact = self.fact
         kind = fact.type
-        if value is None:
-            return lang.say(fact.phrase_unset) if fact.phrase_unset else "-"
+        unset = lang.say(fact.phrase_unset) if fact.phrase_unset else "-"
         if kind in ("integer", "decimal"):
-            text = t.number_text(value)
-            return self.unit.format(text, lang.code, short=short) if self.unit else text
+            unit = self.unit
+            if unit is None:
+                return lambda v: unset if v is None else t.number_text(v)
+            forms = (unit.short if short and unit.short is not None else unit.forms)[
+                "ko" if lang.korean else "en"
+            ]
+            one = forms.get("one") if not lang.korean else None
+            other_head, other_tail = forms["other"].split("{n}", 1)
+            one_head, one_tail = one.split("{n}", 1) if one else (other_head, other_tail)
+            number_text = t.number_text
+
+            def with_unit(v: Any) -> str:
+                if v is None:
+                    return unset
+                text = number_text(v)
+                return one_head + text + one_tail if text == "1" else other_head + text + other_tail
+
+            return with_unit
         if kind == "money":
             assert self.currency is not None
-            return lang.say(self.currency).replace("{n}", t.money_text(value))
+            head, tail = lang.say(self.currency).split("{n}", 1)
+            return lambda v: unset if v is None else head + t.money_text(v) + tail
         if kind == "rank":
-            return str(value)
+            return lambda v: unset if v is None else str(v)
         if kind == "choice":
-            return fact.option_name(value, lang.code)
+            names = {o.code: lang.say(o.name) for o in fact.options}
+            return lambda v: unset if v is None else names.get(v, v)
         if kind == "code":
-            return lang.name(value)
-        return lang.say(fact.phrase if value else (fact.phrase_no or fact.phrase))
+            names_of = lang.names
+            return lambda v: unset if v is None else names_of.get(v, v)
+        yes = lang.say(fact.phrase)
+        no = lang.say(fact.phrase_no or fact.phrase)
+        return lambda v: yes if v else no
 
     def phrase(self, value_text: str, lang: _Lang) -> str:
         return t.fill(lang.say(self.fact.phrase), {"value": value_text})
@@ -364,17 +396,26 @@ class _Bounds:
         self.bands = tuple(bands[i] for i in self.order)
         self.resolved = tuple(resolved[i] for i in self.order)
         self.count = len(bands)
-        self.lows = tuple(iv[0] for iv in self.intervals)
+        self.lows = tuple(iv[0][0] for iv in self.intervals)
 
     def place(self, value: Any) -> int:
         if value is None:
             return 2 * self.count
-        for index, ((low, low_in), (high, high_in)) in enumerate(self.intervals):
-            if value < low or (value == low and not low_in):
-                return 2 * index
-            if value < high or (value == high and high_in):
-                return 2 * index + 1
-        return 2 * self.count
+        # The last band starting at or below the value, by bisection; then its ends decide.
+        index = bisect_right(self.lows, value) - 1
+        if index < 0:
+            return 0
+        intervals = self.intervals
+        (low, low_in), (high, high_in) = intervals[index]
+        if value == low and not low_in:  # on an open lower end: the band before may hold it
+            if index > 0:
+                _, (before, before_in) = intervals[index - 1]
+                if value < before or (value == before and before_in):
+                    return 2 * index - 1
+            return 2 * index
+        if value < high or (value == high and high_in):
+            return 2 * index + 1
+        return 2 * index + 2
 
 
 def _comparable(
@@ -435,9 +476,10 @@ class _Cond:
 
 
 class _GroupCond(_Cond):
-    __slots__ = ("children", "is_any")
+    __slots__ = ("children", "headers", "is_any")
 
     def __init__(self, children: tuple[_Cond, ...], is_any: bool, says: Mapping[str, Localised]) -> None:
+        self.headers: dict[_Lang, dict[tuple[bool, bool], str]] = {}
         self.children = children
         self.is_any = is_any
         self.says = says
@@ -455,10 +497,12 @@ class _GroupCond(_Cond):
         # Every child is explained (no short-circuit): the reasons list met and unmet conditions both.
         results = [c.explain(values, ctx, lang, reasons, False) for c in self.children]
         met = any(results) if self.is_any else all(results)
-        key = (self, met, root)
-        header = lang.parts.get(key)
+        headers = self.headers.get(lang)
+        if headers is None:
+            headers = self.headers[lang] = {}
+        header = headers.get((met, root))
         if header is None:
-            header = lang.parts[key] = self._header(lang, met, root)
+            header = headers[(met, root)] = self._header(lang, met, root)
         reasons[at] = header
         return met
 
@@ -532,11 +576,13 @@ class _CompareCond(_Cond):
     fact's own value."""
 
     __slots__ = (
+        "bounded",
         "catalogue",
         "check",
         "code",
         "fact",
         "op",
+        "prepared",
         "resolved",
         "show",
         "target_value",
@@ -546,6 +592,9 @@ class _CompareCond(_Cond):
 
     def __init__(self, condition: Compare, fact: FactDef, catalogue: Catalogue, reference: Reference) -> None:
         self.catalogue = catalogue
+        # Choice and yes/no values are few: their sentences may be kept whole, keyed by the value.
+        self.bounded = fact.type in ("choice", "yes_no")
+        self.prepared: dict[_Lang, dict[Hashable, tuple[str, ...]]] = {}
         self.code = fact.code
         self.fact = fact
         self.op = condition.op
@@ -605,15 +654,23 @@ class _CompareCond(_Cond):
         actual = values.get(self.code)
         met = self.check(actual)
         unset = actual is None
-        key = (self, met, unset, actual if self.fact.type in ("choice", "yes_no") else None)
-        pieces = lang.parts.get(key)
+        cache = self.prepared.get(lang)
+        if cache is None:
+            cache = self.prepared[lang] = {}
+        key = (met, unset, actual) if self.bounded else (met, unset)
+        pieces = cache.get(key)
         if pieces is None:
-            pieces = lang.parts[key] = tuple(self._sentence(lang, met, unset, actual).split("\x00"))
+            pieces = cache[key] = tuple(self._sentence(lang, met, unset, actual).split("\x00"))
         if len(pieces) == 1:
             reasons.append(pieces[0])
         else:
-            reasons.append(self.text.value(actual, lang).join(pieces))
+            formatter = self.text.formatters[False].get(lang) or self._formatter(lang)
+            reasons.append(formatter(actual).join(pieces))
         return met
+
+    def _formatter(self, lang: _Lang) -> Callable[[Any], str]:
+        self.text.value(None, lang)
+        return self.text.formatters[False][lang]
 
     def _allowed(self, lang: _Lang) -> str:
         fact = self.fact
@@ -735,9 +792,10 @@ class _PointsCond(_Cond):
 
 
 class _ThresholdCond(_Cond):
-    __slots__ = ("code", "points", "title")
+    __slots__ = ("code", "judged", "points", "title")
 
     def __init__(self, condition: ThresholdReached, version: Version) -> None:
+        self.judged: dict[_Lang, dict[tuple[int, int], tuple[bool, tuple[str, ...]]]] = {}
         threshold = version.threshold(condition.code)
         assert threshold is not None  # the reader checked
         self.code = threshold.code
@@ -752,10 +810,13 @@ class _ThresholdCond(_Cond):
         self, values: Mapping[str, Any], ctx: _Ctx, lang: _Lang, reasons: list[str], root: bool
     ) -> bool:
         total = ctx.points.get("total", 0)
-        key = (self, total, ctx.claimed)  # bounded by the version's maxima
-        judged = lang.parts.get(key)
+        cache = self.judged.get(lang)
+        if cache is None:
+            cache = self.judged[lang] = {}
+        key = (total, ctx.claimed)  # bounded by the version's maxima
+        judged = cache.get(key)
         if judged is None:
-            judged = lang.parts[key] = self._judge(lang, total, ctx.claimed)
+            judged = cache[key] = self._judge(lang, total, ctx.claimed)
         met, lines = judged
         reasons.extend(lines)
         return met
@@ -842,11 +903,19 @@ class _Leaf(_Node):
     def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
         raise NotImplementedError
 
+    def outcome_fn(self) -> Callable[[Mapping[str, Any], _Ctx], Hashable]:
+        """``outcome`` as a plain function (it runs for every profile)."""
+        return self.outcome
+
     def at(self, outcome: Any) -> int:
         raise NotImplementedError
 
     def slot(self, values: Mapping[str, Any], kind: int, lang: _Lang) -> str:
         return ""
+
+    def filler(self, kind: int, lang: _Lang) -> Callable[[Mapping[str, Any]], str]:
+        """What fills a slot of this leaf, bound to the language once (it runs for every profile)."""
+        return lambda values: self.slot(values, kind, lang)
 
     def sentence(self, outcome: Any, lang: _Lang, points_text: str) -> str:
         raise NotImplementedError
@@ -960,8 +1029,25 @@ class _BandsLeaf(_Leaf):
         value = values.get(self.code)
         return -1 if value is None else self.bounds.place(value)
 
+    def outcome_fn(self) -> Callable[[Mapping[str, Any], _Ctx], Hashable]:
+        code, place = self.code, self.bounds.place
+
+        def outcome(values: Mapping[str, Any], ctx: _Ctx) -> int:
+            value = values.get(code)
+            return -1 if value is None else place(value)
+
+        return outcome
+
     def at(self, outcome: int) -> int:
         return self.points[outcome >> 1] if outcome & 1 and outcome > 0 else self.otherwise
+
+    def filler(self, kind: int, lang: _Lang) -> Callable[[Mapping[str, Any]], str]:
+        if kind:
+            return super().filler(kind, lang)
+        self.text.value(None, lang)  # make the language's formatter
+        formatter = self.text.formatters[False][lang]
+        code = self.code
+        return lambda values: formatter(values.get(code))
 
     def slot(self, values: Mapping[str, Any], kind: int, lang: _Lang) -> str:
         value = values.get(self.code)
@@ -1531,14 +1617,14 @@ class _Prepared:
 
     points: int
     title: str
-    pieces: tuple[str | int, ...]
-    slots: tuple[tuple[int, int], ...]
+    template: str  # the explanation, "%s" where a value of the profile goes
+    fillers: tuple[Callable[[Mapping[str, Any]], str], ...]  # one per "%s"
     steps: tuple[NextStep, ...]
     result: CriterionResult | None  # the whole result, when no value of the profile is in the text
 
 
 class _Crit:
-    __slots__ = ("basis", "code", "group", "leaves", "max", "root", "title")
+    __slots__ = ("basis", "code", "group", "leaves", "max", "outcomes", "prepared", "root", "title")
 
     def __init__(self, criterion: Criterion, version: Version, reference: Reference) -> None:
         self.code = criterion.code
@@ -1550,9 +1636,12 @@ class _Crit:
         leaves: list[_Leaf] = []
         self.root.collect(leaves)
         self.leaves = tuple(leaves)
+        self.outcomes = tuple(leaf.outcome_fn() for leaf in leaves)
+        # language -> key -> what the key decides; bounded by the version (keys are band positions).
+        self.prepared: dict[_Lang, dict[Key, _Prepared]] = {}
 
     def key(self, values: Mapping[str, Any], ctx: _Ctx) -> Key:
-        return tuple([leaf.outcome(values, ctx) for leaf in self.leaves])
+        return tuple([outcome(values, ctx) for outcome in self.outcomes])
 
     def points(self, key: Key) -> int:
         value = self.root.value(key)
@@ -1568,34 +1657,36 @@ class _Crit:
             sentences = [*self.root.parts(key, lang), texts[frame] % {"points_of_max": points_of_max}]
         else:
             sentences = self.root.alone(key, lang, points_of_max)
-        raw_pieces = _pieces(" ".join(sentences))
+        # The explanation as a %-template: its text with "%" doubled and "%s" where a value goes,
+        # so a profile's explanation is one formatting of the values it shows.
+        template: list[str] = []
         slots: list[tuple[int, int]] = []
-        pieces: list[str | int] = []
-        for piece in raw_pieces:
+        for piece in _pieces(" ".join(sentences)):
             if isinstance(piece, tuple):
-                if piece not in slots:
-                    slots.append(piece)
-                pieces.append(slots.index(piece))
+                slots.append(piece)
+                template.append("%s")
             else:
-                pieces.append(piece)
+                template.append(piece.replace("%", "%%"))
         steps = tuple(step for _, step in self.root.steps(key, self, lang))
         title = lang.say(self.title)
+        text = "".join(template)
         result = None
         if not slots:
-            result = CriterionResult(self.code, title, points, self.max, self.basis, "".join(pieces), steps)  # type: ignore[arg-type]
-        return _Prepared(points, title, tuple(pieces), tuple(slots), steps, result)
+            result = CriterionResult(self.code, title, points, self.max, self.basis, text % (), steps)
+        fillers = tuple(self.leaves[leaf].filler(kind, lang) for leaf, kind in slots)
+        return _Prepared(points, title, text, fillers, steps, result)
 
     def evaluate(self, values: Mapping[str, Any], ctx: _Ctx, lang: _Lang) -> CriterionResult:
-        key = tuple([leaf.outcome(values, ctx) for leaf in self.leaves])
-        cache_key = (self, key)
-        prepared = lang.parts.get(cache_key)
+        key = tuple([outcome(values, ctx) for outcome in self.outcomes])
+        cache = self.prepared.get(lang)
+        if cache is None:
+            cache = self.prepared[lang] = {}
+        prepared = cache.get(key)
         if prepared is None:
-            prepared = lang.parts[cache_key] = self.prepare(key, lang)
+            prepared = cache[key] = self.prepare(key, lang)
         if prepared.result is not None:
             return prepared.result
-        leaves = self.leaves
-        filled = [leaves[leaf].slot(values, kind, lang) for leaf, kind in prepared.slots]
-        explanation = "".join([p if p.__class__ is str else filled[p] for p in prepared.pieces])  # type: ignore[index]
+        explanation = prepared.template % tuple([fill(values) for fill in prepared.fillers])
         return CriterionResult(
             self.code, prepared.title, prepared.points, self.max, self.basis, explanation, prepared.steps
         )
@@ -1680,20 +1771,29 @@ class Scorer:
         total = sum(groups.values())
         points["total"] = total
         bonuses = []
+        parts = lang.parts
         for (bonus, cond), facts in zip(self._bonuses, self._bonus_facts, strict=True):
+            basis = "none"
             if cond.test(values, ctx):
                 basis = "verified" if facts <= profile.verified else "claimed"
                 if basis == "claimed":
                     ctx.claimed += bonus.points
                 total += bonus.points
-                bonuses.append(BonusResult(bonus.code, lang.say(bonus.title), bonus.points, basis))
-            else:
-                bonuses.append(BonusResult(bonus.code, lang.say(bonus.title), 0, "none"))
+            key = (self, bonus.code, basis)
+            earned = parts.get(key)
+            if earned is None:  # immutable and decided by the basis: made once per language
+                points_earned = 0 if basis == "none" else bonus.points
+                earned = parts[key] = BonusResult(bonus.code, lang.say(bonus.title), points_earned, basis)
+            bonuses.append(earned)
         points["total"] = total
-        thresholds = {
-            th.code: ThresholdResult(th.code, lang.say(th.title), th.points, total >= th.points)
-            for th in self._thresholds
-        }
+        thresholds = {}
+        for th in self._thresholds:
+            is_reached = total >= th.points
+            key = (self, th.code, is_reached)
+            reached = parts.get(key)
+            if reached is None:
+                reached = parts[key] = ThresholdResult(th.code, lang.say(th.title), th.points, is_reached)
+            thresholds[th.code] = reached
         tracks: dict[str, TrackResult] = {}
         for track, cond in self._tracks:
             reasons: list[str] = []
