@@ -107,7 +107,8 @@ REDIS_URL = env.str("REDIS_URL").rstrip("/")
 # rate limits of allauth live there too).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache that falls back to per-process memory while Redis fails (decision 14).
+        "BACKEND": "apps.core.cache.ResilientRedisCache",
         "LOCATION": f"{REDIS_URL}/{env.int('REDIS_CACHE_DB', default=1)}",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ktp"),
     }
