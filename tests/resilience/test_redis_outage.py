@@ -8,12 +8,18 @@ answers) and stays down for the whole journey: no response may be a 5xx. Then Re
 on the same port (empty, as after a crash), the beat sweeps run once, synchronously in the test, and
 a real Celery worker (solo pool, in this process) runs what they enqueued: every submitted case is
 scored and every case and sponsorship e-mail is sent exactly once; a second round sends nothing.
+
+Production keeps the broker and the cache on separate instances, so the same journey also runs with
+two servers and only one of them down: the cache alone (tasks are enqueued as usual, and the sweep
+must not send again what the worker then sends) or the broker alone.
 """
 
 from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +52,7 @@ from tests.factories import (
     pdf_upload,
 )
 from tests.ministry import reviewer, sign_in, supervisor
-from tests.resilience.redis_server import drop_broker_connections
+from tests.resilience.redis_server import RedisServer, drop_broker_connections, pointed_at, redis_server
 
 # Transactional: the Celery worker reads what the requests committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,7 +140,22 @@ def run_sweeps_once() -> None:
     notification_tasks.sweep_reminders()
 
 
-def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_returns(server):
+@pytest.fixture(params=["cache-and-broker", "cache-only", "broker-only"])
+def down(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[RedisServer]]:
+    """The Redis servers the journey runs without: one serving both, or one of two."""
+    if request.param == "cache-and-broker":
+        with redis_server(tmp_path / "redis") as both, pointed_at(cache_url=both.url, broker_url=both.url):
+            yield [both]
+        return
+    with (
+        redis_server(tmp_path / "cache") as cache_server,
+        redis_server(tmp_path / "broker") as broker_server,
+        pointed_at(cache_url=cache_server.url, broker_url=broker_server.url),
+    ):
+        yield [cache_server] if request.param == "cache-only" else [broker_server]
+
+
+def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_returns(down):
     ada = applicant_with_profile("ada@example.org")
     ada_case = case_start(applicant=ada, track="quantitative", answers={"degree_level": "doctorate"})
     ben = applicant_with_profile("ben@example.org")
@@ -165,7 +186,8 @@ def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_retu
     boss = supervisor(email="supervisor@example.go.kr")
     sent_before = len(mail.outbox)
 
-    server.kill()  # ----------------------------------------------------------- Redis is down
+    for server in down:  # ---------------------------------------------------- Redis is down
+        server.kill()
     journey = Journey()
 
     # An applicant signs in, saves a step, uploads every document and submits.
@@ -210,7 +232,7 @@ def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_retu
     assert staff_client.get(claimed.url).status_code == 200  # the workspace
     assert staff_client.get(reverse("ministry:case", args=[ben_case.reference])).status_code == 200
 
-    # A supervisor (signed in before the outage) opens the queue counts and the dashboard.
+    # A supervisor (signed in with both factors, as tests/ministry.py does) opens the queue and the dashboard.
     boss_client = sign_in(journey.client(), boss)
     assert boss_client.get(reverse("ministry:queue")).status_code == 200
     assert boss_client.get(reverse("ministry:dashboard")).status_code == 200
@@ -233,7 +255,8 @@ def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_retu
     assert len(mail.outbox) == sent_before  # and nothing was sent from the requests
 
     # ------------------------------------------------------------------ Redis is back (empty)
-    server.start()
+    for server in down:
+        server.start()
     _restore_after_outage()
     run_sweeps_once()
     run_worker_until(lambda: CaseScore.objects.count() == 2)
