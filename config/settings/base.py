@@ -178,7 +178,8 @@ if not 0 < STAFF_ENROLMENT_GRANT_HOURS <= 7 * 24:
     raise ImproperlyConfigured("STAFF_ENROLMENT_GRANT_HOURS must be between 1 and 168 (hours)")
 
 # Sign-in rate limits, counted by allauth in the Redis cache above, so every web process shares the
-# counters and a restart does not reset them. Rates are "amount/period/per" (per ip, key or user),
+# counters and a restart does not reset them (while Redis fails, each process counts on its own:
+# decision 14). Rates are "amount/period/per" (per ip, key or user),
 # comma-separated. "login_failed" counts wrong passwords per address and per e-mail address (the
 # key), and allauth also counts wrong two-factor codes under it, keyed per user; "login" limits
 # every login attempt per address; "reauthenticate" covers the password and code confirmations
