@@ -11,7 +11,16 @@ The time of the last activity lives in the cache (Redis), keyed by the session, 
 itself: the session is a database row, and writing it on every request would add a write (and a
 query) to every page. The session holds one thing, written once when it becomes watched: that it
 is watched (under which session key). So a record lost from the cache (Redis restarted, flushed or
-evicting) signs the person out instead of giving them a fresh 30 minutes: the control fails closed. Every request of a watched session counts as activity except requests to
+evicting) signs the person out instead of giving them a fresh 30 minutes: the control fails closed.
+
+While the cache cannot be reached or refuses writes (decision 14), a watched session keeps its
+last activity in the session itself (one database write per request, for the outage only), so
+staff who sign in during an outage can work and still time out; a watched session whose record
+is in the unreachable cache only is signed out with the same message as a lost record (fail
+closed), and sessions nobody watches (applicants, employers) carry on (fail open). When Redis is
+back, the later of the two records counts and the session's copy is dropped.
+
+Every request of a watched session counts as activity except requests to
 views marked with ``@not_activity`` (the session status the warning script polls) and requests
 sent with the header ``X-Session-Passive: 1`` (for automatic refreshes such as htmx polling: a
 page that refreshes itself must not keep an unattended session open). The explicit keep-alive
@@ -38,12 +47,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.mfa import path_on_this_site, with_next
+from apps.core.cache import SharedCacheUnavailable, get_shared, set_shared
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSIVE_HEADER = "X-Session-Passive"
 # In the session: the session key under which it became watched. The key, not True: a login cycles
 # the key and keeps the data, and the new key has no record in the cache yet, which is not a loss.
 WATCHED_SESSION_KEY = "accounts.idle_watched_under"
+# In the session, only while the cache cannot take it: the time of the last activity.
+OUTAGE_RECORD_KEY = "accounts.idle_last_activity"
 
 
 def not_activity(view: F) -> F:
@@ -98,16 +110,36 @@ class IdleSession:
         return session.session_key is not None and session.get(WATCHED_SESSION_KEY) == session.session_key
 
     def touch(self) -> None:
-        """Record activity now (and that the session is watched)."""
-        self.state = {"watched": True, "last": time.time()}
-        cache.set(_cache_key(self.request), self.state, timeout=settings.SESSION_COOKIE_AGE)
+        """Record activity now (and that the session is watched): in the cache, or in the session
+        while the cache cannot take it."""
+        now = time.time()
+        self.state = {"watched": True, "last": now}
         session = self.request.session
+        try:
+            set_shared(_cache_key(self.request), self.state, timeout=settings.SESSION_COOKIE_AGE)
+        except SharedCacheUnavailable:
+            session[OUTAGE_RECORD_KEY] = now
+        else:
+            session.pop(OUTAGE_RECORD_KEY, None)  # the cache holds it again
         if session.get(WATCHED_SESSION_KEY) != session.session_key:
             session[WATCHED_SESSION_KEY] = session.session_key  # once per session key
 
 
 def _cache_key(request: HttpRequest) -> str:
     return f"accounts:idle:{request.session.session_key}"
+
+
+def read_state(request: HttpRequest) -> dict[str, Any]:
+    """The session's inactivity record: the cache's, or the session's own copy kept during an
+    outage, whichever is later. An unreachable cache reads as no record (see ``expired``)."""
+    try:
+        state: dict[str, Any] = get_shared(_cache_key(request)) or {}
+    except SharedCacheUnavailable:
+        state = {}
+    kept = request.session.get(OUTAGE_RECORD_KEY)
+    if isinstance(kept, int | float) and float(kept) > float(state.get("last", 0)):
+        state = {"watched": True, "last": float(kept)}
+    return state
 
 
 def _counts_as_activity(request: HttpRequest) -> bool:
@@ -136,7 +168,7 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.SESSION_IDLE_TIMEOUT or not request.user.is_authenticated:
             return self.get_response(request)
-        idle = IdleSession(request, cache.get(_cache_key(request)) or {})
+        idle = IdleSession(request, read_state(request))
         if idle.expired:
             return self._sign_out(request, idle)
         request.session_idle = idle  # type: ignore[attr-defined]

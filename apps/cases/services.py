@@ -17,6 +17,7 @@ from apps.cases.clock import due_at_on_submission
 from apps.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, SponsorshipStatus, Track
 from apps.cases.search import index_fields
 from apps.cases.transitions import NOTIFY_TASK, SCORE_TASK, SUBMIT, WITHDRAW, record_event, transition
+from apps.core.hooks import safe_on_commit
 from apps.core.uploads import CheckedUpload, check_upload
 from apps.rubric.answers import answers_as_json, institution_rank
 from apps.rubric.models import RubricVersion
@@ -138,7 +139,7 @@ def document_remove(*, document: CaseDocument, by: User) -> None:
         record_event(
             case=case, kind=CaseEvent.Kind.DOCUMENT_REMOVED, by=by, data={"kind": kind, "name": name}
         )
-        transaction.on_commit(lambda: storage.delete(stored))
+        safe_on_commit(lambda: storage.delete(stored), what=f"delete the stored file {stored}")
 
 
 # --- Submission ----------------------------------------------------------------------------------

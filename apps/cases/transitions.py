@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pghistory
-from celery import current_app
+from celery import current_app  # noqa: F401  (tests replace current_app.send_task through this name)
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, CaseStatus
+from apps.core.hooks import enqueue, safe_on_commit
 
 # Tasks are addressed by name so the case model never imports the apps that react to it.
 NOTIFY_TASK = "notifications.deliver_case_event"
@@ -142,21 +143,15 @@ def record_event(
 def enqueue_after_commit(task_name: str, *args: Any) -> None:
     """Send the task only once the transaction commits: a rolled-back change sends nothing.
 
-    If the broker is down, the commit still stands: notifications and scoring are re-driven by the
-    periodic sweep, which finds what was never done (the rows say so), so nothing is lost.
+    If the broker is down, the commit still stands and the request still succeeds (the hook logs
+    and stops nothing else: apps.core.hooks): notifications and scoring are re-driven by the
+    periodic sweeps, which find what was never done (the rows say so), so nothing is lost.
     """
 
     def send() -> None:
-        try:
-            current_app.send_task(task_name, args=list(args))
-        except Exception:
-            import logging
+        enqueue(task_name, *args)
 
-            logging.getLogger(__name__).warning(
-                "could not enqueue %s%s; the sweep will retry", task_name, args
-            )
-
-    transaction.on_commit(send)
+    safe_on_commit(send, what=f"enqueue {task_name}")
 
 
 def _refresh(target: Case, source: Case) -> None:

@@ -107,6 +107,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.clock import days_left
 from apps.cases.models import Case, CaseStatus
+from apps.core.hooks import safe_on_commit
 from apps.notifications import services
 from apps.notifications.models import Notification, Reminder, ReminderKind, ReminderPreference
 from apps.rubric.models import RubricVersion
@@ -247,7 +248,7 @@ def sweep(*, now: dt.datetime | None = None, inline: bool = False) -> dict[str, 
         counts["redriven"] = len(lost)
         to_deliver += lost
         if not inline:
-            transaction.on_commit(lambda: fan_out(to_deliver))
+            safe_on_commit(lambda: fan_out(to_deliver), what="fan out reminder deliveries")
     if inline:
         counts["sent"] = sum(deliver_reminder(reminder_id=pk, now=now) for pk in to_deliver)
     return counts
@@ -685,5 +686,5 @@ def set_reminder_preference(*, user: User, daily_digest: bool) -> ReminderPrefer
             released = list(waiting.values_list("pk", flat=True))
             Reminder.objects.filter(pk__in=released).update(held=False)
         if released:
-            transaction.on_commit(lambda: fan_out(released))
+            safe_on_commit(lambda: fan_out(released), what="fan out released reminders")
     return preference

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template import Context, Engine
 from django.utils import timezone, translation
 
@@ -268,4 +268,43 @@ def redrive_unnotified_events(*, since_hours: int = 48, limit: int = 500) -> int
     for event in events:
         if event.changes_status and f"case-event:{event.pk}:{event.case.applicant.email}" not in sent_keys:
             created += len(notify_case_event(event.pk))
+    return created
+
+
+# A sponsorship's changes and the time each is recorded at on its row: the trace a lost task leaves.
+SPONSORSHIP_CHANGES = (
+    (SponsorshipStatus.SUBMITTED, "submitted_at"),
+    (SponsorshipStatus.CONFIRMED, "confirmed_at"),
+    (SponsorshipStatus.WITHDRAWN, "withdrawn_at"),
+)
+
+
+def redrive_unnotified_sponsorships(*, since_hours: int = 48, limit: int = 500) -> int:
+    """Sponsorship changes whose task never reached a worker get their e-mails now.
+
+    Each change leaves its time on the row (``submitted_at``, ``confirmed_at``, ``withdrawn_at``),
+    and its e-mails are rows keyed ``sponsorship:<id>:<status>:<address>``: a change of the last
+    ``since_hours`` without any such row was never composed. Composing is idempotent (``record``),
+    so a change whose task is merely late is still sent once.
+    """
+    since = timezone.now() - dt.timedelta(hours=since_hours)
+    recent = Sponsorship.objects.filter(
+        Q(submitted_at__gte=since) | Q(confirmed_at__gte=since) | Q(withdrawn_at__gte=since)
+    ).values_list("pk", *[field for _status, field in SPONSORSHIP_CHANGES])
+    changes = sorted(
+        (at, pk, str(status))
+        for pk, *times in recent
+        for (status, _field), at in zip(SPONSORSHIP_CHANGES, times, strict=True)
+        if at is not None and at >= since
+    )[:limit]
+    composed = {
+        tuple(key.split(":")[1:3])
+        for key in Notification.objects.filter(
+            dedupe_key__startswith="sponsorship:", created_at__gte=since
+        ).values_list("dedupe_key", flat=True)
+    }
+    created = 0
+    for _at, pk, status in changes:
+        if (str(pk), status) not in composed:
+            created += len(notify_sponsorship_change(pk, status))
     return created

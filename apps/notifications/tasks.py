@@ -19,9 +19,11 @@ def deliver_sponsorship_change(sponsorship_id: int, status: str) -> int:
 
 @shared_task(name="notifications.sweep")
 def sweep() -> dict[str, int]:
-    """The periodic re-drive: unsent messages, and status changes whose task was lost."""
+    """The periodic re-drive: unsent messages, and case status changes and sponsorship changes
+    whose task was lost (the broker was down: decision 15)."""
     return {
         "events": services.redrive_unnotified_events(),
+        "sponsorships": services.redrive_unnotified_sponsorships(),
         "resent": services.redrive_unsent(),
     }
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.core.hooks import safe_on_commit
 from apps.core.uploads import check_upload
 from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import (
@@ -136,7 +137,7 @@ def member_invite(*, organisation: Organisation, by: User, email: str) -> Invita
         invitation = Invitation.objects.create(
             organisation=organisation, email=address, invited_by=by, expires_at=now + INVITATION_VALID_FOR
         )
-        transaction.on_commit(lambda: _send_invitation(invitation.pk))
+        safe_on_commit(lambda: _send_invitation(invitation.pk), what=f"send invitation {invitation.pk}")
     return invitation
 
 

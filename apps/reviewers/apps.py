@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +23,10 @@ def _case_changed(instance: Any, **_kwargs: Any) -> None:
     Drafts are not in the queue: an applicant saving a draft step leaves the counts as they are.
     """
     from apps.cases.models import CaseStatus
+    from apps.core.hooks import safe_on_commit
     from apps.reviewers.queue import queue_version_bump
 
     if instance.status == CaseStatus.DRAFT:
         return
 
-    transaction.on_commit(queue_version_bump)
+    safe_on_commit(queue_version_bump, what="queue counts version bump")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from apps.cases.assignment import assignable_users
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.models import OPEN_STATUSES, Case, CaseStatus, Track
 from apps.cases.search import search_filter
+from apps.core.cache import SharedCacheUnavailable, get_shared, set_shared
 from apps.reviewers.clock_text import clock_text
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -329,7 +331,11 @@ COUNTS_TTL_SECONDS = 60
 
 
 def queue_version_bump() -> None:
-    """Any case saved: cached counts are stale. Called after the commit (see apps.reviewers.apps)."""
+    """Any case saved: cached counts are stale. Called after the commit (see apps.reviewers.apps).
+
+    While Redis fails, the backend serves this from the process's own memory (apps.core.cache):
+    no error, and the counts are computed instead of read from the cache meanwhile.
+    """
     try:
         cache.incr(QUEUE_VERSION_KEY)
     except ValueError:  # no version yet (a new cache, or it was cleared)
@@ -337,15 +343,23 @@ def queue_version_bump() -> None:
 
 
 def queue_counts_cached(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> QueueCounts:
-    """``queue_counts``, reused while no case has changed, for at most a minute."""
-    version = cache.get(QUEUE_VERSION_KEY, 0)
+    """``queue_counts``, reused while no case has changed, for at most a minute.
+
+    Only the shared cache will do: a process's own memory does not see the version bumps of the
+    other processes. So while Redis cannot answer, the counts are computed for every page (decision 14).
+    """
     minute = int(now.timestamp()) // COUNTS_TTL_SECONDS
     digest = hashlib.sha256(repr((filters, user_id)).encode()).hexdigest()[:32]
-    key = f"ministry:queue-counts:{version}:{minute}:{digest}"
-    counts = cache.get(key)
+    try:
+        version = get_shared(QUEUE_VERSION_KEY, 0)
+        key = f"ministry:queue-counts:{version}:{minute}:{digest}"
+        counts = get_shared(key)
+    except SharedCacheUnavailable:
+        return queue_counts(filters, user_id=user_id, now=now)
     if not isinstance(counts, QueueCounts):
         counts = queue_counts(filters, user_id=user_id, now=now)
-        cache.set(key, counts, timeout=COUNTS_TTL_SECONDS)
+        with contextlib.suppress(SharedCacheUnavailable):
+            set_shared(key, counts, timeout=COUNTS_TTL_SECONDS)
     return counts
 
 

@@ -107,7 +107,8 @@ REDIS_URL = env.str("REDIS_URL").rstrip("/")
 # rate limits of allauth live there too).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache that falls back to per-process memory while Redis fails (decision 14).
+        "BACKEND": "apps.core.cache.ResilientRedisCache",
         "LOCATION": f"{REDIS_URL}/{env.int('REDIS_CACHE_DB', default=1)}",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ktp"),
     }
@@ -177,7 +178,8 @@ if not 0 < STAFF_ENROLMENT_GRANT_HOURS <= 7 * 24:
     raise ImproperlyConfigured("STAFF_ENROLMENT_GRANT_HOURS must be between 1 and 168 (hours)")
 
 # Sign-in rate limits, counted by allauth in the Redis cache above, so every web process shares the
-# counters and a restart does not reset them. Rates are "amount/period/per" (per ip, key or user),
+# counters and a restart does not reset them (while Redis fails, each process counts on its own:
+# decision 14). Rates are "amount/period/per" (per ip, key or user),
 # comma-separated. "login_failed" counts wrong passwords per address and per e-mail address (the
 # key), and allauth also counts wrong two-factor codes under it, keyed per user; "login" limits
 # every login attempt per address; "reauthenticate" covers the password and code confirmations

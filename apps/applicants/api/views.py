@@ -7,6 +7,7 @@ import time
 
 import redis
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -21,6 +22,7 @@ from apps.applicants.api.serializers import (
     SelfAssessmentResultSerializer,
     score_answers,
 )
+from apps.core.cache import SharedCacheUnavailable, report_shared_cache_failure, shared_cache_in_outage
 
 
 class SelfAssessmentThrottle(SimpleRateThrottle):
@@ -31,6 +33,9 @@ class SelfAssessmentThrottle(SimpleRateThrottle):
     back) through a client object built anew for each call. The count is a sliding-window estimate:
     this minute's requests plus the previous minute's, weighted by how much of it still overlaps.
     Refused requests count too, so a client that keeps hammering stays refused.
+
+    While Redis cannot answer (or refuses the write), each process counts on its own instead
+    (``_local_counts``): the limit holds per process, the API keeps answering (decision 14).
 
     The client address is DRF's ``get_ident``: behind a reverse proxy, set ``REST_FRAMEWORK
     ["NUM_PROXIES"]`` so that a forged X-Forwarded-For cannot reset the count.
@@ -51,11 +56,10 @@ class SelfAssessmentThrottle(SimpleRateThrottle):
         window, elapsed = divmod(time.time(), duration)
         key = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{self.get_cache_key(request, view)}"
         current_key, previous_key = f"{key}:{int(window)}", f"{key}:{int(window) - 1}"
-        pipe = _redis_client().pipeline(transaction=False)
-        pipe.incr(current_key)
-        pipe.expire(current_key, 2 * duration)
-        pipe.get(previous_key)
-        current, _expiry, previous = pipe.execute()
+        try:
+            current, previous = _shared_counts(current_key, previous_key, duration)
+        except SharedCacheUnavailable:
+            current, previous = _local_counts(current_key, previous_key, duration)
         estimate = current + int(previous or 0) * (1 - elapsed / duration)
         self.retry_after = duration - elapsed
         return bool(estimate <= limit)
@@ -64,9 +68,35 @@ class SelfAssessmentThrottle(SimpleRateThrottle):
         return max(self.retry_after, 1.0)
 
 
+def _shared_counts(current_key: str, previous_key: str, duration: int) -> tuple[int, int]:
+    """This window's count (after counting this request) and the previous window's, in Redis."""
+    if shared_cache_in_outage():
+        raise SharedCacheUnavailable("the cache failed a moment ago")
+    pipe = _redis_client().pipeline(transaction=False)
+    pipe.incr(current_key)
+    pipe.expire(current_key, 2 * duration)
+    pipe.get(previous_key)
+    try:
+        current, _expiry, previous = pipe.execute()
+    except redis.exceptions.RedisError as error:
+        report_shared_cache_failure("throttle", error)
+        raise SharedCacheUnavailable(str(error)) from error
+    return int(current), int(previous or 0)
+
+
+_LOCAL = LocMemCache("api-throttle-per-process", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def _local_counts(current_key: str, previous_key: str, duration: int) -> tuple[int, int]:
+    """The same counts, in this process's memory: while Redis is out of reach."""
+    _LOCAL.add(current_key, 0, timeout=2 * duration)
+    return _LOCAL.incr(current_key), int(_LOCAL.get(previous_key) or 0)
+
+
 @functools.cache
 def _redis_client_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+    # Short timeouts: a Redis that does not answer must not hold a request (apps.core.cache).
+    return redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
 
 
 def _redis_client() -> redis.Redis:
