@@ -242,7 +242,8 @@ class BatchScorer:
             return ~member & (values >= 0) if op == "not_in" else ~member
         if fact.type == "yes_no":
             return values == condition.value if op == "=" else values != condition.value
-        assert not isinstance(condition.value, tuple | str | bool) and condition.value is not None
+        assert not isinstance(condition.value, tuple | str | bool)
+        assert condition.value is not None
         resolved = _resolve(condition.value, fact, self.reference, round_up=op in (">=", "<"))
         result = _OPS[op](values, _num(resolved.number, fact))
         if fact.type == "rank":
