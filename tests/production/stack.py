@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -44,10 +44,14 @@ def free_port() -> int:
 def wait_for(condition: Any, *, timeout: float, what: str, interval: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
+        try:
             value = condition()
-            if value:
-                return value
+        except AssertionError:
+            raise  # a process died: say so now, with its output
+        except Exception:  # not listening yet
+            value = None
+        if value:
+            return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
@@ -256,7 +260,7 @@ class Client:
         return self.request("GET", path, **kwargs)
 
     def post_form(
-        self, path: str, fields: list[tuple[str, str]], files: list[tuple[str, str, str, bytes]] = ()
+        self, path: str, fields: list[tuple[str, str]], files: Sequence[tuple[str, str, str, bytes]] = ()
     ) -> Response:  # type: ignore[assignment]
         if not files:
             body = urlencode(fields).encode()
@@ -291,7 +295,7 @@ class Client:
         button: str | None = None,
         action_contains: str = "",
         values: dict[str, str] | None = None,
-        files: list[tuple[str, str, str, bytes]] = (),  # type: ignore[assignment]
+        files: Sequence[tuple[str, str, str, bytes]] = (),
     ) -> Response:
         """Fill in the page's form as a browser would (its defaults, then ``values``) and press ``button``."""
         forms = parse_forms(page.text)

@@ -99,9 +99,12 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             aws_access_key_id="smoke-test-key",
             aws_secret_access_key="smoke-test-secret",
         )
-        wait_for(
-            lambda: s3.assert_running() or bucket_client.list_buckets(), timeout=30, what="moto's S3 server"
-        )
+
+        def s3_answers() -> object:
+            s3.assert_running()
+            return bucket_client.list_buckets()
+
+        wait_for(s3_answers, timeout=30, what="moto's S3 server")
         bucket_client.create_bucket(Bucket=BUCKET)
         stack.run("migrate", ["manage.py", "migrate", "--noinput"], timeout=180)
         stack.run("collectstatic", ["manage.py", "collectstatic", "--noinput"], timeout=180)
