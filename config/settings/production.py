@@ -1,7 +1,7 @@
 """Production: every secret from the environment, HTTPS only, nothing defaulted that matters.
 
 Each required value is checked here, at start-up, with a message naming the variable, so a
-misconfigured release fails before it takes traffic (docs/production.md lists every variable;
+misconfigured release fails before it takes traffic (docs/production-settings.md lists every variable;
 tests/production/production.env is a complete example that passes ``manage.py check --deploy``).
 """
 
