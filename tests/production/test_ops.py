@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from apps.core.ops import health
+from apps.core.ops import health, metrics, sentry
 from apps.core.ops.context import RequestFacts, current
 from apps.core.ops.logging import JsonFormatter, redact
 
@@ -177,3 +177,47 @@ def test_metrics_with_and_without_the_token(client):
         assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
         assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer " + "t" * 40).status_code == 200
+
+
+def test_celery_task_counts_by_name_and_state_and_the_worker_exporter(monkeypatch):
+    import urllib.request
+
+    from celery import signals
+
+    from tests.production.stack import free_port
+
+    class Task:
+        name = "cases.score_case"
+
+    signals.task_postrun.send(sender=Task(), task_id="t1", task=Task(), state="SUCCESS")
+    signals.task_postrun.send(sender=Task(), task_id="t2", task=Task(), state="FAILURE")
+    port = free_port()
+    monkeypatch.setenv("CELERY_METRICS_PORT", str(port))
+    monkeypatch.setenv("CELERY_METRICS_ADDR", "127.0.0.1")
+    server, thread = metrics.start_worker_exporter()
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert 'ktp_celery_tasks_total{state="SUCCESS",task="cases.score_case"}' in text
+    assert 'ktp_celery_tasks_total{state="FAILURE",task="cases.score_case"}' in text
+    monkeypatch.delenv("CELERY_METRICS_PORT")
+    assert metrics.start_worker_exporter() is None
+
+
+def test_sentry_gets_no_personal_data_and_no_query_strings():
+    event = {
+        "request": {
+            "url": "https://x/ministry/?q=Kim",
+            "query_string": "q=Kim",
+            "data": {"a": 1},
+            "cookies": {"s": 1},
+        }
+    }
+    assert sentry.scrub(event, {}) == {"request": {"url": "https://x/ministry/?[redacted]"}}
+    assert sentry.sentry_options(major_version=2)["send_default_pii"] is False
+    collection = sentry.sentry_options(major_version=3)["data_collection"]
+    assert collection["user_info"] is False
+    assert collection["url_query_params"] == {"mode": "off"}
+    assert collection["stack_frame_variables"] is False

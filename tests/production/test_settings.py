@@ -145,3 +145,23 @@ def test_refuses_loudly_naming_the_variable(overrides, named):
 def test_broker_on_the_cache_redis_only_with_the_explicit_opt_in():
     loaded = load(CELERY_BROKER_URL="redis://cache:6379/0", CELERY_BROKER_SHARES_CACHE_REDIS="true")
     assert loaded["BROKER"] == "redis://cache:6379/0"
+
+
+def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
+    code = """
+import django, sentry_sdk
+django.setup()
+client = sentry_sdk.get_client()
+options = client.options if client.is_active() else {}
+print(client.is_active(), options.get("send_default_pii"), (options.get("data_collection") or {}).get("user_info"))
+"""
+    with_dsn = run_python(code, production_env(SENTRY_DSN="https://public@127.0.0.1:9/1"))
+    assert with_dsn.returncode == 0, with_dsn.stderr[-2000:]
+    active, send_pii, user_info = with_dsn.stdout.split()
+    assert active == "True"
+    assert send_pii in ("False", "None")  # sentry-sdk 2 says False; 3 replaced it with data_collection
+    assert user_info in ("False", "None")
+    assert "False" in (send_pii, user_info)
+    without = run_python(code, production_env())
+    assert without.returncode == 0, without.stderr[-2000:]
+    assert without.stdout.split()[0] == "False"

@@ -138,11 +138,13 @@ def connect_celery_signals() -> None:
     signals.worker_ready.connect(start_worker_exporter, weak=False)
 
 
-def start_worker_exporter(**_kwargs: Any) -> None:
-    """A worker on its own machine serves its counters on CELERY_METRICS_PORT (unset: not served)."""
+def start_worker_exporter(**_kwargs: Any) -> Any:
+    """A worker on its own machine serves its counters on CELERY_METRICS_PORT (unset: not served).
+    Returns the (server, thread) pair, or None."""
     port = os.environ.get("CELERY_METRICS_PORT", "")
     if not port:
-        return
+        return None
     from prometheus_client import start_http_server
 
-    start_http_server(int(port), registry=counters_registry())
+    address = os.environ.get("CELERY_METRICS_ADDR", "0.0.0.0")  # noqa: S104 (a container's scrape port)
+    return start_http_server(int(port), addr=address, registry=counters_registry())
