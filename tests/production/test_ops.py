@@ -165,6 +165,7 @@ def test_metrics_with_and_without_the_token(client):
     response = client.get("/metrics", HTTP_HOST="10.42.3.17:9000")
     assert response.status_code == 200
     text = response.content.decode()
+    assert "ktp_service_metrics_up 1.0" in text
     for name in (
         "ktp_http_requests_total",
         "ktp_cases_open",
@@ -221,3 +222,23 @@ def test_sentry_gets_no_personal_data_and_no_query_strings():
     assert collection["user_info"] is False
     assert collection["url_query_params"] == {"mode": "off"}
     assert collection["stack_frame_variables"] is False
+
+
+@pytest.mark.django_db
+def test_metrics_still_answer_when_the_service_gauges_cannot(client, monkeypatch):
+    def broken(self):
+        raise RuntimeError("database gone")
+        yield
+
+    monkeypatch.setattr(metrics.ServiceCollector, "_gauges", broken)
+    response = client.get("/metrics", REQUEST_METHOD="GET")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "ktp_service_metrics_up 0.0" in text
+    assert "ktp_http_requests_total" in text
+    assert "ktp_cases_open" not in text
+
+
+def test_invented_methods_share_one_label():
+    metrics.observe_request(view="x", method="BREW", status=405, seconds=0.01)
+    assert metrics.REQUESTS.labels(view="x", method="other", status="405")._value.get() >= 1

@@ -397,6 +397,7 @@ def test_the_production_stack_end_to_end(stack: Stack) -> None:
     assert 'ktp_http_request_duration_seconds_bucket{le="0.1",view="self_assessment"}' in metrics
     assert re.search(r'ktp_celery_tasks_total\{state="SUCCESS",task="cases.score_case"\} [1-9]', metrics)
     assert 'ktp_cases_open{status="submitted"} 1.0' in metrics
+    assert "ktp_service_metrics_up 1.0" in metrics
     assert "ktp_cases_overdue 0.0" in metrics
     assert "ktp_reminders_owed 0.0" in metrics
     assert 'ktp_redrive_waiting{kind="unscored"} 0.0' in metrics

@@ -22,6 +22,7 @@ Service gauges are one cheap query each, on partial indexes, run by the scrape i
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +31,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import REGISTRY, Collector
+
+logger = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "ktp_http_requests", "HTTP requests by view name, method and status", ["view", "method", "status"]
@@ -43,7 +46,12 @@ LATENCY = Histogram(
 TASKS = Counter("ktp_celery_tasks", "Celery tasks by name and state", ["task", "state"])
 
 
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def observe_request(*, view: str, method: str, status: int, seconds: float) -> None:
+    # Bounded labels: a client's invented method must not make a new time series.
+    method = method if method in _METHODS else "other"
     REQUESTS.labels(view=view, method=method, status=str(status)).inc()
     LATENCY.labels(view=view).observe(seconds)
 
@@ -83,7 +91,21 @@ class _Registered(Collector):
 
 
 class ServiceCollector(Collector):
+    """The service gauges; ``ktp_service_metrics_up`` is 0 (and the gauges absent) when the
+    database cannot answer, so the request and task counters are still scraped."""
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            gauges = list(self._gauges())
+        except Exception:
+            logger.warning("service metrics unavailable", exc_info=True)
+            gauges = []
+        yield GaugeMetricFamily(
+            "ktp_service_metrics_up", "1 if the service gauges could be computed", value=1 if gauges else 0
+        )
+        yield from gauges
+
+    def _gauges(self) -> Iterator[GaugeMetricFamily]:
         from django.conf import settings
         from django.db.models import Count
         from django.utils import timezone
