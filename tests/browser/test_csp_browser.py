@@ -62,6 +62,10 @@ def test_self_assessment_result_and_what_if_under_the_policy(
     half = result.locator('[role="progressbar"][aria-label="A3 Salary"] .progress-bar').bounding_box()
     assert half is not None
     assert 0.5 * track["width"] < half["width"] < 0.7 * track["width"]  # 12 of 20
+    # The print button works without its old inline onclick.
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.get_by_role("button", name="Print this result").click()
+    assert page.evaluate("() => window.__printed") == 1
     assert violations(page, watched) == []
 
 
