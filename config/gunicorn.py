@@ -49,6 +49,7 @@ def child_exit(_server: object, worker: object) -> None:
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
 
+
 # Gunicorn's runtime control socket lives in $HOME by default, shared by every server a user runs
 # on one machine (two would fight over it); nothing here uses gunicornc.
 control_socket_disable = True
