@@ -1,24 +1,22 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from django.views.decorators.http import require_GET
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-
-@require_GET
-def healthz(_request: HttpRequest) -> JsonResponse:
-    """Liveness for the load balancer and docker-compose: the process answers; no DB call."""
-    return JsonResponse({"status": "ok"})
-
+from apps.core.ops.middleware import healthz, metrics_view, readyz
 
 urlpatterns = [
+    # Answered by apps.core.ops.middleware.ProbeMiddleware before the Host is checked or HTTPS
+    # enforced (probes reach a pod by IP over plain HTTP); listed here so they can be reversed.
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),  # first: it replaces two allauth MFA pages
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.applicants.api.urls")),
     path("programmes/", include("apps.programmes.urls")),
     path("employer/", include("apps.employers.urls")),

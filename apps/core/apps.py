@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
 
     name = "apps.core"
     label = "core"
+
+    def ready(self) -> None:
+        from apps.core.ops import checks, metrics
+
+        metrics.connect_celery_signals()
+        checks.register()

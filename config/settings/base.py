@@ -294,3 +294,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Operability (apps.core.ops; decisions 9 and 10) -------------------------------------------
+# Kept in one block, apart from the settings above. Outermost first: the request id (and the access
+# log line and request metrics) wraps everything; the probes answer before anything reads the Host
+# header or redirects to HTTPS; the Content-Security-Policy goes on every HTML page.
+MIDDLEWARE = [
+    "apps.core.ops.middleware.RequestIdMiddleware",
+    "apps.core.ops.middleware.ProbeMiddleware",
+    "apps.core.ops.middleware.ContentSecurityPolicyMiddleware",
+    *MIDDLEWARE,
+]
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token for /metrics; empty: open
+READINESS_CHECKS = ["database", "cache", "migrations"]

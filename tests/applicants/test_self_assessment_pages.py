@@ -187,7 +187,9 @@ def test_strong_profile_scores_110_and_qualifies_for_both_points_tracks(client, 
     assert "subject to verification" in html
     assert "estimate" in html
     assert "Print this result" in html
-    assert "window.print()" in html
+    # The button prints through static/js/site.js (no inline handler under the CSP, decision 9).
+    assert re.search(r"<button[^>]*\bdata-print\b[^>]*>Print this result</button>", html)
+    assert "/static/js/site.js" in html
     # Verdicts in words (not colour alone), with reasons.
     assert html.count("Not eligible") == 1
     assert "Not recruited through a recognised government programme." in html
