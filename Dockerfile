@@ -1,11 +1,11 @@
 # Production image: the same processes `make run` starts (gunicorn, celery worker, celery beat).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 gettext \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/ requirements/
-RUN pip install --no-cache-dir -r requirements/lock.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/production.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only PASSPORT_HASH_KEY=build-only DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379 \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
