@@ -34,4 +34,6 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.build python manage.py collectstatic 
     && chown app:app /app/media
 USER 10001:10001
 EXPOSE 8000
-CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
+# --no-control-socket: gunicorn 25+ would otherwise make a control socket under $HOME, which the
+# read-only root (Kubernetes, compose) refuses; nothing here uses gunicornc.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "--no-control-socket", "config.wsgi"]
