@@ -108,3 +108,82 @@ def test_a_file_within_the_limit_passes_through_the_handler_whole(settings):
     upload = _parse_multipart(_multipart("small.pdf", PDF_BYTES), "BOUNDARY")["file"]
     assert upload.read() == PDF_BYTES
     assert check_upload(upload).content_type == "application/pdf"
+
+
+# --- The pure-Python sniffer (no libmagic) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (PDF_BYTES, "application/pdf"),
+        (b"\xef\xbb\xbf%PDF-1.7\n", "application/pdf"),  # a byte-order mark before the header
+        (b"\r\n%PDF-1.5\n", "application/pdf"),  # a line break before it
+        (JPEG_BYTES, "image/jpeg"),
+        (PNG_BYTES, "image/png"),
+        (ELF_BYTES, "application/x-executable"),
+        (b"MZ\x90\x00\x03\x00\x00\x00", "application/x-dosexec"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "application/zip"),
+        (b"GIF89a\x01\x00\x01\x00", "image/gif"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image/heic"),
+        ("이력서: 김민준\n".encode(), "text/plain"),
+        (b"Dear officer, %PDF-1.4 is attached", "text/plain"),  # the header must come first
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 8 + b"JUNK", "application/octet-stream"),  # no IHDR
+        (b"%PDF-", "text/plain"),  # no version: not a PDF header
+        (b"\xff\xd8", "application/octet-stream"),  # a cut-off JPEG marker
+        (b"\x00\x01\x02\x03", "application/octet-stream"),
+        (b"", "application/x-empty"),
+    ],
+)
+def test_the_sniffer_names_content_by_its_signature(head, expected):
+    from apps.core.uploads import sniff_bytes
+
+    assert sniff_bytes(head) == expected
+
+
+def test_only_the_first_bytes_are_read_and_the_file_is_rewound():
+    from apps.core.uploads import SNIFF_BYTES, sniff
+
+    upload = SimpleUploadedFile("long.pdf", PDF_BYTES + b"\x00" * (SNIFF_BYTES * 3))
+    assert sniff(upload) == "application/pdf"
+    assert upload.tell() == 0
+
+
+def test_a_word_document_named_pdf_is_refused_saying_what_it_is():
+    docx = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40
+    with pytest.raises(ValidationError) as caught:
+        check_upload(SimpleUploadedFile("degree.pdf", docx, content_type="application/pdf"))
+    assert caught.value.code == "type_not_allowed"
+    assert "its content is application/zip" in caught.value.messages[0]
+
+
+def test_the_project_starts_without_python_magic_or_libmagic():
+    """`manage.py check` (every app, URLconf and view imported) with the `magic` module made
+    unimportable and libmagic unfindable, as on a machine without Debian's libmagic1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, ctypes.util, runpy\n"
+        "sys.modules['magic'] = None\n"  # `import magic` raises ImportError
+        "_find = ctypes.util.find_library\n"
+        "ctypes.util.find_library = lambda name: None if 'magic' in name else _find(name)\n"
+        "sys.argv = ['manage.py', 'check']\n"
+        "runpy.run_path('manage.py', run_name='__main__')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_text_cut_mid_character_at_the_end_of_the_sample_is_still_text():
+    from apps.core.uploads import SNIFF_BYTES, sniff_bytes
+
+    text = ("가" * SNIFF_BYTES).encode()[:SNIFF_BYTES]  # 3-byte characters: the sample ends mid-way
+    assert sniff_bytes(text) == "text/plain"
+    assert sniff_bytes(text[:99] + b"\xff" + text[100:]) == "application/octet-stream"  # broken mid-way
