@@ -65,7 +65,7 @@ check: lint typecheck
 
 # Recompile the locks after editing a .in file (production first: test and dev are constrained by it).
 # Add --upgrade-package NAME to PIP_COMPILE_ARGS to move one package, or --upgrade for everything.
-PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(CURDIR)/$(VENV)/bin/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
 lock: $(STAMP)
 	cd requirements && $(PIP_COMPILE) -o production.txt production.in

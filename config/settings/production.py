@@ -136,7 +136,7 @@ STORAGES = {
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_TOKEN:
     METRICS_TOKEN = _strong_secret("METRICS_TOKEN", min_length=32)
-READINESS_CHECKS = env.list("READINESS_CHECKS", default=["database", "cache", "migrations"])
+READINESS_CHECKS = env.list("READINESS_CHECKS", default=["database", "migrations"])
 if not set(READINESS_CHECKS) <= {"database", "cache", "migrations"}:
     raise ImproperlyConfigured("READINESS_CHECKS: choose among database, cache, migrations")
 

@@ -21,7 +21,7 @@ PROBE_HEADERS = {"HTTP_X_FORWARDED_PROTO": "http", "HTTP_X_FORWARDED_FOR": "10.0
 
 
 @pytest.mark.django_db
-@override_settings(**PRODUCTION_TRANSPORT)
+@override_settings(**PRODUCTION_TRANSPORT, READINESS_CHECKS=["database", "cache", "migrations"])
 @pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.42.3.17:8000", "[fd00::12]:8000", "evil.example"])
 def test_probes_answer_plain_http_on_any_host(client, host):
     live = client.get("/healthz", HTTP_HOST=host, **PROBE_HEADERS)
@@ -45,6 +45,14 @@ def test_every_other_path_keeps_allowed_hosts_and_the_https_redirect(client):
         "/self-assessment/", HTTP_HOST="ktechpass.example.go.kr", HTTP_X_FORWARDED_PROTO="https"
     )
     assert secure.status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(**PRODUCTION_TRANSPORT)
+def test_readiness_leaves_the_cache_out_by_default(client):
+    """The app works without its cache (decision 14): a cache outage must not make pods unready."""
+    ready = client.get("/readyz", HTTP_HOST="10.42.3.17:8000", **PROBE_HEADERS)
+    assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
 
 
 def test_probes_refuse_other_methods(client):

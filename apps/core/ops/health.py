@@ -6,8 +6,8 @@
 - migrations: no migration of any app is unapplied (a web process of the new release must not take
   traffic before ``migrate`` ran). Once seen complete, it is not asked again by this process.
 
-``READINESS_CHECKS`` (comma-separated) chooses the checks; decision 10 says why "cache" is in the
-default and when an operator may drop it.
+``READINESS_CHECKS`` (comma-separated) chooses the checks; decision 10 says why "cache" is not in
+the default and when an operator may add it.
 """
 
 from __future__ import annotations

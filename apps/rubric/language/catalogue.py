@@ -1,6 +1,6 @@
 """The catalogue of facts: what each fact is, how it reads, and where a case gets it. Data, one home.
 
-``apps/rubric/defaults/catalogue.json`` holds it; a rubric version may add facts of its own (its
+``apps/rubric/catalogue.json`` holds it; a rubric version may add facts of its own (its
 ``facts`` list, same shape), for a fact that is new in that version. Every page, form, serializer and
 sentence that names a fact reads its wording here, so a label changes in one place.
 
@@ -35,7 +35,7 @@ NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "decimal", "money", "rank"
 # application; derived from the application's profile by a named derivation in code; the confirmed
 # sponsorship; a verified SME claim; a roster match; a reviewer's assessment.
 SOURCES: tuple[str, ...] = ("asked", "derived", "sponsorship", "sme_claim", "roster", "assessed")
-CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "defaults" / "catalogue.json"
+CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "catalogue.json"
 
 
 @dataclass(frozen=True, slots=True)
