@@ -66,7 +66,8 @@ def test_probes_refuse_other_methods(client):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/1",
         }
-    }
+    },
+    READINESS_CHECKS=["database", "cache", "migrations"],  # the cache is checked only when asked for
 )
 def test_readiness_names_an_unreachable_cache(client):
     response = client.get("/readyz")

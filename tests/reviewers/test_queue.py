@@ -501,7 +501,7 @@ def test_the_queue_in_a_browser(page, live_server):
 
     page.get_by_label("Search").fill("민준")  # the counts next to the options follow the search
     page.wait_for_url(lambda address: "q=%EB%AF%BC" in address)
-    page.wait_for_function("document.getElementById('filter-status-any-count').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('filter-status-any-count').textContent === '1'")
     assert page.locator("#queue-count").inner_text() == "0 open cases match."
     assert "No open cases match these filters." in page.locator("#queue-results").inner_text()
 
@@ -511,11 +511,11 @@ def test_the_queue_in_a_browser(page, live_server):
     page.goto(f"{live_server.url}{QUEUE}?size=10")
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url("**after=**")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'results-heading'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'results-heading'")
     assert page.locator("#queue-results tbody tr").count() == 2  # 12 open cases, 10 per page
     page.get_by_role("link", name="Previous page").click()
     page.wait_for_url("**before=**")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'results-heading'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'results-heading'")
     assert page.locator("#queue-results tbody tr").count() == 10
 
     page.goto(f"{live_server.url}{QUEUE}?due_within=45")

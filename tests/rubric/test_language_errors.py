@@ -300,11 +300,6 @@ def test_bands_sharing_an_edge_are_refused() -> None:
     assert [e.path for e in errors.errors] == ["criteria.A1.points.table.columns.bands[1]"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bands in order that share an edge ({'max': 100} then {'min': 100, 'max': 200}) are "
-    "reported as 'must be listed in order of value', not as overlapping. Reported to the lead.",
-)
 def test_bands_sharing_an_edge_are_called_overlapping() -> None:
     def shared_edge(doc: Doc) -> None:
         criterion(doc, "A1")["points"]["table"]["columns"]["bands"][1] = {"min": 100, "max": 200}
@@ -312,12 +307,6 @@ def test_bands_sharing_an_edge_are_called_overlapping() -> None:
     assert "overlaps" in refused(shared_edge).errors[0].problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="One missing Korean text in a threshold also yields a second, misleading error: the "
-    "tracks that use the threshold report 'unknown threshold pass_mark (declare it under "
-    "thresholds)' although it is declared. Reported to the lead.",
-)
 def test_a_threshold_with_missing_korean_text_is_one_problem() -> None:
     def no_korean_threshold_text(doc: Doc) -> None:
         del doc["thresholds"][0]["says"]["met"]["ko"]
@@ -326,12 +315,6 @@ def test_a_threshold_with_missing_korean_text_is_one_problem() -> None:
     assert [e.path for e in errors.errors] == ["thresholds[0].says.met.ko"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A criterion's condition on the total, a group or a threshold is accepted but evaluated "
-    "before the total and the groups exist (as 0): the rule silently never applies. Reported to "
-    "the lead; either refuse it with its path or score it against the final figures.",
-)
 @pytest.mark.parametrize(
     "condition",
     [

@@ -160,13 +160,13 @@ class BatchScorer:
             return np.minimum(data.arrays[rule.fact], rule.of) * rule.points // rule.of
         if isinstance(rule, SumRule):
             total = np.zeros(size, dtype=np.int64)
-            for part in rule.parts:
-                total = total + self._rule(part, data, points)
+            for summed in rule.parts:
+                total = total + self._rule(summed, data, points)
             return total
         if isinstance(rule, BestOfRule):
             best = np.zeros(size, dtype=np.int64)
-            for option in rule.options:
-                best = np.maximum(best, self._rule(option, data, points))
+            for alternative in rule.options:
+                best = np.maximum(best, self._rule(alternative, data, points))
             return best
         assert isinstance(rule, AnyOfRule)
         met = np.zeros(size, dtype=np.bool_)

@@ -63,6 +63,8 @@ class Unit:
     forms: Mapping[str, Mapping[str, str]]  # language -> plural category -> template
     # How a threshold reads ("2 or more" rather than "2 publications or more"); default: ``forms``.
     short: Mapping[str, Mapping[str, str]] | None = None
+    # How a rating on a scale reads ("4 of 5"; {n} and {of}), per language.
+    scale: Localised | None = None
 
     def format(self, number_text: str, language: str | None, *, short: bool = False) -> str:
         korean = (language or "").startswith("ko")
@@ -231,7 +233,7 @@ def read_fact(
     if kind == "choice":
         options_path = r.join(path, "options")
         raw_options = r.listed(item.get("options"), options_path, allow_empty=False)
-        options = []
+        options: list[Option] = []
         for index, raw in enumerate(raw_options):
             option_path = r.join(options_path, index)
             option = r.obj(raw, option_path, ("code", "label"), ("name",))
@@ -295,14 +297,15 @@ def _read_units(value: Any) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for name, raw in r.mapping(value, "units").items():
         path = r.join("units", name)
-        item = r.obj(raw, path, r.LANGUAGES, ("short",))
+        item = r.obj(raw, path, r.LANGUAGES, ("short", "scale"))
         forms = _read_forms(item, path)
         short = (
             _read_forms(r.obj(item["short"], r.join(path, "short"), r.LANGUAGES), r.join(path, "short"))
             if "short" in item
             else None
         )
-        units[name] = Unit(name, forms, short)
+        scale = Localised.read(item["scale"], r.join(path, "scale"), ("n", "of")) if "scale" in item else None
+        units[name] = Unit(name, forms, short, scale)
     return units
 
 

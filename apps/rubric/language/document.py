@@ -327,6 +327,12 @@ _OPS_BY_TYPE: Mapping[str, tuple[str, ...]] = {
 }
 
 
+_NOT_KNOWN_YET = (
+    "is not known while criteria are scored: a criterion may depend on earlier criteria only "
+    "(use totals, groups and thresholds in bonuses and tracks)"
+)
+
+
 class _Reader:
     """Reads one version; collects errors per criterion/track so one run reports them all."""
 
@@ -337,6 +343,8 @@ class _Reader:
         self.groups: set[str] = set()
         self.criteria: set[str] = set()
         self.thresholds: set[str] = set()
+        # While criteria are read, only earlier criteria's points are known (not groups or totals).
+        self.in_criteria = False
 
     # ---- facts and amounts
 
@@ -440,6 +448,8 @@ class _Reader:
             return Not(self.condition(item["not"], r.join(path, "not")), says)
         if "threshold" in value:
             item = r.obj(value, path, ("threshold",), ("says",))
+            if self.in_criteria:
+                raise ConfigError(path, _NOT_KNOWN_YET)
             name = r.text(item["threshold"], r.join(path, "threshold"))
             if name not in self.thresholds:
                 raise ConfigError(
@@ -449,6 +459,8 @@ class _Reader:
         if "points" in value:
             item = r.obj(value, path, ("points", "op", "value"), ("says",))
             of = r.text(item["points"], r.join(path, "points"))
+            if self.in_criteria and of not in self.criteria:
+                raise ConfigError(path, _NOT_KNOWN_YET)
             if of != "total" and of not in self.groups and of not in self.criteria:
                 raise ConfigError(
                     r.join(path, "points"), f"must be total, a group or an earlier criterion, not {of!r}"
@@ -645,13 +657,21 @@ def effective_intervals(
     if count < 2:
         return [(low or NEG_INF, high or POS_INF) for low, high in bounds]
 
-    def position(index: int) -> Decimal:
+    def position(index: int) -> tuple[Decimal, int]:
+        """Where a band sits: its lower bound, or its upper one; an open end sorts past a closed one
+        ("max 100" comes before "above 100", and "max 100" meets "min 100" at one point)."""
         low, high = bounds[index]
-        return low[0] if low is not None else (high[0] if high is not None else Decimal(0))
+        if low is not None:
+            return low[0], 0 if low[1] else 1
+        if high is not None:
+            return high[0], 0 if high[1] else -1
+        return Decimal(0), 0
 
     ascending = position(0) < position(1)
     order = list(range(count)) if ascending else list(reversed(range(count)))
     for a, b in itertools.pairwise(order):
+        if position(a) == position(b):
+            raise ConfigError(join_index(path, max(a, b)), "overlaps the band before it")
         if not position(a) < position(b):
             raise ConfigError(
                 join_index(path, max(a, b)),
@@ -663,12 +683,11 @@ def effective_intervals(
     for a, b in itertools.pairwise(order):
         lower_a_open = bounds[a][1] is None
         upper_b_open = bounds[b][0] is None
-        if lower_a_open and bounds[b][0] is not None:  # a runs up to where b starts
-            value, inclusive = bounds[b][0]
-            intervals[a][1] = (value, not inclusive)
-        if upper_b_open and bounds[a][1] is not None:  # b starts where a ends
-            value, inclusive = bounds[a][1]
-            intervals[b][0] = (value, not inclusive)
+        b_low, a_high = bounds[b][0], bounds[a][1]
+        if lower_a_open and b_low is not None:  # a runs up to where b starts
+            intervals[a][1] = (b_low[0], not b_low[1])
+        if upper_b_open and a_high is not None:  # b starts where a ends
+            intervals[b][0] = (a_high[0], not a_high[1])
         end, start = intervals[a][1], intervals[b][0]
         if end[0] > start[0] or (end[0] == start[0] and end[1] and start[1]):
             raise ConfigError(join_index(path, max(a, b)), "overlaps the band before it")
@@ -780,8 +799,13 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
         path = r.join("thresholds", index)
         try:
             t = r.obj(raw, path, ("code", "title", "points"), ("says",))
+            threshold_code = r.code(t["code"], r.join(path, "code"))
+            if threshold_code in reader.thresholds:
+                raise ConfigError(r.join(path, "code"), f"threshold {threshold_code} is listed twice")
+            # Known from here on, so a mistake in its text is one problem, not also "unknown threshold".
+            reader.thresholds.add(threshold_code)
             threshold = Threshold(
-                r.code(t["code"], r.join(path, "code")),
+                threshold_code,
                 Localised.read(t["title"], r.join(path, "title"), ()),
                 r.whole(t["points"], r.join(path, "points")),
                 reader.says(
@@ -796,14 +820,12 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
                 if "says" in t
                 else {},
             )
-            if threshold.code in reader.thresholds:
-                raise ConfigError(r.join(path, "code"), f"threshold {threshold.code} is listed twice")
-            reader.thresholds.add(threshold.code)
             thresholds.append(threshold)
         except ConfigError as exc:
             errors.append(exc)
 
     criteria: list[Criterion] = []
+    reader.in_criteria = True
     for index, raw in enumerate(r.listed(item["criteria"], "criteria")):
         path = r.join("criteria", index)
         try:
@@ -812,9 +834,11 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
             path = f"criteria.{ccode}"  # from here on the code is the friendlier name
             if ccode in reader.criteria:
                 raise ConfigError(r.join(path, "code"), f"criterion {ccode} is listed twice")
-            group = r.text(c["group"], r.join(path, "group"))
-            if group not in reader.groups:
-                raise ConfigError(r.join(path, "group"), f"unknown group {group!r} (declare it under groups)")
+            group_code = r.text(c["group"], r.join(path, "group"))
+            if group_code not in reader.groups:
+                raise ConfigError(
+                    r.join(path, "group"), f"unknown group {group_code!r} (declare it under groups)"
+                )
             maximum = r.whole(c["max"], r.join(path, "max"), low=1)
             rule = reader.rule(c["points"], r.join(path, "points"))
             reachable = _rule_max(rule)
@@ -825,7 +849,7 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
             criterion = Criterion(
                 ccode,
                 Localised.read(c["title"], r.join(path, "title"), ()),
-                group,
+                group_code,
                 r.choice(c["basis"], r.join(path, "basis"), BASES),
                 maximum,
                 rule,
@@ -836,6 +860,7 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
         except ConfigError as exc:
             errors.append(exc)
 
+    reader.in_criteria = False
     max_total = sum(c.max for c in criteria)
     bonuses: list[Bonus] = []
     for index, raw in enumerate(r.listed(item.get("bonuses", []), "bonuses")):

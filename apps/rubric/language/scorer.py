@@ -441,16 +441,17 @@ def _comparable(
 class _Ctx:
     """What conditions may look at besides the facts: points so far, claimed bonus, thresholds."""
 
-    __slots__ = ("claimed", "points", "reached")
+    __slots__ = ("claimed", "claimed_titles", "points")
 
     def __init__(self) -> None:
         self.points: dict[str, int] = {}
-        self.claimed = 0
-        self.reached: dict[str, bool] = {}
+        self.claimed = 0  # points of bonuses that hold on facts nobody verified yet
+        self.claimed_titles: tuple[Localised, ...] = ()
 
 
 class _Cond:
     __slots__ = ("says",)
+    says: Mapping[str, Localised]
 
     def test(self, values: Mapping[str, Any], ctx: _Ctx) -> bool:
         raise NotImplementedError
@@ -463,9 +464,24 @@ class _Cond:
     def facts(self) -> set[str]:
         return set()
 
-    def target(self) -> tuple[str, Any]:
-        """(fact, value) that would meet the condition, for a next step; ("", None) if none."""
-        return "", None
+    # A condition inside a points rule is part of the criterion's key as a *state*: a bool for a
+    # comparison, a tuple of its children's states for a group. The state says which part holds,
+    # so a next step can name the one fact whose change would meet the condition, and its gain can
+    # be worked out by changing that fact everywhere it is read.
+
+    def state(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return self.test(values, ctx)
+
+    def met(self, state: Any) -> bool:
+        return bool(state)
+
+    def retarget(self, state: Any, fact: str, probe: Any) -> Any:
+        """The state with ``fact`` changed to ``probe`` (the other facts as they were)."""
+        return state
+
+    def step(self, state: Any) -> tuple[str, Any, Any] | None:
+        """(fact, threshold, probe): the one change of one fact that meets this unmet condition."""
+        return None
 
     def value_text(self, values: Mapping[str, Any], lang: _Lang) -> str:
         return ""
@@ -525,8 +541,23 @@ class _GroupCond(_Cond):
     def facts(self) -> set[str]:
         return set().union(*(c.facts() for c in self.children))
 
-    def target(self) -> tuple[str, Any]:
-        return self.children[0].target()
+    def state(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return tuple([c.state(values, ctx) for c in self.children])
+
+    def met(self, state: Any) -> bool:
+        results = (c.met(s) for c, s in zip(self.children, state, strict=True))
+        return any(results) if self.is_any else all(results)
+
+    def retarget(self, state: Any, fact: str, probe: Any) -> Any:
+        return tuple(c.retarget(s, fact, probe) for c, s in zip(self.children, state, strict=True))
+
+    def step(self, state: Any) -> tuple[str, Any, Any] | None:
+        pairs = list(zip(self.children, state, strict=True))
+        if self.is_any:  # any one child met would do: the first that one change can meet
+            return next((found for c, s in pairs if (found := c.step(s)) is not None), None)
+        unmet = [(c, s) for c, s in pairs if not c.met(s)]
+        # All must hold: one change can do it only when exactly one child is unmet.
+        return unmet[0][0].step(unmet[0][1]) if len(unmet) == 1 else None
 
 
 class _NotCond(_Cond):
@@ -557,6 +588,19 @@ class _NotCond(_Cond):
     def facts(self) -> set[str]:
         return self.child.facts()
 
+    def state(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return self.child.state(values, ctx)
+
+    def met(self, state: Any) -> bool:
+        return not self.child.met(state)
+
+    def retarget(self, state: Any, fact: str, probe: Any) -> Any:
+        return self.child.retarget(state, fact, probe)
+
+
+# The smallest step past a strict bound on a decimal fact ("more than 3 years": 3.000000001).
+_EPSILON_DECIMAL = Decimal("1E-9")
+
 
 def _op(op: str) -> Callable[[Any, Any], bool]:
     import operator
@@ -585,7 +629,7 @@ class _CompareCond(_Cond):
         "prepared",
         "resolved",
         "show",
-        "target_value",
+        "target",
         "text",
         "value",
     )
@@ -602,22 +646,38 @@ class _CompareCond(_Cond):
         self.text = _FactText(fact, catalogue)
         self.value: Any = condition.value
         self.resolved: _Resolved | None = None
-        self.target_value: Any = None
+        # (threshold, probe) of a next step that meets the condition; None when no one value does.
+        self.target: tuple[Any, Any] | None = None
         op = condition.op
         if isinstance(condition.value, Amount):
             # "value >= x" with x a multiple of a figure: compare with the whole amount, rounded so
             # that the whole-number comparison is exact (see _resolve).
             self.resolved = _resolve(condition.value, fact, reference, round_up=op in (">=", "<"))
-            self.value = self.resolved.number
-            self.target_value = self.value if op in (">=", "<=", "=") else f"{op}{t.number_text(self.value)}"
+            self.value = number = self.resolved.number
+            step = _EPSILON_DECIMAL if fact.type == "decimal" else 1
+            self.target = {
+                ">=": (number, number),
+                "<=": (number, number),
+                "=": (number, number),
+                ">": (f">{t.number_text(number)}", number + step),
+                "<": (f"<{t.number_text(number)}", number - step),
+            }.get(op)
         elif op in ("in", "not_in"):
-            self.value = frozenset(condition.value)  # type: ignore[arg-type]
-            self.target_value = next(iter(condition.value)) if op == "in" else None  # type: ignore[arg-type]
+            listed = condition.value
+            assert isinstance(listed, tuple)
+            self.value = frozenset(listed)
+            if op == "in":  # the lowest of the listed options (options are listed from the least)
+                order = fact.option_codes() or listed
+                lowest = next((o for o in order if o in self.value), listed[0])
+                self.target = (lowest, lowest)
         elif op == "in_list":
-            self.value = reference.lists.get(str(condition.value), frozenset())
-            self.target_value = condition.value
-        else:
-            self.target_value = condition.value
+            self.value = members = reference.lists.get(str(condition.value), frozenset())
+            if members:
+                self.target = (condition.value, min(members))
+        elif op == "=":
+            self.target = (condition.value, condition.value)
+        elif op == "!=" and fact.type == "yes_no":
+            self.target = (not condition.value, not condition.value)
         self.show = condition.value  # as written (for the list name, the allowed options)
         self.check = self._checker()
 
@@ -642,8 +702,13 @@ class _CompareCond(_Cond):
     def facts(self) -> set[str]:
         return {self.code}
 
-    def target(self) -> tuple[str, Any]:
-        return self.code, self.target_value
+    def retarget(self, state: Any, fact: str, probe: Any) -> Any:
+        return self.check(probe) if fact == self.code else state
+
+    def step(self, state: Any) -> tuple[str, Any, Any] | None:
+        if state or self.target is None:
+            return None
+        return self.code, self.target[0], self.target[1]
 
     def value_text(self, values: Mapping[str, Any], lang: _Lang) -> str:
         return self.text.value(values.get(self.code), lang)
@@ -813,15 +878,17 @@ class _ThresholdCond(_Cond):
         cache = self.judged.get(lang)
         if cache is None:
             cache = self.judged[lang] = {}
-        key = (total, ctx.claimed)  # bounded by the version's maxima
+        key = (total, ctx.claimed, ctx.claimed_titles)  # bounded by the version's maxima and bonuses
         judged = cache.get(key)
         if judged is None:
-            judged = cache[key] = self._judge(lang, total, ctx.claimed)
+            judged = cache[key] = self._judge(lang, total, ctx.claimed, ctx.claimed_titles)
         met, lines = judged
         reasons.extend(lines)
         return met
 
-    def _judge(self, lang: _Lang, total: int, claimed: int) -> tuple[bool, tuple[str, ...]]:
+    def _judge(
+        self, lang: _Lang, total: int, claimed: int, claimed_titles: tuple[Localised, ...]
+    ) -> tuple[bool, tuple[str, ...]]:
         texts = lang.texts
         met = total >= self.points
         title = lang.say(self.title)
@@ -832,13 +899,13 @@ class _ThresholdCond(_Cond):
         else:
             lines = [texts[t.THRESHOLD_MET if met else t.THRESHOLD_UNMET] % params]
         if claimed:
-            bonus = t.points(texts, claimed)
+            # {title} in the "claimed" sentence names the claimed bonuses, not the threshold.
+            bonus_params = {
+                "bonus": t.points(texts, claimed),
+                "title": ", ".join(lang.say(title) for title in claimed_titles),
+            }
             claim = self.says_for("claimed", lang)
-            lines.append(
-                t.fill(claim, {"bonus": bonus, "title": title})
-                if claim
-                else texts[t.THRESHOLD_CLAIMED] % {"title": title, "bonus": bonus}
-            )
+            lines.append(t.fill(claim, bonus_params) if claim else texts[t.THRESHOLD_CLAIMED] % bonus_params)
         return met, tuple(lines)
 
 
@@ -864,11 +931,14 @@ def _compile_condition(condition: Condition, version: Version, reference: Refere
 # an option, yes/no); the tuple of outcomes is the criterion's key.
 
 Key = tuple[Hashable, ...]
-_Candidate = tuple[Hashable, str, Any, Callable[[str], str]]  # new outcome, fact, threshold, text(points)
+# A next step: the fact, its threshold as shown, a value that reaches it, and its sentence.
+_Candidate = tuple[str, Any, Any, Callable[[str], str]]
 
 
 class _Node:
     __slots__ = ("cap", "says")
+    cap: int | None
+    says: Mapping[str, Localised]
 
     def raw(self, key: Key) -> int:
         raise NotImplementedError
@@ -923,6 +993,10 @@ class _Leaf(_Node):
     def candidates(self, outcome: Any, lang: _Lang) -> list[_Candidate]:
         return []
 
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        """This leaf's outcome had ``fact`` been ``probe``, every other fact unchanged."""
+        return outcome
+
     def raw(self, key: Key) -> int:
         return self.at(key[self.index])
 
@@ -939,10 +1013,9 @@ class _Leaf(_Node):
     def steps(self, key: Key, crit: _Crit, lang: _Lang) -> list[tuple[int, NextStep]]:
         out: list[tuple[int, NextStep]] = []
         current = crit.points(key)
-        index = self.index
-        for new, fact, threshold, make in self.candidates(key[index], lang):
-            changed = (*key[:index], new, *key[index + 1 :])
-            gain = crit.points(changed) - current
+        for fact, threshold, probe, make in self.candidates(key[self.index], lang):
+            # The gain of changing the fact wherever the criterion reads it, after every cap.
+            gain = crit.points(crit.with_fact(key, fact, probe)) - current
             if gain > 0:
                 out.append((gain, NextStep(fact, threshold, gain, make(t.points(lang.texts, gain)))))
         return out
@@ -976,6 +1049,7 @@ class _Toward:
     threshold: Any  # a number, or ">x" / "<x" for a strict bound
     number: Decimal | int
     frame: str  # "%(value)s or more", ...
+    probe: Any  # a value inside the band
 
 
 def _toward(
@@ -996,14 +1070,17 @@ def _toward(
     j = min(better, key=distance)
     band = bounds.bands[j]
     low, high = bounds.resolved[j]
+    step = _EPSILON_DECIMAL if isinstance(bounds.lows[j], Decimal) else 1
     if 2 * j + 1 > here and low is not None:
-        inclusive = band.low_inclusive
-        threshold: Any = low.number if inclusive else f">{t.number_text(low.number)}"
-        return _Toward(2 * j + 1, threshold, low.number, t.BAND_AT_LEAST if inclusive else t.BAND_MORE_THAN)
+        number = low.number
+        if band.low_inclusive:
+            return _Toward(2 * j + 1, number, number, t.BAND_AT_LEAST, number)
+        return _Toward(2 * j + 1, f">{t.number_text(number)}", number, t.BAND_MORE_THAN, number + step)
     assert high is not None  # a band below the value has an upper bound
-    inclusive = band.high_inclusive
-    threshold = high.number if inclusive else f"<{t.number_text(high.number)}"
-    return _Toward(2 * j + 1, threshold, high.number, t.BAND_AT_MOST if inclusive else t.BAND_BELOW)
+    number = high.number
+    if band.high_inclusive:
+        return _Toward(2 * j + 1, number, number, t.BAND_AT_MOST, number)
+    return _Toward(2 * j + 1, f"<{t.number_text(number)}", number, t.BAND_BELOW, number - step)
 
 
 class _BandsLeaf(_Leaf):
@@ -1056,7 +1133,7 @@ class _BandsLeaf(_Leaf):
         assert self.multiple is not None
         assert self.multiple.quantity_amount
         # Shown rounded down to two decimals: 124,887,499 KRW must not read as "2.50 times".
-        hundredths = int(value) * 100 // self.multiple.quantity_amount
+        hundredths = int(value or 0) * 100 // self.multiple.quantity_amount
         return f"{hundredths // 100}.{hundredths % 100:02d}"
 
     # ---- how thresholds and bands read
@@ -1081,6 +1158,8 @@ class _BandsLeaf(_Leaf):
                     ("max" if band.high_inclusive else "below"): self._bound(high, lang) if high else "",
                 }
                 return t.fill(lang.say(override), names)
+            if low and high and low.number == high.number and band.low_inclusive and band.high_inclusive:
+                return texts[t.BAND_EXACTLY] % {"value": self._bound(low, lang)}
             if rank and high is not None and band.high_inclusive:
                 if low is None:
                     return texts[t.RANK_TOP] % {"max_rank": self._bound(high, lang)}
@@ -1091,9 +1170,9 @@ class _BandsLeaf(_Leaf):
                     }
             return _describe(
                 texts,
-                low and self._bound(low, lang),
+                self._bound(low, lang) if low else None,
                 band.low_inclusive,
-                high and self._bound(high, lang),
+                self._bound(high, lang) if high else None,
                 band.high_inclusive,
             )
         if rank:
@@ -1147,7 +1226,12 @@ class _BandsLeaf(_Leaf):
         at_target = lang.texts[toward.frame] % {"value": self.text.value(toward.number, lang)}
         target = self.text.value(toward.number, lang, short=True)
         make = self._step_text(lang, self.text.phrase(at_target, lang), target, band.says.get("step"))
-        return [(toward.place, self.code, toward.threshold, make)]
+        return [(self.code, toward.threshold, toward.probe, make)]
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        if fact != self.code:
+            return outcome
+        return -1 if probe is None else self.bounds.place(probe)
 
 
 def _describe(texts: t.Texts, low: str | None, low_in: bool, high: str | None, high_in: bool) -> str:
@@ -1208,7 +1292,12 @@ class _ChoiceLeaf(_Leaf):
         code = self.order[after[0] if after else better[-1]]
         name = self.text.value(code, lang)
         make = self._step_text(lang, self.text.phrase(name, lang), name)
-        return [(code, self.code, code, make)]
+        return [(self.code, code, code, make)]
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        if fact != self.code:
+            return outcome
+        return probe if probe in self.points else None
 
 
 class _YesNoLeaf(_Leaf):
@@ -1241,7 +1330,10 @@ class _YesNoLeaf(_Leaf):
         if not self.fact.changeable or self.at(not outcome) <= self.at(outcome):
             return []
         phrase = self.text.flag_phrase(not outcome, lang)
-        return [(not outcome, self.code, not outcome, self._step_text(lang, phrase, phrase))]
+        return [(self.code, not outcome, not outcome, self._step_text(lang, phrase, phrase))]
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        return bool(probe) if fact == self.code else outcome
 
 
 class _IfLeaf(_Leaf):
@@ -1253,41 +1345,33 @@ class _IfLeaf(_Leaf):
         self.cond = cond
         self.then, self.otherwise = rule.then, rule.otherwise
 
-    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> bool:
-        return self.cond.test(values, ctx)
+    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return self.cond.state(values, ctx)
 
-    def at(self, outcome: bool) -> int:
-        return self.then if outcome else self.otherwise
+    def at(self, outcome: Any) -> int:
+        return self.then if self.cond.met(outcome) else self.otherwise
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        return self.cond.retarget(outcome, fact, probe)
 
     def slot(self, values: Mapping[str, Any], kind: int, lang: _Lang) -> str:
         return self.cond.value_text(values, lang)
 
-    def sentence(self, outcome: bool, lang: _Lang, points_text: str) -> str:
+    def sentence(self, outcome: Any, lang: _Lang, points_text: str) -> str:
+        met = self.cond.met(outcome)
         value = _mark(self.index)
-        override = self.say("part" if outcome else "part_no", lang)
+        override = self.say("part" if met else "part_no", lang)
         if override is not None:
             return t.fill(override, {"value": value, "points": points_text})
         if isinstance(self.cond, _CompareCond):
             return lang.texts[t.PART] % {"fact": self.cond.text.phrase(value, lang), "points": points_text}
-        return lang.texts[t.IF_MET if outcome else t.IF_UNMET] % {"points": points_text}
+        return lang.texts[t.IF_MET if met else t.IF_UNMET] % {"points": points_text}
 
-    def candidates(self, outcome: bool, lang: _Lang) -> list[_Candidate]:
-        fact, target = self.cond.target()
-        if self.at(not outcome) <= self.at(outcome) or not fact:
+    def candidates(self, outcome: Any, lang: _Lang) -> list[_Candidate]:
+        if self.cond.met(outcome) or self.then <= self.otherwise:
             return []
-        override = self.say("step", lang)
-        if override is not None:
-            target_text = str(target)
-            return [
-                (
-                    not outcome,
-                    fact,
-                    target,
-                    lambda points: t.fill(override, {"target": target_text, "points": points}),
-                )
-            ]
-        frame = lang.texts[t.STEP_CONDITION]
-        return [(not outcome, fact, target, lambda points: frame % {"points": points})]
+        found = self.cond.step(outcome)
+        return [] if found is None else [_condition_step(self, lang, *found)]
 
 
 class _AnyOfLeaf(_Leaf):
@@ -1299,16 +1383,23 @@ class _AnyOfLeaf(_Leaf):
         self.conds = conds
         self.points = rule.points
 
-    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> int:
-        return next((i for i, c in enumerate(self.conds) if c.test(values, ctx)), -1)
+    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return tuple([c.state(values, ctx) for c in self.conds])
 
-    def at(self, outcome: int) -> int:
-        return self.points if outcome >= 0 else 0
+    def _first_met(self, outcome: Any) -> int:
+        return next((i for i, (c, s) in enumerate(zip(self.conds, outcome, strict=True)) if c.met(s)), -1)
+
+    def at(self, outcome: Any) -> int:
+        return self.points if self._first_met(outcome) >= 0 else 0
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        return tuple(c.retarget(s, fact, probe) for c, s in zip(self.conds, outcome, strict=True))
 
     def slot(self, values: Mapping[str, Any], kind: int, lang: _Lang) -> str:
         return self.conds[kind].value_text(values, lang)
 
-    def sentence(self, outcome: int, lang: _Lang, points_text: str) -> str:
+    def sentence(self, outcome: Any, lang: _Lang, points_text: str) -> str:
+        outcome = self._first_met(outcome)
         if outcome < 0:
             override = self.say("part_no", lang)
             if override is not None:
@@ -1323,20 +1414,24 @@ class _AnyOfLeaf(_Leaf):
             return lang.texts[t.PART] % {"fact": cond.text.phrase(value, lang), "points": points_text}
         return lang.texts[t.IF_MET] % {"points": points_text}
 
-    def candidates(self, outcome: int, lang: _Lang) -> list[_Candidate]:
-        if outcome >= 0:
+    def candidates(self, outcome: Any, lang: _Lang) -> list[_Candidate]:
+        if self._first_met(outcome) >= 0:
             return []
-        fact, target = self.conds[0].target()
-        if not fact:
-            return []
-        override = self.say("step", lang)
-        if override is not None:
-            target_text = str(target)
-            return [
-                (0, fact, target, lambda points: t.fill(override, {"target": target_text, "points": points}))
-            ]
-        frame = lang.texts[t.STEP_CONDITION]
-        return [(0, fact, target, lambda points: frame % {"points": points})]
+        found = next(
+            (step for c, s in zip(self.conds, outcome, strict=True) if (step := c.step(s)) is not None), None
+        )
+        return [] if found is None else [_condition_step(self, lang, *found)]
+
+
+def _condition_step(leaf: _Leaf, lang: _Lang, fact: str, threshold: Any, probe: Any) -> _Candidate:
+    """A step that meets a condition: the rule's own sentence ({target}: the threshold), or "Meeting
+    this condition would add ..."."""
+    override = leaf.say("step", lang)
+    if override is not None:
+        target = str(threshold)
+        return fact, threshold, probe, lambda points: t.fill(override, {"target": target, "points": points})
+    frame = lang.texts[t.STEP_CONDITION]
+    return fact, threshold, probe, lambda points: frame % {"points": points}
 
 
 class _ScaleLeaf(_Leaf):
@@ -1358,7 +1453,13 @@ class _ScaleLeaf(_Leaf):
         return outcome * self.points // self.of
 
     def _rated(self, rating: int, lang: _Lang) -> str:
-        return self.text.phrase(lang.texts[t.SCALE_VALUE] % {"value": rating, "of": self.of}, lang)
+        """ "Core-technology role rated 4 of 5": the unit's scale wording, else the grammar's."""
+        unit = self.text.unit
+        if unit is not None and unit.scale is not None:
+            rated = t.fill(lang.say(unit.scale), {"n": str(rating), "of": str(self.of)})
+        else:
+            rated = lang.texts[t.SCALE_VALUE] % {"value": rating, "of": self.of}
+        return self.text.phrase(rated, lang)
 
     def sentence(self, outcome: int, lang: _Lang, points_text: str) -> str:
         override = self.say("part", lang)
@@ -1374,7 +1475,13 @@ class _ScaleLeaf(_Leaf):
         up = next((r for r in range(outcome + 1, self.of + 1) if self.at(r) > current), None)
         if up is None:
             return []
-        return [(up, self.code, up, self._step_text(lang, self._rated(up, lang), str(up)))]
+        return [(self.code, up, up, self._step_text(lang, self._rated(up, lang), str(up)))]
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        if fact != self.code:
+            return outcome
+        rating = probe or 0
+        return rating if rating < self.of else self.of
 
 
 class _TableLeaf(_Leaf):
@@ -1404,7 +1511,7 @@ class _TableLeaf(_Leaf):
         self.column.index = self.index
 
     def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> tuple[str, int]:
-        return values.get(self.row_code), self.column.outcome(values, ctx)
+        return values[self.row_code], self.column.outcome(values, ctx)
 
     def _cell(self, row: str, place: int) -> int:
         cells = self.matrix[row]
@@ -1449,7 +1556,7 @@ class _TableLeaf(_Leaf):
                 at_target = lang.texts[toward.frame] % {"value": column.text.value(toward.number, lang)}
                 target = column.text.value(toward.number, lang, short=True)
                 make = self._step_text(lang, column.text.phrase(at_target, lang), target, role="step_column")
-                out.append(((row, toward.place), column.code, toward.threshold, make))
+                out.append((column.code, toward.threshold, toward.probe, make))
         if self.row_fact.changeable and row in self.rows:
             start = self.rows.index(row) + 1
             higher = next((r for r in self.rows[start:] if self._cell(r, place) > current), None)
@@ -1457,8 +1564,14 @@ class _TableLeaf(_Leaf):
                 name = self.row_fact.option_name(higher, lang.code)
                 override = self.row_says.get(higher, {}).get("step")
                 make = self._step_text(lang, self.row_text.phrase(name, lang), name, override)
-                out.append(((higher, place), self.row_code, higher, make))
+                out.append((self.row_code, higher, higher, make))
         return out
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        row, place = outcome
+        if fact == self.row_code:
+            row = probe
+        return row, self.column.with_fact(place, fact, probe)
 
 
 class _Sum(_Node):
@@ -1536,13 +1649,16 @@ class _WhenLeaf(_Leaf):
     def __init__(self, cond: _Cond) -> None:
         self.cond = cond
         self.cap = None
-        self.says = {}
+        self.says: Mapping[str, Localised] = {}
 
-    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> bool:
-        return self.cond.test(values, ctx)
+    def outcome(self, values: Mapping[str, Any], ctx: _Ctx) -> Hashable:
+        return self.cond.state(values, ctx)
 
-    def at(self, outcome: bool) -> int:
+    def at(self, outcome: Any) -> int:
         return 0
+
+    def with_fact(self, outcome: Any, fact: str, probe: Any) -> Any:
+        return self.cond.retarget(outcome, fact, probe)
 
 
 class _When(_Node):
@@ -1552,25 +1668,25 @@ class _When(_Node):
         self.child = child
         self.gate = gate
         self.cap = None
-        self.says = {}
+        self.says: Mapping[str, Localised] = {}
 
     def raw(self, key: Key) -> int:
-        return self.child.value(key) if key[self.gate.index] else 0
+        return self.child.value(key) if self.gate.cond.met(key[self.gate.index]) else 0
 
     def collect(self, leaves: list[_Leaf]) -> None:
         self.gate.collect(leaves)
         self.child.collect(leaves)
 
     def parts(self, key: Key, lang: _Lang) -> list[str]:
-        return self.child.parts(key, lang) if key[self.gate.index] else []
+        return self.child.parts(key, lang) if self.gate.cond.met(key[self.gate.index]) else []
 
     def alone(self, key: Key, lang: _Lang, points_of_max: str) -> list[str]:
-        if key[self.gate.index]:
+        if self.gate.cond.met(key[self.gate.index]):
             return self.child.alone(key, lang, points_of_max)
         return [lang.texts[t.IF_UNMET] % {"points": points_of_max}]
 
     def steps(self, key: Key, crit: _Crit, lang: _Lang) -> list[tuple[int, NextStep]]:
-        return self.child.steps(key, crit, lang) if key[self.gate.index] else []
+        return self.child.steps(key, crit, lang) if self.gate.cond.met(key[self.gate.index]) else []
 
 
 def _compile_rule(rule: Rule, version: Version, reference: Reference, path: str) -> _Node:
@@ -1647,6 +1763,11 @@ class _Crit:
         value = self.root.value(key)
         return value if value <= self.max else self.max
 
+    def with_fact(self, key: Key, fact: str, probe: Any) -> Key:
+        return tuple(
+            [leaf.with_fact(outcome, fact, probe) for leaf, outcome in zip(self.leaves, key, strict=True)]
+        )
+
     def prepare(self, key: Key, lang: _Lang) -> _Prepared:
         texts = lang.texts
         points = self.points(key)
@@ -1667,14 +1788,18 @@ class _Crit:
                 template.append("%s")
             else:
                 template.append(piece.replace("%", "%%"))
-        steps = tuple(step for _, step in self.root.steps(key, self, lang))
+        # One step per change: two leaves reading one fact would otherwise offer the same change twice.
+        steps: list[NextStep] = []
+        for _, step in self.root.steps(key, self, lang):
+            if not any(s.fact == step.fact and s.threshold == step.threshold for s in steps):
+                steps.append(step)
         title = lang.say(self.title)
         text = "".join(template)
         result = None
         if not slots:
-            result = CriterionResult(self.code, title, points, self.max, self.basis, text % (), steps)
+            result = CriterionResult(self.code, title, points, self.max, self.basis, text % (), tuple(steps))
         fillers = tuple(self.leaves[leaf].filler(kind, lang) for leaf, kind in slots)
-        return _Prepared(points, title, text, fillers, steps, result)
+        return _Prepared(points, title, text, fillers, tuple(steps), result)
 
     def evaluate(self, values: Mapping[str, Any], ctx: _Ctx, lang: _Lang) -> CriterionResult:
         key = tuple([outcome(values, ctx) for outcome in self.outcomes])
@@ -1778,6 +1903,7 @@ class Scorer:
                 basis = "verified" if facts <= profile.verified else "claimed"
                 if basis == "claimed":
                     ctx.claimed += bonus.points
+                    ctx.claimed_titles += (bonus.title,)
                 total += bonus.points
             key = (self, bonus.code, basis)
             earned = parts.get(key)
@@ -1789,7 +1915,7 @@ class Scorer:
         thresholds = {}
         for th in self._thresholds:
             is_reached = total >= th.points
-            key = (self, th.code, is_reached)
+            key = (self, th.code, "reached" if is_reached else "not reached")
             reached = parts.get(key)
             if reached is None:
                 reached = parts[key] = ThresholdResult(th.code, lang.say(th.title), th.points, is_reached)
