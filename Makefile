@@ -97,6 +97,7 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/engine_throughput.py
+	$(PY) bench/rubric_language.py
 	$(PY) scripts/services.py --profile bench -- $(PY) bench/api_load.py
 	EMBEDDED_DATA_DIR=.data/bench1m $(PY) scripts/services.py --profile bench -- sh -c \
 		'$(PY) bench/generate_cases.py --cases 1000000 --reuse && $(PY) bench/ministry_queue.py --load-wait 600'
