@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -125,9 +126,11 @@ def population(size: int) -> dict[str, float]:
     degree = {o: i for i, o in enumerate(facts["degree_level"].option_codes())}
     fields = {"semiconductors": 0, "ai": 1, "other": 2, "chemistry": 3}
     programmes = {"MOHW": 0, "KASA": 1, "XYZ": 2}
-    arrays = {
+    arrays: dict[str, Any] = {
         "degree_level": rng.integers(0, 4, size).astype(np.int32),
-        "institution_rank": np.where(rng.random(size) < 0.3, UNLISTED, rng.integers(1, 600, size)).astype(np.int64),
+        "institution_rank": np.where(rng.random(size) < 0.3, UNLISTED, rng.integers(1, 600, size)).astype(
+            np.int64
+        ),
         "experience_years": rng.integers(0, 4500, size) / 100,
         "fortune_global_500_years": rng.integers(0, 4500, size) / 100,
         "offered_salary_krw": rng.integers(0, 600_000_000, size, dtype=np.int64),
@@ -141,7 +144,9 @@ def population(size: int) -> dict[str, float]:
         "transfer_plan": rng.integers(0, 6, size, dtype=np.int64),
         "government_programme": rng.integers(-1, 3, size).astype(np.int32),
     }
-    data = Columns(size, arrays, {"degree_level": degree, "field": fields, "government_programme": programmes})
+    data = Columns(
+        size, arrays, {"degree_level": degree, "field": fields, "government_programme": programmes}
+    )
     runs = []
     for _ in range(3):
         t0 = time.thread_time()
