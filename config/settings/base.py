@@ -306,5 +306,6 @@ MIDDLEWARE = [
     *MIDDLEWARE,
 ]
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token for /metrics; empty: open
-# The cache is not in the default: the app keeps working without it (decisions 10 and 14).
+# The cache is shown but does not decide: the app keeps working without it (decisions 10 and 14).
 READINESS_CHECKS = ["database", "migrations"]
+READINESS_REPORTS = ["cache"]

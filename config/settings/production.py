@@ -137,8 +137,10 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_TOKEN:
     METRICS_TOKEN = _strong_secret("METRICS_TOKEN", min_length=32)
 READINESS_CHECKS = env.list("READINESS_CHECKS", default=["database", "migrations"])
-if not set(READINESS_CHECKS) <= {"database", "cache", "migrations"}:
-    raise ImproperlyConfigured("READINESS_CHECKS: choose among database, cache, migrations")
+READINESS_REPORTS = env.list("READINESS_REPORTS", default=["cache"])
+for _name, _checks in (("READINESS_CHECKS", READINESS_CHECKS), ("READINESS_REPORTS", READINESS_REPORTS)):
+    if not set(_checks) <= {"database", "cache", "migrations"}:
+        raise ImproperlyConfigured(f"{_name}: choose among database, cache, migrations")
 
 LOGGING = {
     "version": 1,

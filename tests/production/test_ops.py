@@ -49,10 +49,23 @@ def test_every_other_path_keeps_allowed_hosts_and_the_https_redirect(client):
 
 @pytest.mark.django_db
 @override_settings(**PRODUCTION_TRANSPORT)
-def test_readiness_leaves_the_cache_out_by_default(client):
+def test_readiness_shows_the_cache_without_deciding_on_it(client):
     """The app works without its cache (decision 14): a cache outage must not make pods unready."""
     ready = client.get("/readyz", HTTP_HOST="10.42.3.17:8000", **PROBE_HEADERS)
-    assert ready.json()["checks"] == {"database": "ok", "migrations": "ok"}
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "migrations": "ok", "cache": "ok"}
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:9/1",
+            }
+        }
+    ):
+        degraded = client.get("/readyz", HTTP_HOST="10.42.3.17:8000", **PROBE_HEADERS)
+    assert degraded.status_code == 200
+    assert degraded.json()["degraded"] == ["cache"]
+    assert degraded.json()["checks"]["cache"].startswith("failed")
 
 
 def test_probes_refuse_other_methods(client):

@@ -258,6 +258,7 @@ def test_the_production_stack_end_to_end(stack: Stack) -> None:
             assert response.status == 200, (host, path, response.text)
         assert probe.get("/readyz", headers={"Host": host}).json()["checks"] == {
             "database": "ok",
+            "cache": "ok",
             "migrations": "ok",
         }
     # ...and nothing else skips ALLOWED_HOSTS or the HTTPS redirect.

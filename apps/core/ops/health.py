@@ -6,8 +6,8 @@
 - migrations: no migration of any app is unapplied (a web process of the new release must not take
   traffic before ``migrate`` ran). Once seen complete, it is not asked again by this process.
 
-``READINESS_CHECKS`` (comma-separated) chooses the checks; decision 10 says why "cache" is not in
-the default and when an operator may add it.
+``READINESS_CHECKS`` (comma-separated) chooses the checks that decide readiness; ``READINESS_REPORTS``
+those only shown (by default the cache: the service works without it). Decision 10 says why.
 """
 
 from __future__ import annotations
@@ -61,6 +61,12 @@ def check_migrations() -> str:
     return "ok"
 
 
+def reported() -> list[str]:
+    """Checks shown by /readyz that do not make a pod unready (the cache: decision 10)."""
+    gating = set(getattr(settings, "READINESS_CHECKS", list(CHECKS)))
+    return [name for name in getattr(settings, "READINESS_REPORTS", []) if name not in gating]
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": check_database,
     "cache": check_cache,
@@ -69,9 +75,11 @@ CHECKS: dict[str, Callable[[], str]] = {
 
 
 def run_checks() -> dict[str, str]:
-    names = getattr(settings, "READINESS_CHECKS", list(CHECKS))
+    """Every check asked for: ``READINESS_CHECKS`` (they decide readiness), then
+    ``READINESS_REPORTS`` (checked and shown, never deciding)."""
+    names = [*getattr(settings, "READINESS_CHECKS", list(CHECKS)), *reported()]
     results: dict[str, str] = {}
-    for name in names:
+    for name in dict.fromkeys(names):
         if name == "migrations" and results.get("database", "ok") != "ok":
             results[name] = "skipped: no database"
             continue

@@ -122,12 +122,17 @@ def healthz(_request: HttpRequest) -> HttpResponse:
 
 
 def readyz(_request: HttpRequest) -> HttpResponse:
-    """Readiness: database, cache and migrations (``apps.core.ops.health``); 503 names what failed."""
+    """Readiness: database and migrations decide, the cache is shown (``apps.core.ops.health``);
+    503 names what failed; a shown check that fails is listed as ``degraded``."""
     results = health.run_checks()
-    failed = [name for name, result in results.items() if result != "ok"]
+    shown_only = set(health.reported())
+    failed = [name for name, result in results.items() if result != "ok" and name not in shown_only]
+    degraded = [name for name, result in results.items() if result != "ok" and name in shown_only]
     body: dict[str, object] = {"status": "ok" if not failed else "unavailable", "checks": results}
     if failed:
         body["failed"] = failed
+    if degraded:
+        body["degraded"] = degraded
     return JsonResponse(body, status=503 if failed else 200)
 
 
