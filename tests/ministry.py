@@ -8,17 +8,12 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.mfa.totp.internal.auth import (
-    SECRET_SESSION_KEY,
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+# Test-only private details of allauth (no public way to write a session's authentication records
+# or to read the secret offered at set-up; the app itself goes through apps.accounts.allauth_private).
+from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +21,8 @@ from django.utils import timezone
 from apps.accounts.enrolment import grant_issue
 from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
+from apps.accounts.totp import add_totp_authenticator, new_secret
+from apps.accounts.totp import totp_code as _totp_code
 from apps.cases.models import Case, CaseStatus, Track
 from apps.cases.search import index_fields
 from apps.rubric.selectors import rubric_version_in_force
@@ -36,7 +33,7 @@ def sign_in(client: Client, user: User, *, two_factor: bool = True) -> Client:
     """Log ``user`` in as allauth would after a password and, with ``two_factor``, a TOTP code."""
     client.force_login(user)
     if two_factor:
-        TOTP.activate(user, generate_totp_secret())
+        add_totp_authenticator(user, new_secret())
         session = client.session
         now = time.time()
         session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
@@ -108,8 +105,8 @@ PASSWORD = "a-long-test-password"  # UserFactory's
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
-    """The code an authenticator app shows now (allauth's own HOTP over 30-second steps)."""
-    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+    """The code an authenticator app shows now (RFC 6238 over allauth's 30-second steps)."""
+    return _totp_code(secret, at or time.time())
 
 
 def set_up_totp(client: Client, *, password: str = PASSWORD) -> str:

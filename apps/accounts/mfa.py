@@ -21,13 +21,14 @@ The page they wanted travels along as ``next``, only ever a path on this site.
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from apps.accounts.allauth_private import record_authentication
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 

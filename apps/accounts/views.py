@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import views as account_views
+from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
-from allauth.mfa.totp.internal import flows as totp_flows
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -61,12 +61,21 @@ class ActivateTOTPView(totp_views.ActivateTOTPView):
             # once get one authenticator, and a failure leaves the grant usable.
             if enrolment.needs_grant(user) and not enrolment.grant_complete(request=request, user=user):
                 return _enrolment_grant_required(request, user)
-            totp_auth, recovery_codes = totp_flows.activate_totp(request, form)
+            # allauth's own set-up: the authenticator, recovery codes the first time, its message
+            # and e-mail; the page it goes to next is get_success_url's.
+            response = super().form_valid(form)
         enrolment.forget_claim(request)
+        totp_auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         record_totp_activation(request, user, totp_auth)
-        if recovery_codes:
-            return HttpResponseRedirect(reverse("mfa_view_recovery_codes"))
-        return HttpResponseRedirect(pop_next(request) or reverse("mfa_index"))
+        return response
+
+    def get_success_url(self) -> str:
+        """allauth's: the new recovery codes when it made some (that page links on to ``next``),
+        else the two-factor overview, which gives way to where the person was headed."""
+        url = str(super().get_success_url())
+        if url == reverse("mfa_index"):
+            return pop_next(self.request) or url
+        return url
 
 
 def email_addresses(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -59,8 +59,19 @@ def new_case_reference() -> str:
     return f"KTP-{body[:4]}-{body[4:]}"
 
 
+# The ministry queue's copies (apps.cases.search), left out of the row history (decision 20): each is
+# derived at submission from something with its own history (the facts, the confirmed sponsorship and
+# its organisation, the applicant's profile), and the bigrams alone made most of a history row.
+QUEUE_COPY_FIELDS = ["applicant_name", "employer_name", "field", "sme_claimed", "search_text", "search_grams"]
+
+
 # "CaseEvent" below is the human timeline; pghistory's row history is "CaseHistory" / case.history.
-@pghistory.track(model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
+# Only the fields worth auditing are copied, and a change of the queue's copies alone writes no row.
+@pghistory.track(
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+    exclude=QUEUE_COPY_FIELDS,
+)
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=13, unique=True, default=new_case_reference)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")

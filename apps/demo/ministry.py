@@ -24,12 +24,12 @@ from typing import Any
 
 import pghistory
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from apps.accounts.enrolment import grant_issue
 from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
+from apps.accounts.totp import add_totp_authenticator
 from apps.cases.models import Case, CaseDocument, CaseEvent, InformationRequest, Sponsorship
 from apps.cases.review import case_request_information, case_start_review
 from apps.demo.cases import (
@@ -248,7 +248,7 @@ def give_demo_authenticator(user: User) -> None:
     """The published demo authenticator for a demo login (the staff above, the site admin)."""
     # Kept if it exists: someone may have replaced it while trying the demo.
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, DEMO_TOTP_SECRET)
+        add_totp_authenticator(user, DEMO_TOTP_SECRET)
 
 
 def _load_case(spec: DemoCase, staff: dict[Staff, User], password: str) -> None:

@@ -10,20 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import User
+from apps.accounts.totp import seconds_left, totp_code, totp_secret
 from apps.demo.ministry import DEMO_DOMAIN, is_demo_email
-
-
-def current_code(secret: str, now: float | None = None) -> str:
-    return format_hotp_value(
-        hotp_value(secret, int(now if now is not None else time.time()) // app_settings.TOTP_PERIOD)
-    )
 
 
 class Command(BaseCommand):
@@ -43,6 +35,5 @@ class Command(BaseCommand):
         if authenticator is None:
             raise CommandError(f"{email} has no authenticator yet: sign in and set one up first.")
         now = time.time()
-        period = app_settings.TOTP_PERIOD
-        self.stdout.write(current_code(decrypt(authenticator.data["secret"]), now))
-        self.stderr.write(f"valid for {period - int(now) % period} more seconds; each code works once")
+        self.stdout.write(totp_code(totp_secret(authenticator), now))
+        self.stderr.write(f"valid for {seconds_left(now)} more seconds; each code works once")
