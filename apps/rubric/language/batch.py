@@ -44,7 +44,8 @@ from apps.rubric.language.document import (
     Version,
     YesNoRule,
 )
-from apps.rubric.language.scorer import Profile, Reference, _Bounds, _resolve
+from apps.rubric.language.results import Profile, Reference
+from apps.rubric.language.runtime import _Bounds, _resolve
 
 Array = npt.NDArray[Any]
 # A rank that is not listed sorts after every listed one.
