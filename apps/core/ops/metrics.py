@@ -7,7 +7,8 @@ them up. Without it each process counts for itself (fine for ``manage.py runserv
 A Celery worker on another machine than the web exposes its own counters on
 ``CELERY_METRICS_PORT`` (``start_worker_exporter``).
 
-Service gauges are one cheap query each, on partial indexes, run by the scrape itself:
+Service gauges are one cheap query each, on partial indexes, run by the scrape itself (registered
+by ``apps.notifications.metrics``, which owns the data they count):
 
 - ``ktp_cases_open{status}``: open cases by status (``case_open_due_idx``);
 - ``ktp_cases_overdue``: open cases, clock running, due date passed (same index);
@@ -21,10 +22,9 @@ Service gauges are one cheap query each, on partial indexes, run by the scrape i
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -106,43 +106,19 @@ class ServiceCollector(Collector):
         yield from gauges
 
     def _gauges(self) -> Iterator[GaugeMetricFamily]:
-        from django.conf import settings
-        from django.db.models import Count
-        from django.utils import timezone
+        for source in GAUGE_SOURCES:
+            yield from source()
 
-        from apps.cases.models import OPEN_STATUSES, Case
-        from apps.notifications.models import Notification, Reminder
 
-        now = timezone.now()
-        waited = now - dt.timedelta(minutes=getattr(settings, "METRICS_REDRIVE_AFTER_MINUTES", 15))
-        open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+# Where the service's own gauges come from. The apps that own the data register a source in their
+# AppConfig.ready() (apps.notifications: cases, reminders, work to re-drive), so this module, at the
+# bottom of the layers, imports none of them.
+GAUGE_SOURCES: list[Callable[[], Iterable[GaugeMetricFamily]]] = []
 
-        by_status = GaugeMetricFamily("ktp_cases_open", "Open cases by status", labels=["status"])
-        counts = dict(
-            open_cases.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-        )
-        for status in OPEN_STATUSES:
-            by_status.add_metric([str(status)], counts.get(status, 0))
-        yield by_status
 
-        overdue = open_cases.filter(paused_at__isnull=True, due_at__lt=now).count()
-        yield GaugeMetricFamily("ktp_cases_overdue", "Open cases past their due date", value=overdue)
-
-        owed = Reminder.objects.filter(sent_at__isnull=True, cancelled_at__isnull=True).count()
-        yield GaugeMetricFamily("ktp_reminders_owed", "Reminders recorded, not yet sent", value=owed)
-
-        waiting = GaugeMetricFamily(
-            "ktp_redrive_waiting",
-            "Work the sweeps would re-drive (lost tasks, failed sends)",
-            labels=["kind"],
-        )
-        unscored = open_cases.filter(score__isnull=True, submitted_at__lt=waited).count()
-        waiting.add_metric(["unscored"], unscored)
-        unsent = Notification.objects.filter(
-            sent_at__isnull=True, cancelled_at__isnull=True, created_at__lt=waited
-        ).count()
-        waiting.add_metric(["notifications"], unsent)
-        yield waiting
+def register_gauges(source: Callable[[], Iterable[GaugeMetricFamily]]) -> None:
+    if source not in GAUGE_SOURCES:
+        GAUGE_SOURCES.append(source)
 
 
 # --- Celery -------------------------------------------------------------------------------------
