@@ -129,3 +129,12 @@ def test_the_example_environment_names_every_variable_operators_must_or_may_set(
     # Required secrets are left empty: a copied example must not start with a published key.
     assert re.search(r"^DJANGO_SECRET_KEY=$", example, flags=re.MULTILINE)
     assert re.search(r"^PASSPORT_HASH_KEY=$", example, flags=re.MULTILINE)
+
+
+def test_worker_and_beat_start_without_the_plain_text_banner(services):
+    """Celery's start-up banner is not JSON: production starts worker and beat with --quiet, so
+    every line they write goes through the JSON log formatter (the image runs as uid 10001, so the
+    root warning that a test run as root still prints does not appear there either)."""
+    for name in ("worker", "beat"):
+        words = command(services[name])
+        assert words.index("--quiet") < words.index(name), words

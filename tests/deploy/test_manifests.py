@@ -206,3 +206,13 @@ def test_service_and_disruption_budget_select_the_web_pods():
         < one("HorizontalPodAutoscaler", "ktechpass-web")["spec"]["minReplicas"]
     )
     assert service["spec"]["ports"][0]["targetPort"] == "http"
+
+
+def test_worker_and_beat_start_without_the_plain_text_banner():
+    """As in compose: --quiet before the subcommand, so Celery prints no banner that is not JSON."""
+    for workload in workloads():
+        for container in containers(workload):
+            command = container.get("command", [])
+            if "celery" in command and ("worker" in command or "beat" in command):
+                subcommand = "worker" if "worker" in command else "beat"
+                assert command.index("--quiet") < command.index(subcommand), command
