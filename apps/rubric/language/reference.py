@@ -42,23 +42,24 @@ def reference_on(day: dt.date) -> Reference:
     names: dict[str, tuple[str, str]] = {}
     other, other_en, other_ko = OTHER_FIELD_NAMES
     names[other] = (other_en, other_ko)
-    strategic: set[str] = set()
-    for code, name, name_ko, active in StrategicField.objects.values_list(
-        "code", "name", "name_ko", "is_active"
-    ):
-        names[code] = (name, name_ko)
-        if active:
-            strategic.add(code)
-    programmes: set[str] = set()
-    for code, name, name_ko, active in GovernmentProgramme.objects.values_list(
-        "code", "name", "name_ko", "is_active"
-    ):
-        names[code] = (name, name_ko)
-        if active:
-            programmes.add(code)
+    strategic = _codes_and_names(StrategicField, names)
+    programmes = _codes_and_names(GovernmentProgramme, names)
     return Reference(
         quantities=quantities,
         by_year=by_year,
         lists={STRATEGIC: frozenset(strategic), RECOGNISED_PROGRAMMES: frozenset(programmes)},
         names=names,
     )
+
+
+def _codes_and_names(
+    model: type[StrategicField] | type[GovernmentProgramme], names: dict[str, tuple[str, str]]
+) -> set[str]:
+    """The active codes of a reference list; every code's English and Korean name goes into ``names``
+    (an inactive field or programme still reads in words on an old case)."""
+    active_codes: set[str] = set()
+    for code, name, name_ko, active in model.objects.values_list("code", "name", "name_ko", "is_active"):
+        names[code] = (name, name_ko)
+        if active:
+            active_codes.add(code)
+    return active_codes

@@ -125,29 +125,17 @@ class Scorer:
             result = crit.evaluate(values, ctx, lang)
             criteria.append(result)
             points[crit.code] = result.points
-        groups = dict.fromkeys(self._groups, 0)
-        for crit, result in zip(self._criteria, criteria, strict=True):
-            groups[crit.group] += result.points
-        points.update(groups)
-        total = sum(groups.values())
-        points["total"] = total
+        groups, bases = self._tally(profile, ctx, [result.points for result in criteria])
+        total = points["total"]
         bonuses = []
         parts = lang.parts
-        for (bonus, cond), facts in zip(self._bonuses, self._bonus_facts, strict=True):
-            basis = "none"
-            if cond.test(values, ctx):
-                basis = "verified" if facts <= profile.verified else "claimed"
-                if basis == "claimed":
-                    ctx.claimed += bonus.points
-                    ctx.claimed_titles += (bonus.title,)
-                total += bonus.points
+        for (bonus, _), basis in zip(self._bonuses, bases, strict=True):
             key = (self, bonus.code, basis)
             earned = parts.get(key)
             if earned is None:  # immutable and decided by the basis: made once per language
                 points_earned = 0 if basis == "none" else bonus.points
                 earned = parts[key] = BonusResult(bonus.code, lang.say(bonus.title), points_earned, basis)
             bonuses.append(earned)
-        points["total"] = total
         thresholds = {}
         for th in self._thresholds:
             is_reached = total >= th.points
@@ -175,20 +163,32 @@ class Scorer:
             value = crit.points(crit.key(values, ctx))
             earned.append(value)
             points[crit.code] = value
-        for group in self._groups:
-            points[group] = 0
-        for crit, value in zip(self._criteria, earned, strict=True):
-            points[crit.group] += value
-        total = sum(earned)
-        points["total"] = total
-        for (bonus, cond), facts in zip(self._bonuses, self._bonus_facts, strict=True):
-            if cond.test(values, ctx):
-                total += bonus.points
-                if not facts <= profile.verified:
-                    ctx.claimed += bonus.points
-        points["total"] = total
+        self._tally(profile, ctx, earned)
         verdicts = tuple(cond.test(values, ctx) for _, cond in self._tracks)
-        return tuple(earned), total, verdicts
+        return tuple(earned), points["total"], verdicts
+
+    def _tally(self, profile: Profile, ctx: _Ctx, earned: list[int]) -> tuple[dict[str, int], list[str]]:
+        """Group subtotals, then the bonuses (whose conditions see the total before them), into
+        ``ctx`` (what thresholds and tracks read); returns the groups and each bonus's basis
+        ("verified", "claimed" on facts nobody verified yet, or "none")."""
+        points = ctx.points
+        groups = dict.fromkeys(self._groups, 0)
+        for crit, value in zip(self._criteria, earned, strict=True):
+            groups[crit.group] += value
+        points.update(groups)
+        total = points["total"] = sum(groups.values())
+        bases = []
+        for (bonus, cond), facts in zip(self._bonuses, self._bonus_facts, strict=True):
+            basis = "none"
+            if cond.test(profile.values, ctx):
+                basis = "verified" if facts <= profile.verified else "claimed"
+                if basis == "claimed":
+                    ctx.claimed += bonus.points
+                    ctx.claimed_titles += (bonus.title,)
+                total += bonus.points
+            bases.append(basis)
+        points["total"] = total
+        return groups, bases
 
 
 def _already(fact: FactDef, value: Any) -> bool:
