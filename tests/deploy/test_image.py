@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
+
+from tests.production.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKS = ("production", "test", "dev")
@@ -124,15 +124,7 @@ def test_build_settings_load_with_an_empty_environment(what, tmp_path):
         "HOME": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings.build",
     }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python(code, env, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     if what == "collectstatic":
         assert "static files copied" in result.stdout or "Pretending to copy" in result.stdout, result.stdout

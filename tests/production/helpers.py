@@ -34,13 +34,14 @@ def production_env(**overrides: str | None) -> dict[str, str]:
     return env
 
 
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, env: dict[str, str], *, timeout: int = 60) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter of this venv, in the project, with exactly ``env``."""
     return subprocess.run(  # noqa: S603 (our own interpreter and code)
         [sys.executable, "-c", code],
         cwd=PROJECT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
