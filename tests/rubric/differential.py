@@ -1,19 +1,46 @@
-"""The old engine against the rubric language, profile by profile (shared by the test and the bench).
+"""Generated applicants for the differential test and the benchmark.
 
 Profiles are drawn with a fixed seed, half of them on or next to a threshold (a band's edge, one won
-below a salary threshold, a rank at a tier's end), where a rewrite is most likely to go wrong.
+below a salary threshold, a rank at a tier's end), where a rewrite is most likely to go wrong. A
+``Facts`` is one applicant in the 15 answers of the launch engine (removed by issue 9); the same
+seed gives the same stream of profiles the launch engine's results were recorded on
+(``tests/rubric/golden/``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from apps.rubric.engine import DEGREE_LEVELS, Facts, ReferenceContext
-from apps.rubric.engine import ScoreResult as OldResult
 from apps.rubric.language.scorer import Profile, Reference, ScoreResult
+
+DEGREE_LEVELS = ("none", "bachelor", "master", "doctorate")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """One applicant as the launch engine took them (its ``Facts``, field for field)."""
+
+    degree_level: str
+    institution_rank: int | None
+    experience_years: Decimal
+    fortune_global_500_years: Decimal
+    offered_salary_krw: int
+    field: str
+    publications_and_patents: int
+    led_project_years: Decimal
+    international_award: bool
+    sponsor_is_sme: bool
+    sme_verified: bool | None = None  # None: a claim (self-assessment); True/False: a reviewer's outcome
+    core_technology_role: int = 0
+    hard_to_fill: bool = False
+    transfer_plan: int = 0
+    government_programme: str | None = None
 
 GNI = 49_955_000
 STRATEGIC = frozenset({"semiconductors", "ai", "aerospace", "quantum", "robotics"})
@@ -23,7 +50,6 @@ NAMES = (
     ("MOHW", "Ministry of Health and Welfare", "보건복지부"),
 )
 
-OLD_REFERENCE = ReferenceContext(GNI, 2024, STRATEGIC, PROGRAMMES, NAMES)
 NEW_REFERENCE = Reference(
     quantities={"per_capita_gni": (2024, GNI)},
     by_year={("per_capita_gni", 2024): GNI},
@@ -123,22 +149,21 @@ def profile_of(facts: Facts) -> Profile:
 def legacy(result: ScoreResult) -> dict[str, Any]:
     """A language result in the old result's shape (the snapshot and the API have that shape)."""
     data = result.as_dict()
-    sme = next((b for b in result.bonuses if b.code == "sme"), None)
-    pass_mark = result.thresholds.get("pass_mark")
-    return {
-        "rubric_version": data["rubric_version"],
-        "criteria": data["criteria"],
-        "quantitative": result.groups.get("quantitative", 0),
-        "qualitative_estimate": result.groups.get("qualitative", 0),
-        "sme_bonus": sme.points if sme else 0,
-        "sme_bonus_basis": sme.basis if sme else "none",
-        "total": result.total,
-        "pass_mark": pass_mark.points if pass_mark else None,
-        "tracks": data["tracks"],
-    }
+    keys = ("rubric_version", "criteria", "quantitative", "qualitative_estimate", "sme_bonus")
+    keys += ("sme_bonus_basis", "total", "pass_mark", "tracks")
+    return {key: data[key] for key in keys}
 
 
-def points_of(result: OldResult | ScoreResult) -> tuple[Any, ...]:
+def digest(results: Iterable[dict[str, Any]]) -> str:
+    """One hash of results in the launch engine's shape (``legacy``), key order ignored."""
+    sha = hashlib.sha256()
+    for result in results:
+        sha.update(json.dumps(result, sort_keys=True, ensure_ascii=False, default=str).encode())
+        sha.update(b"\n")
+    return sha.hexdigest()
+
+
+def points_of(result: Any) -> tuple[Any, ...]:
     """What the issue requires to be identical: points per criterion, totals, track verdicts."""
     criteria = tuple((c.code, c.points) for c in result.criteria)
     verdicts = tuple((code, track.eligible) for code, track in result.tracks.items())
