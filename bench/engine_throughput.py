@@ -3,7 +3,7 @@
     python bench/engine_throughput.py [--profiles 10000] [--rounds 7] [--seed 2026] [--min-rate 20000]
 
 Scores fixed-seed, varied profiles under the default 2026-07 and 2025-03 versions (read from
-apps/rubric/defaults/), full explanations and next steps included, and prints JSON. Every profile is
+apps/rubric/versions/, in the rubric language), full explanations and next steps included, and prints JSON. Every profile is
 unique and scored once: a warm-up set, then a new set for each timed round. The engine keeps no memo
 keyed by fact values (only prepared sentences keyed by band positions, which the warm-up fills), so
 the figure does not depend on inputs repeating. Also reported: what a view pays for a new ``Scorer``
@@ -45,8 +45,10 @@ else:
 
 from django.utils import translation  # noqa: E402
 
-from apps.rubric.engine import DEGREE_LEVELS, Facts, ReferenceContext, Scorer  # noqa: E402
-from apps.rubric.policy_config import RubricConfig  # noqa: E402
+from apps.rubric.language.catalogue import default_catalogue  # noqa: E402
+from apps.rubric.language.document import Version, read_version  # noqa: E402
+from apps.rubric.language.scorer import Profile, Reference, Scorer  # noqa: E402
+from tests.rubric.differential import DEGREE_LEVELS, Facts, profile_of  # noqa: E402
 
 STRATEGIC = frozenset(
     {
@@ -61,11 +63,10 @@ STRATEGIC = frozenset(
         "mobility",
     }
 )
-REFERENCE = ReferenceContext(
-    gni_per_capita_krw=49_955_000,
-    gni_year=2024,
-    strategic_fields=STRATEGIC,
-    recognised_programmes=frozenset({"MOHW", "KASA"}),
+REFERENCE = Reference(
+    quantities={"per_capita_gni": (2024, 49_955_000)},
+    by_year={("per_capita_gni", 2024): 49_955_000},
+    lists={"strategic": STRATEGIC, "recognised_programmes": frozenset({"MOHW", "KASA"})},
 )
 FIELDS = (*sorted(STRATEGIC), "chemistry", "finance", "other")
 PROGRAMMES = (None,) * 8 + ("MOHW", "KASA", "UNKNOWN")
@@ -75,7 +76,7 @@ def _years(rng: random.Random, high: int) -> Decimal:
     return Decimal(rng.randint(0, high * 100)) / 100  # two decimals, e.g. 7.99
 
 
-def make_profiles(count: int, seed: int) -> list[Facts]:
+def make_profiles(count: int, seed: int) -> list[Profile]:
     """Varied profiles so every band, tier and track branch is exercised (not one cached path).
 
     Years have two decimals, salaries are in steps of 500 KRW: among 10,000 profiles, no two are
@@ -85,33 +86,35 @@ def make_profiles(count: int, seed: int) -> list[Facts]:
     profiles = []
     for _ in range(count):
         profiles.append(
-            Facts(
-                degree_level=rng.choices(DEGREE_LEVELS, weights=(1, 4, 5, 4))[0],
-                institution_rank=None if rng.random() < 0.25 else rng.randint(1, 400),
-                experience_years=_years(rng, 25),
-                fortune_global_500_years=_years(rng, 8) if rng.random() < 0.4 else Decimal(0),
-                offered_salary_krw=rng.randrange(30_000_000, 250_000_000, 500),
-                field=rng.choice(FIELDS),
-                publications_and_patents=rng.randint(0, 30),
-                led_project_years=_years(rng, 8) if rng.random() < 0.6 else Decimal(0),
-                international_award=rng.random() < 0.1,
-                sponsor_is_sme=rng.random() < 0.5,
-                sme_verified=rng.choice((None, None, None, True, False)),
-                core_technology_role=rng.randint(0, 5),
-                hard_to_fill=rng.random() < 0.3,
-                transfer_plan=rng.randint(0, 5),
-                government_programme=rng.choice(PROGRAMMES),
+            profile_of(
+                Facts(
+                    degree_level=rng.choices(DEGREE_LEVELS, weights=(1, 4, 5, 4))[0],
+                    institution_rank=None if rng.random() < 0.25 else rng.randint(1, 400),
+                    experience_years=_years(rng, 25),
+                    fortune_global_500_years=_years(rng, 8) if rng.random() < 0.4 else Decimal(0),
+                    offered_salary_krw=rng.randrange(30_000_000, 250_000_000, 500),
+                    field=rng.choice(FIELDS),
+                    publications_and_patents=rng.randint(0, 30),
+                    led_project_years=_years(rng, 8) if rng.random() < 0.6 else Decimal(0),
+                    international_award=rng.random() < 0.1,
+                    sponsor_is_sme=rng.random() < 0.5,
+                    sme_verified=rng.choice((None, None, None, True, False)),
+                    core_technology_role=rng.randint(0, 5),
+                    hard_to_fill=rng.random() < 0.3,
+                    transfer_plan=rng.randint(0, 5),
+                    government_programme=rng.choice(PROGRAMMES),
+                )
             )
         )
     return profiles
 
 
-def load_config(code: str) -> RubricConfig:
-    path = ROOT / "apps" / "rubric" / "defaults" / f"{code}.json"
-    return RubricConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+def load_config(code: str) -> Version:
+    path = ROOT / "apps" / "rubric" / "versions" / f"{code}.json"
+    return read_version(json.loads(path.read_text(encoding="utf-8")), default_catalogue())
 
 
-def measure(scorer: Scorer, warm_up: list[Facts], rounds: list[list[Facts]]) -> dict[str, float]:
+def measure(scorer: Scorer, warm_up: list[Profile], rounds: list[list[Profile]]) -> dict[str, float]:
     """Profiles per second, one round per list; every list holds profiles no other list has."""
     score = scorer.score
     for facts in warm_up:  # translations and prepared sentences per band, CPU frequency
@@ -132,7 +135,7 @@ def measure(scorer: Scorer, warm_up: list[Facts], rounds: list[list[Facts]]) -> 
     }
 
 
-def per_request_cost(config: RubricConfig, profiles: list[Facts], repeats: int = 7) -> dict[str, float]:
+def per_request_cost(config: Version, profiles: list[Profile], repeats: int = 7) -> dict[str, float]:
     """Microseconds (best of ``repeats`` passes over ``profiles``) to build a ``Scorer``, and to build
     one and score once with it: what a view that compiles a scorer per request pays."""
     init_best = first_best = float("inf")

@@ -1,4 +1,4 @@
-"""The public self-assessment form: the answers of ``self_assessment.ANSWER_FIELDS`` plus the version.
+"""The public self-assessment form: the answers of ``self_assessment.answer_fields()`` plus the version.
 
 The form is sent with GET, so the query string holds the answers under their API names and a result
 can be bookmarked, shared and edited. Every error message says what to do in words a person
@@ -22,14 +22,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.applicants.self_assessment import (
-    ANSWER_FIELDS,
-    UnknownInstitution,
-    facts_from_answers,
-    institution_rank,
-)
+from apps.applicants.self_assessment import UnknownInstitution, answer_fields, institution_rank
 from apps.core.forms import KrwField
-from apps.rubric.engine import Facts
+from apps.rubric.answers import profile_values
 from apps.rubric.models import EngineeringSchool, RubricVersion
 from apps.rubric.selectors import (
     NoGniFigure,
@@ -240,7 +235,7 @@ class SelfAssessmentForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.facts: Facts | None = None
+        self.answers: dict[str, Any] | None = None  # the valid answers, once validated
         self._set_reference_choices()
         self._mark_live_numbers()
         self.helper = self._build_helper()
@@ -355,7 +350,8 @@ class SelfAssessmentForm(forms.Form):
         cleaned = super().clean() or {}
         if not self.errors:
             try:
-                self.facts = facts_from_answers(cleaned)
+                profile_values(cleaned)
+                self.answers = cleaned
             except UnknownInstitution:
                 self.add_error("institution", forms.ValidationError(UNKNOWN_INSTITUTION_MESSAGE))
         return cleaned
@@ -368,4 +364,4 @@ class SelfAssessmentForm(forms.Form):
     @staticmethod
     def is_answered(data: Any) -> bool:
         """Whether a query string carries answers (a bare ``?version=`` only preselects the version)."""
-        return any(name in data for name in ANSWER_FIELDS)
+        return any(name in data for name in answer_fields())

@@ -1,7 +1,7 @@
 """The applicant's profile: who they are, their degrees and their jobs.
 
 One profile per person, shared by all their applications. Each draft's declared facts (the
-self-assessment answer shape, ``apps.rubric.answers.ANSWER_FIELDS``) are derived from it by
+self-assessment answer shape, ``apps.rubric.answers.answer_fields()``) are derived from it by
 ``apps.applicants.services.profile_answers``; at submission the case freezes them, so a later change
 of the profile never changes a submitted application.
 """

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.applicants.self_assessment import assess
-from apps.cases.documents import document_label
+from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import (
     Case,
     CaseDocument,
@@ -29,14 +29,15 @@ from apps.cases.models import (
     Sponsorship,
     SponsorshipStatus,
 )
-from apps.cases.scoring import explained_score
+from apps.cases.scoring import explained_score, sponsorship_answers
 from apps.cases.selectors import public_timeline
 from apps.cases.services import config_for
 from apps.cases.sponsorships import sponsorships_offered_to
-from apps.organisations.models import Membership, SizeClass
-from apps.rubric.answers import UnknownInstitution, facts_from_answers
-from apps.rubric.engine import ScoreResult
-from apps.rubric.policy_config import DOCUMENT_KINDS, RubricConfig, StrategicValue
+from apps.organisations.models import Membership
+from apps.rubric.answers import UnknownInstitution
+from apps.rubric.language.document import Version
+from apps.rubric.language.reading import ConfigErrors
+from apps.rubric.language.scorer import ScoreResult
 from apps.rubric.selectors import NoGniFigure, NoVersionInForce, rubric_version_in_force
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 # --- The rules that apply to a case --------------------------------------------------------------
 
 
-def case_config(case: Case) -> RubricConfig | None:
+def case_config(case: Case) -> Version | None:
     """The case's rubric (today's for a draft), or None when no rules are in force."""
     try:
         return config_for(case)
@@ -53,15 +54,15 @@ def case_config(case: Case) -> RubricConfig | None:
         return None
 
 
-def required_document_kinds(case: Case, config: RubricConfig | None) -> tuple[str, ...]:
+def required_document_kinds(case: Case, config: Version | None) -> tuple[str, ...]:
     track = config.track(case.track) if config and case.track else None
-    return track.required_documents if track else ()
+    return track.documents if track else ()
 
 
 def clock_days(case: Case) -> int | None:
     """The processing time the case's rules promise, in days."""
     config = case_config(case)
-    return config.clock.days if config else None
+    return config.service_clock.days if config else None
 
 
 # --- Sponsorships and the draft's assessment -----------------------------------------------------
@@ -96,22 +97,11 @@ def application_assessment(case: Case) -> ScoreResult | None:
     try:
         version = rubric_version_in_force(timezone.localdate())
         if sponsorship is not None:
-            answers.update(_sponsorship_terms(sponsorship, version.parsed_config().criteria))
-        return assess(facts=facts_from_answers(answers))
-    except (NoVersionInForce, NoGniFigure, UnknownInstitution, ValueError):
+            answers.update(sponsorship_answers(sponsorship, version.parsed_config()))
+        return assess(answers=answers)
+    except (NoVersionInForce, NoGniFigure, UnknownInstitution, ConfigErrors, ValueError):
         logger.warning("could not assess draft %s", case.reference, exc_info=True)
         return None
-
-
-def _sponsorship_terms(sponsorship: Sponsorship, criteria: Iterable[Any]) -> dict[str, Any]:
-    b2 = next((c for c in criteria if isinstance(c, StrategicValue)), None)
-    return {
-        "offered_salary_krw": sponsorship.offered_salary_krw,
-        "core_technology_role": sponsorship.core_technology_role,
-        "hard_to_fill": b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months,
-        "transfer_plan": sponsorship.transfer_plan,
-        "sponsor_is_sme": sponsorship.organisation.size_class == SizeClass.SME,
-    }
 
 
 # --- The evidence checklist ----------------------------------------------------------------------
@@ -140,8 +130,9 @@ def document_checklist(
     documents: dict[str, list[CaseDocument]] = {}
     for document in case.documents.order_by("uploaded_at", "pk"):
         documents.setdefault(document.kind, []).append(document)
-    others = [k for k in DOCUMENT_KINDS if k in documents and k not in required]
-    others += [k for k in documents if k not in DOCUMENT_KINDS]  # e.g. files sent with an answer
+    kinds = document_kinds()
+    others = [k for k in kinds if k in documents and k not in required]
+    others += [k for k in documents if k not in kinds]  # e.g. files sent with an answer
     items = [
         ChecklistItem(
             kind=kind,

@@ -1,7 +1,7 @@
 """The applicant's side of an application: the profile, and the draft's answers derived from it.
 
 The profile is the source of the declared facts: ``profile_answers`` derives the self-assessment
-answer shape (``apps.rubric.answers.ANSWER_FIELDS``) from it, and every save of the profile pushes
+answer shape (``apps.rubric.answers.answer_fields()``) from it, and every save of the profile pushes
 those answers into the person's drafts (``application_sync_answers``). State changes of a case go
 through ``apps.cases.services`` only; nothing here sets a case's status. Reads for the applicant's
 pages are in ``apps.applicants.selectors``.
@@ -26,9 +26,9 @@ from apps.cases.models import Case, CaseEvent, CaseStatus, Track
 from apps.cases.services import CaseIncomplete, case_missing_items, case_start, case_submit, case_update_draft
 from apps.programmes.services import roster_match
 from apps.rubric.answers import answers_as_json
-from apps.rubric.engine import Facts, Scorer
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.scorer import Scorer
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
-from apps.rubric.policy_config import DEGREE_LEVELS
 from apps.rubric.selectors import (
     NoVersionInForce,
     school_by_name,
@@ -230,11 +230,12 @@ def _highest_degree(degrees: Iterable[Education]) -> tuple[Education, str, int |
     from an unlisted one); then the higher level; then the best-ranked institution."""
     best: tuple[tuple[int, int, int, int], Education, str, int | None] | None = None
     scorer = scorer_for()
+    levels = default_catalogue().fact("degree_level").option_codes()  # lowest first
     for education in degrees:
         name, rank = _degree_rank(education)
         key = (
             _degree_points(scorer, education.degree_level, rank),
-            DEGREE_LEVELS.index(education.degree_level),
+            levels.index(education.degree_level),
             1 if rank is not None else 0,
             -(rank or 0),
         )
@@ -245,19 +246,8 @@ def _highest_degree(degrees: Iterable[Education]) -> tuple[Education, str, int |
 
 def _degree_points(scorer: Scorer, degree_level: str, rank: int | None) -> int:
     """What the degree alone earns: the quantitative points of a profile with nothing else."""
-    facts = Facts(
-        degree_level=degree_level,
-        institution_rank=rank,
-        experience_years=ZERO,
-        fortune_global_500_years=ZERO,
-        offered_salary_krw=0,
-        field="other",
-        publications_and_patents=0,
-        led_project_years=ZERO,
-        international_award=False,
-        sponsor_is_sme=False,
-    )
-    return scorer.score(facts).quantitative
+    profile = scorer.profile({"degree_level": degree_level, "institution_rank": rank})  # the rest: defaults
+    return scorer.score(profile).quantitative
 
 
 def plain_decimal(value: Decimal) -> Decimal:
@@ -266,7 +256,7 @@ def plain_decimal(value: Decimal) -> Decimal:
 
 
 def profile_answers(profile: ApplicantProfile) -> dict[str, Any]:
-    """The profile in the answer shape of ``ANSWER_FIELDS`` (the ones a profile holds).
+    """The profile in the answer shape of ``answer_fields()`` (the ones a profile holds).
 
     - degree_level / institution / institution_rank: the highest degree (ties: the best-ranked
       institution); "none" without a degree row. The rank is the reference list's today.

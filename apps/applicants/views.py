@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from apps.applicants.documents import RequiredDocument, documents_for
 from apps.applicants.forms import SelfAssessmentForm
 from apps.applicants.self_assessment import assess, assess_under_every_version
-from apps.rubric.engine import CriterionResult, NextStep, ScoreResult, TrackResult
+from apps.rubric.language.scorer import CriterionResult, NextStep, ScoreResult, TrackResult
 from apps.rubric.models import RubricVersion
 from apps.rubric.selectors import (
     NoGniFigure,
@@ -118,7 +118,7 @@ class ResultView:
 def present(result: ScoreResult) -> ResultView:
     version = rubric_version_by_code(result.rubric_version)
     config = version.parsed_config()
-    group_of = {criterion.code: criterion.group for criterion in config.criteria}
+    group_of = config.group_of()
     groups: list[CriterionGroup] = []
     for group_code, title in GROUP_TITLES.items():
         members = tuple(c for c in result.criteria if group_of.get(c.code) == group_code)
@@ -139,13 +139,14 @@ def present(result: ScoreResult) -> ResultView:
     )
     claimed = result.sme_bonus_basis == "claimed"
     track_configs = {track.code: track for track in config.tracks}
+    sme_bonus = config.bonus("sme")
     return ResultView(
         result=result,
         version=version,
         groups=tuple(groups),
         tracks=tracks,
         eligible_tracks=tuple(t for t in tracks if t.eligible),
-        sme_bonus_max=config.sme_bonus.points if config.sme_bonus else 0,
+        sme_bonus_max=sme_bonus.points if sme_bonus else 0,
         max_total=config.max_total,
         best_next_steps=tuple(steps[:BEST_NEXT_STEPS]),
         documents=tuple(
@@ -186,9 +187,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def self_assessment(request: HtmxHttpRequest) -> HttpResponse:
     form = _form_for(request)
     context = _base_context(request, form)
-    if form.is_bound and form.is_valid() and form.facts is not None:
+    if form.is_bound and form.is_valid() and form.answers is not None:
         try:
-            context["outcome"] = present(assess(facts=form.facts, version_code=form.version_code))
+            context["outcome"] = present(assess(answers=form.answers, version_code=form.version_code))
         except (NoVersionInForce, NoGniFigure, UnknownRubricVersion):
             context["assessment_error"] = _(
                 "We cannot score your answers right now: no rubric rules apply to today's date. "
@@ -208,9 +209,9 @@ def self_assessment_compare(request: HttpRequest) -> HttpResponse:
     form = _form_for(request)
     context = _base_context(request, form)
     if form.is_bound:
-        if not form.is_valid() or form.facts is None:
+        if not form.is_valid() or form.answers is None:
             # The errors belong next to the questions: show them on the form page.
             return redirect(context["form_url"] + context["query_string"])
-        results = assess_under_every_version(facts=form.facts)
+        results = assess_under_every_version(answers=form.answers)
         context["outcomes"] = [present(result) for result in results]
     return render(request, "applicants/compare.html", context)

@@ -35,11 +35,19 @@ from apps.cases.scoring import case_score
 from apps.cases.transitions import SCORE_TASK, enqueue_after_commit, record_event
 from apps.organisations.models import SizeClass, SmeClaim
 from apps.organisations.services import sme_claim_reject, sme_claim_verify
-from apps.rubric.policy_config import RubricConfig, StrategicValue, TechnicalExpertise
-from apps.rubric.selectors import scorer_for
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.document import Version
+from apps.rubric.selectors import STRATEGIC, scorer_for
 
 OTHER_FIELD = "other"
-MAX_LED_YEARS = Decimal(60)  # a working life; anything more is a typing mistake
+ESTIMATE = "estimate"  # the basis of criteria scored on self-declared facts a reviewer assesses
+
+
+def max_led_years() -> Decimal:
+    """The catalogue's bound on years of leading a project (a working life)."""
+    maximum = default_catalogue().fact("led_project_years").maximum
+    assert maximum is not None
+    return maximum
 
 
 # --- Who may act ---------------------------------------------------------------------------------
@@ -134,18 +142,23 @@ def qualitative_scales(case: Case) -> QualitativeScales | None:
     if case.rubric_version is None or case.submitted_at is None:
         return None
     scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
-    return scales_from_config(scorer.config, scorer.reference.strategic_fields)
+    return scales_from_config(scorer.version, scorer.reference.lists.get(STRATEGIC, frozenset()))
 
 
-def scales_from_config(config: RubricConfig, strategic: frozenset[str]) -> QualitativeScales | None:
-    b1 = next((c for c in config.criteria if isinstance(c, TechnicalExpertise)), None)
-    b2 = next((c for c in config.criteria if isinstance(c, StrategicValue)), None)
-    if b1 is None or b2 is None:
+def scales_from_config(config: Version, strategic: frozenset[str]) -> QualitativeScales | None:
+    """The version's limits for the reviewer's values; None when no criterion is an estimate for a
+    reviewer to assess. A rating's top is the catalogue's (a version's scales must use it)."""
+    if not any(c.basis == ESTIMATE for c in config.criteria):
         return None
+    catalogue = config.catalogue
+
+    def top(fact: str) -> int:
+        return int(catalogue.fact(fact).maximum or 0)
+
     return QualitativeScales(
         fields=frozenset(strategic | {OTHER_FIELD}),
-        core_technology_role_max=b2.core_technology_role.scale_max,
-        transfer_plan_max=b2.transfer_plan.scale_max,
+        core_technology_role_max=top("core_technology_role"),
+        transfer_plan_max=top("transfer_plan"),
     )
 
 
@@ -160,8 +173,8 @@ def _check_values(values: QualitativeValues, scales: QualitativeScales) -> None:
         refuse("field", _("Choose a field from the list."))
     if values.publications_and_patents < 0:
         refuse("publications_and_patents", _("The count cannot be negative."))
-    if not (0 <= values.led_project_years <= MAX_LED_YEARS):
-        refuse("led_project_years", _("Enter between 0 and %(max)s years.") % {"max": MAX_LED_YEARS})
+    if not (0 <= values.led_project_years <= max_led_years()):
+        refuse("led_project_years", _("Enter between 0 and %(max)s years.") % {"max": max_led_years()})
     for name, rating, maximum in (
         ("core_technology_role", values.core_technology_role, scales.core_technology_role_max),
         ("transfer_plan", values.transfer_plan, scales.transfer_plan_max),

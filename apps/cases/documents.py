@@ -1,22 +1,26 @@
-"""What each kind of evidence is called, in English and Korean. Which kinds a track needs is data
-(the rubric version's ``tracks[].required_documents``)."""
+"""What each kind of evidence is called, in English and Korean: the catalogue's ``documents``
+(``apps/rubric/catalogue.json``), the one home of document kinds. Which kinds a track or a criterion
+needs is the rubric version's (``tracks[].documents``, ``criteria[].documents``)."""
 
-from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-DOCUMENT_LABELS: dict[str, Promise] = {
-    "passport": _("Passport"),
-    "cv": _("Curriculum vitae (CV)"),
-    "degree_certificate": _("Degree certificate"),
-    "employment_certificate": _("Employment certificates"),
-    "salary_evidence": _("Salary evidence (contract or offer letter)"),
-    "publications_list": _("List of publications and patents"),
-    "programme_recruitment_letter": _("Government programme recruitment letter"),
-    "information_response": _("Answer to an information request"),
-}
-# Evidence sent with an answer to a reviewer's request; never a track requirement.
+from apps.rubric.language.catalogue import default_catalogue
+
+# Evidence sent with an answer to a reviewer's request; never a track requirement, so not in the
+# catalogue's list of evidence a version may require.
 RESPONSE_KIND = "information_response"
+RESPONSE_LABEL = _("Answer to an information request")
+
+
+def document_kinds() -> tuple[str, ...]:
+    """The kinds of evidence a version may require, in the catalogue's order."""
+    return tuple(default_catalogue().documents)
 
 
 def document_label(kind: str) -> str:
-    return str(DOCUMENT_LABELS.get(kind, kind))
+    """The kind's name in the active language (the code itself for a kind nobody named)."""
+    if kind == RESPONSE_KIND:
+        return str(RESPONSE_LABEL)
+    label = default_catalogue().documents.get(kind)
+    return label.get(get_language()) if label else kind

@@ -80,7 +80,7 @@ class Case(models.Model):
         _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
     # The applicant's declared facts in the self-assessment answer shape (see
-    # apps.applicants.self_assessment.ANSWER_FIELDS); frozen at submission.
+    # apps.rubric.answers.answer_fields()); frozen at submission.
     facts = models.JSONField(_("declared facts"), default=dict, blank=True)
     # For the government-programme track: the roster match found at submission (RosterMatch.as_dict()).
     roster_match = models.JSONField(_("programme roster match"), null=True, blank=True)
@@ -258,7 +258,9 @@ class CaseDocument(models.Model):
     """Evidence on a case. Served only through the authorising download view, as an attachment."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=40)  # one of apps.rubric.policy_config.DOCUMENT_KINDS
+    kind = models.CharField(
+        max_length=40
+    )  # one of apps.cases.documents.document_kinds() (the catalogue), or RESPONSE_KIND
     file = models.FileField(upload_to=document_path)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=64)  # detected from the content, not the client's claim

@@ -29,7 +29,7 @@ from apps.cases.models import (
     SponsorshipStatus,
     Track,
 )
-from apps.cases.scoring import case_facts
+from apps.cases.scoring import case_profile
 from apps.cases.services import store_document
 from apps.cases.transitions import (
     APPROVE,
@@ -40,7 +40,7 @@ from apps.cases.transitions import (
     transition,
 )
 from apps.core.uploads import check_upload
-from apps.rubric.engine import ScoreResult
+from apps.rubric.language.scorer import ScoreResult
 from apps.rubric.selectors import scorer_for
 
 
@@ -264,13 +264,13 @@ def case_eligibility(case: Case) -> Eligibility:
 
 
 def _verified_score(case: Case) -> ScoreResult | None:
-    """The engine on the verified facts (apps.cases.scoring.case_facts), as the score snapshot is
+    """The engine on the verified facts (apps.cases.scoring.case_profile), as the score snapshot is
     computed, but without waiting for the snapshot: a case scored by a task not yet run is judged
     all the same. The sentences are in the active language."""
     if case.rubric_version is None or case.submitted_at is None:
         return None
     scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
-    return scorer.score(case_facts(case, scorer.config))
+    return scorer.score(case_profile(case, scorer))
 
 
 def _roster_status(case: Case) -> str:

@@ -11,7 +11,6 @@ sponsorship's terms, the SME status a reviewer verified, and the reviewer's qual
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from django.db import transaction
@@ -28,28 +27,31 @@ from apps.cases.models import (
 )
 from apps.cases.transitions import record_event
 from apps.organisations.models import SizeClass, SmeClaimStatus
-from apps.rubric.answers import facts_from_answers
-from apps.rubric.engine import Facts, ScoreResult
-from apps.rubric.policy_config import RubricConfig, StrategicValue
+from apps.rubric.answers import profile_from_answers
+from apps.rubric.language.document import Version
+from apps.rubric.language.scorer import Profile, Scorer, ScoreResult
 from apps.rubric.selectors import scorer_for
 
+# The version parameter that says how long a post must have been advertised to count as hard to fill.
+HARD_TO_FILL_MONTHS = "hard_to_fill_min_months"
 
-def case_facts(case: Case, config: RubricConfig) -> Facts:
+
+def case_profile(case: Case, scorer: Scorer) -> Profile:
     """The case's declared facts, with the confirmed sponsorship's terms, the verified SME status and
     the reviewer's qualitative assessment (when there is one)."""
-    return _facts(case, config, _assessment(case))
+    return _profile(case, scorer, _assessment(case))
 
 
-def _facts(case: Case, config: RubricConfig, assessment: QualitativeAssessment | None) -> Facts:
+def _profile(case: Case, scorer: Scorer, assessment: QualitativeAssessment | None) -> Profile:
     sponsorship = (
         Sponsorship.objects.filter(case=case, status=SponsorshipStatus.CONFIRMED)
         .select_related("organisation")
         .first()
     )
-    answers = scored_answers(case, config, sponsorship=sponsorship, assessment=assessment)
+    answers = scored_answers(case, scorer.version, sponsorship=sponsorship, assessment=assessment)
     # A real case: only a claim verified for the submission day earns the bonus.
     sme_verified = sponsorship is not None and _sme_verified_on_submission(sponsorship, case)
-    return facts_from_answers(answers, sme_verified=sme_verified)
+    return profile_from_answers(answers, scorer, sme_verified=sme_verified)
 
 
 # Without a confirmed sponsorship there is nobody to rate the post: B2 and the SME bonus start from
@@ -64,7 +66,7 @@ NO_SPONSOR_ANSWERS: dict[str, Any] = {
 
 def scored_answers(
     case: Case,
-    config: RubricConfig,
+    config: Version,
     *,
     sponsorship: Sponsorship | None,
     assessment: QualitativeAssessment | None,
@@ -74,7 +76,7 @@ def scored_answers(
     facts used" and pre-fills the assessment with, so it can never show facts the score ignored."""
     answers: dict[str, Any] = dict(case.facts)
     if sponsorship is not None:
-        answers.update(_sponsorship_answers(sponsorship, config))
+        answers.update(sponsorship_answers(sponsorship, config))
     else:
         answers.update(NO_SPONSOR_ANSWERS)
     if assessment is not None:
@@ -105,10 +107,8 @@ def _assessed_answers(assessment: QualitativeAssessment) -> dict[str, Any]:
 
 def _marked_assessed(result: ScoreResult) -> ScoreResult:
     """The estimated (self-declared) criteria become "assessed": a reviewer has verified their facts."""
-    criteria = tuple(
-        dataclasses.replace(c, basis=ASSESSED) if c.basis == "estimate" else c for c in result.criteria
-    )
-    return dataclasses.replace(result, criteria=criteria)
+    criteria = tuple(c._replace(basis=ASSESSED) if c.basis == "estimate" else c for c in result.criteria)
+    return result._replace(criteria=criteria)
 
 
 def _score(case: Case) -> ScoreResult:
@@ -116,17 +116,22 @@ def _score(case: Case) -> ScoreResult:
     assert case.submitted_at is not None
     scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
     assessment = _assessment(case)
-    result = scorer.score(_facts(case, scorer.config, assessment))
+    result = scorer.score(_profile(case, scorer, assessment))
     return _marked_assessed(result) if assessment is not None else result
 
 
-def _sponsorship_answers(sponsorship: Sponsorship, config: RubricConfig) -> dict[str, Any]:
-    b2 = next((c for c in config.criteria if isinstance(c, StrategicValue)), None)
-    hard_to_fill = b2 is not None and sponsorship.recruiting_months >= b2.hard_to_fill_min_months
+def hard_to_fill(sponsorship: Sponsorship, version: Version) -> bool:
+    """Advertised for at least the version's minimum months; False under a version without one."""
+    months = version.parameter(HARD_TO_FILL_MONTHS)
+    return months is not None and sponsorship.recruiting_months >= months
+
+
+def sponsorship_answers(sponsorship: Sponsorship, config: Version) -> dict[str, Any]:
+    """The confirmed sponsorship's terms as answers: they replace the applicant's guesses."""
     return {
         "offered_salary_krw": sponsorship.offered_salary_krw,  # the employer's offer, not the applicant's guess
         "core_technology_role": sponsorship.core_technology_role,
-        "hard_to_fill": hard_to_fill,
+        "hard_to_fill": hard_to_fill(sponsorship, config),
         "transfer_plan": sponsorship.transfer_plan,
         "sponsor_is_sme": sponsorship.organisation.size_class == SizeClass.SME,
     }

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.clock import due_at_on_submission
+from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, SponsorshipStatus, Track
 from apps.cases.search import index_fields
 from apps.cases.transitions import NOTIFY_TASK, SCORE_TASK, SUBMIT, WITHDRAW, record_event, transition
 from apps.core.hooks import safe_on_commit
 from apps.core.uploads import CheckedUpload, check_upload
 from apps.rubric.answers import answers_as_json, institution_rank
+from apps.rubric.language.document import Version
 from apps.rubric.models import RubricVersion
-from apps.rubric.policy_config import DOCUMENT_KINDS, RubricConfig
 from apps.rubric.selectors import rubric_version_in_force
 
 # Evidence may change while the applicant prepares the case or answers an information request.
@@ -73,7 +74,7 @@ def case_update_draft(
 def document_add(*, case: Case, by: User, kind: str, upload: UploadedFile) -> CaseDocument:
     """Check the file (size, real type), store it under a random name, and record it on the timeline."""
     _require_applicant(case, by)
-    if kind not in DOCUMENT_KINDS:
+    if kind not in document_kinds():
         raise ValidationError(_("Unknown kind of document."))
     checked = check_upload(upload)  # the slow part, before taking the lock
     with transaction.atomic():
@@ -155,7 +156,7 @@ def case_missing_items(case: Case, *, version: RubricVersion | None = None) -> l
         missing.append(_("Choose a track that the current rules offer."))
         return missing
     missing.extend(_missing_answers(case))
-    missing.extend(_missing_documents(case, track.required_documents))
+    missing.extend(_missing_documents(case, track.documents))
     if (
         case.track == Track.QUALITATIVE
         and not case.sponsorships.filter(status=SponsorshipStatus.CONFIRMED).exists()
@@ -174,8 +175,6 @@ def _missing_answers(case: Case) -> Iterable[str]:
 
 
 def _missing_documents(case: Case, required: Iterable[str]) -> Iterable[str]:
-    from apps.cases.documents import document_label  # labels are presentation; keep them in one place
-
     present = set(case.documents.values_list("kind", flat=True))
     for kind in required:
         if kind not in present:
@@ -192,7 +191,7 @@ def case_submit(
     """
     _require_applicant(case, by)
     version = rubric_version_in_force(timezone.localdate())
-    clock_days = version.parsed_config().clock.days
+    clock_days = version.parsed_config().service_clock.days
 
     def start_clock(locked: Case, now: dt.datetime) -> list[str]:
         # Completeness is checked under the row lock that document changes also take, so nothing
@@ -233,6 +232,6 @@ def case_withdraw(*, case: Case, by: User, reason: str = "") -> CaseEvent:
     return transition(case=case, move=WITHDRAW, by=by, reason=reason, change=stop_clock)
 
 
-def config_for(case: Case) -> RubricConfig:
+def config_for(case: Case) -> Version:
     version = case.rubric_version or rubric_version_in_force(timezone.localdate())
     return version.parsed_config()

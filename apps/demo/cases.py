@@ -17,6 +17,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.cases.assessment import QualitativeValues, qualitative_assess
+from apps.cases.documents import document_kinds
 from apps.cases.models import Case
 from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
@@ -24,7 +25,6 @@ from apps.cases.sponsorships import sponsorship_confirm, sponsorship_create, spo
 from apps.organisations.models import Organisation, SizeClass
 from apps.organisations.services import organisation_register, sme_claim_submit, sme_claim_verify
 from apps.programmes.services import roster_match
-from apps.rubric.policy_config import DOCUMENT_KINDS
 
 SME_NAME = "Hanbit Semiconductor (demo)"
 LARGE_NAME = "Daehan Heavy Industries (demo)"
@@ -33,7 +33,7 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUANTITATIVE_DOCS = ("passport", "cv", "degree_certificate", "employment_certificate", "salary_evidence")
 QUALITATIVE_DOCS = (*QUANTITATIVE_DOCS, "publications_list")
 PROGRAMME_DOCS = ("passport", "cv", "programme_recruitment_letter")
-assert set(QUALITATIVE_DOCS + PROGRAMME_DOCS) <= set(DOCUMENT_KINDS)
+assert set(QUALITATIVE_DOCS + PROGRAMME_DOCS) <= set(document_kinds())
 
 STRONG: dict[str, Any] = {
     "degree_level": "doctorate",

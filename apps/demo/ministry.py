@@ -294,7 +294,7 @@ def _move_back_in_time(case: Case, spec: DemoCase) -> None:
     case.refresh_from_db()
     now = timezone.now()
     clock = (
-        dt.timedelta(days=case.rubric_version.parsed_config().clock.days)
+        dt.timedelta(days=case.rubric_version.parsed_config().service_clock.days)
         if case.rubric_version
         else dt.timedelta(14)
     )

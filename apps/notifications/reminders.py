@@ -38,7 +38,7 @@ Rules
 -----
 - Days left are calendar days in Korea (``apps.cases.clock.days_left``): 14 on the submission day,
   0 on the due day, -1 the day after. Every number comes from the case's rubric version
-  (``RubricConfig.clock``): the ``reminder_days_left`` thresholds, ``days`` and
+  (the version's ``clock``): the ``reminder_days_left`` thresholds, ``days`` and
   ``unassigned_alert_days``. A case without a rubric version gets no due-soon or unassigned
   reminder (a submitted case always has one).
 - due_soon, threshold t: recorded while the case's days left equal t, for its assignee.
@@ -200,7 +200,7 @@ def version_clocks() -> list[VersionClock]:
     """The clock settings of every published rubric version (a handful of rows, parsed once each)."""
     clocks = []
     for version in RubricVersion.objects.filter(published=True).order_by("pk"):
-        clock = version.parsed_config().clock
+        clock = version.parsed_config().service_clock
         clocks.append(
             VersionClock(version.pk, clock.days, tuple(clock.reminder_days_left), clock.unassigned_alert_days)
         )

@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
@@ -43,72 +41,32 @@ from apps.cases.models import (
     Sponsorship,
     Track,
 )
-from apps.cases.scoring import explained_score, scored_answers
+from apps.cases.scoring import explained_score, hard_to_fill, scored_answers
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
-from apps.rubric.answers import facts_from_answers
-from apps.rubric.engine import CriterionResult, ScoreResult
+from apps.rubric.answers import profile_from_answers
+from apps.rubric.language.document import Criterion, Version
+from apps.rubric.language.reading import ConfigErrors
+from apps.rubric.language.scorer import CriterionResult, ScoreResult
 from apps.rubric.models import GovernmentProgramme, StrategicField
-from apps.rubric.policy_config import (
-    CriterionConfig,
-    DegreePedigree,
-    EmployerHistory,
-    RubricConfig,
-    SalaryRatio,
-    StrategicValue,
-    TechnicalExpertise,
-)
 from apps.rubric.selectors import scorer_for
+from apps.rubric.wording import INSTITUTION, catalogue_codes, fact_label, yes_no
+from apps.rubric.wording import fact_value as fact_value
 
 # Shown inline (an iframe for PDF, an image otherwise): only types detected at upload that a
 # browser renders without running anything. Everything else is offered as a download only.
 PREVIEW_TYPES: frozenset[str] = frozenset({"application/pdf", "image/png", "image/jpeg"})
 IMAGE_TYPES: frozenset[str] = frozenset({"image/png", "image/jpeg"})
 
-DEGREE_NAMES: Mapping[str, Promise] = {
-    "none": gettext_lazy("No degree"),
-    "bachelor": gettext_lazy("Bachelor's degree"),
-    "master": gettext_lazy("Master's degree"),
-    "doctorate": gettext_lazy("Doctorate"),
-}
 # The roster match found at submission (apps.programmes.services.RosterMatch.status), in words.
 ROSTER_MATCH_LABELS = {
     "matched": gettext_lazy("e-mail address and passport number matched"),
     "partial": gettext_lazy("only one of e-mail address and passport number matched"),
     "none": gettext_lazy("no match on the roster"),
 }
-FACT_LABELS: Mapping[str, Promise] = {
-    "degree_level": gettext_lazy("Highest degree"),
-    "institution": gettext_lazy("Institution"),
-    "institution_rank": gettext_lazy("Institution's rank"),
-    "experience_years": gettext_lazy("Years of relevant experience"),
-    "fortune_global_500_years": gettext_lazy("Years at a Fortune Global 500 company"),
-    "offered_salary_krw": gettext_lazy("Offered annual salary (KRW)"),
-    "field": gettext_lazy("Field"),
-    "publications_and_patents": gettext_lazy("Publications and granted patents"),
-    "led_project_years": gettext_lazy("Years leading a major R&D project"),
-    "international_award": gettext_lazy("International award"),
-    "sponsor_is_sme": gettext_lazy("Sponsor is an SME"),
-    "core_technology_role": gettext_lazy("Core-technology role (rating)"),
-    "hard_to_fill": gettext_lazy("Hard to fill domestically"),
-    "transfer_plan": gettext_lazy("Technology-transfer or training plan (rating)"),
-    "government_programme": gettext_lazy("Government programme"),
-}
-# The facts and the kinds of evidence behind each kind of criterion.
-EVIDENCE: Mapping[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    DegreePedigree: (("degree_level", "institution", "institution_rank"), ("degree_certificate",)),
-    EmployerHistory: (
-        ("experience_years", "fortune_global_500_years"),
-        ("employment_certificate", "cv"),
-    ),
-    SalaryRatio: (("offered_salary_krw",), ("salary_evidence",)),
-    TechnicalExpertise: (
-        ("field", "publications_and_patents", "led_project_years", "international_award"),
-        ("publications_list", "cv"),
-    ),
-    StrategicValue: (("core_technology_role", "hard_to_fill", "transfer_plan"), ()),
-}
+# Where a criterion reads the university's rank, the reviewer also sees its name as declared.
+RANK_FACT = "institution_rank"
 # A response's files are stored in the same transaction as the answer, moments after it.
 RESPONSE_FILES_WINDOW = dt.timedelta(minutes=5)
 HISTORY_FIELDS = (
@@ -126,8 +84,6 @@ HISTORY_FIELDS = (
     "clock_period",
 )
 HISTORY_LIMIT = 200  # the newest versions of the record; the page says when older ones are left out
-# Facts stored as decimal text ("7.5"), shown without trailing zeros whatever their source.
-DECIMAL_FACTS = frozenset({"experience_years", "fortune_global_500_years", "led_project_years"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,49 +294,23 @@ def _person(user: User | None) -> str:
     return user.full_name or user.email
 
 
-def _yes_no(value: Any) -> str:
-    return _("Yes") if value else _("No")
-
-
 def _names(model: type[StrategicField] | type[GovernmentProgramme]) -> dict[str, str]:
     return {row.code: row.display_name for row in model.objects.all()}
 
 
-def fact_value(name: str, value: Any, names: Mapping[str, str]) -> str:
-    """A declared or verified fact as a reviewer reads it."""
-    if value is None or value == "":
-        return _("not given")
-    if name == "degree_level":
-        return str(DEGREE_NAMES.get(value, value))
-    if name in ("international_award", "sponsor_is_sme", "hard_to_fill"):
-        return _yes_no(value)
-    if name == "offered_salary_krw":
-        return number_format(int(value), force_grouping=True)
-    if name == "field":
-        return names.get(value) or pgettext("field of work", "Other field")
-    if name == "government_programme":
-        return names.get(value, str(value))
-    if name in DECIMAL_FACTS or isinstance(value, Decimal):
-        try:
-            return f"{Decimal(str(value)).normalize():f}"
-        except ArithmeticError:  # decimal.InvalidOperation: not a number after all; show it as it is
-            return str(value)
-    return str(value)
-
-
 def declared_facts(case: Case, names: Mapping[str, str]) -> list[FactRow]:
     """The applicant's facts exactly as submitted (frozen on the case at submission)."""
+    shown = [INSTITUTION, *catalogue_codes()]
     return [
-        FactRow(str(label), fact_value(name, case.facts[name], names))
-        for name, label in FACT_LABELS.items()
+        FactRow(fact_label(name), fact_value(name, case.facts[name], names))
+        for name in shown
         if name in case.facts
     ]
 
 
-def sponsorship_terms(sponsorship: Sponsorship, config: RubricConfig | None) -> list[FactRow]:
-    b2 = _criterion(config, StrategicValue)
+def sponsorship_terms(sponsorship: Sponsorship, config: Version | None) -> list[FactRow]:
     months = sponsorship.recruiting_months
-    hard = b2 is not None and months >= b2.hard_to_fill_min_months
+    hard = config is not None and hard_to_fill(sponsorship, config)
     return [
         FactRow(_("Job title"), sponsorship.job_title),
         FactRow(
@@ -391,8 +321,7 @@ def sponsorship_terms(sponsorship: Sponsorship, config: RubricConfig | None) -> 
         FactRow(_("Basis for the rating"), sponsorship.core_technology_basis),
         FactRow(
             _("Months spent recruiting domestically"),
-            _("%(months)s (counts as hard to fill: %(answer)s)")
-            % {"months": months, "answer": _yes_no(hard)},
+            _("%(months)s (counts as hard to fill: %(answer)s)") % {"months": months, "answer": yes_no(hard)},
         ),
         FactRow(_("Evidence that the post is hard to fill"), sponsorship.hard_to_fill_evidence or "—"),
         FactRow(
@@ -400,12 +329,6 @@ def sponsorship_terms(sponsorship: Sponsorship, config: RubricConfig | None) -> 
         ),
         FactRow(_("The plan"), sponsorship.transfer_plan_text),
     ]
-
-
-def _criterion(config: RubricConfig | None, kind: type) -> Any:
-    if config is None:
-        return None
-    return next((c for c in config.criteria if isinstance(c, kind)), None)
 
 
 # --- The score: verified next to self-assessed ---------------------------------------------------
@@ -418,17 +341,17 @@ def _self_assessed(case: Case) -> ScoreResult | None:
         return None
     scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
     try:
-        facts = facts_from_answers(case.facts, sme_verified=None)
-    except (ValueError, TypeError, KeyError):
-        return None  # declared facts the engine cannot read: the page shows the verified score alone
-    return scorer.score(facts)
+        profile = profile_from_answers(case.facts, scorer)
+    except (ConfigErrors, ValueError, TypeError, KeyError):
+        return None  # declared facts the scorer cannot read: the page shows the verified score alone
+    return scorer.score(profile)
 
 
 def fact_values(
     case: Case,
     sponsorship: Sponsorship | None,
     assessment: QualitativeAssessment | None,
-    config: RubricConfig | None,
+    config: Version | None,
 ) -> dict[str, Any]:
     """The facts the score uses, from the scoring itself (apps.cases.scoring.scored_answers): without
     a confirmed sponsorship, no B2 ratings, whatever the applicant declared."""
@@ -437,19 +360,28 @@ def fact_values(
     return scored_answers(case, config, sponsorship=sponsorship, assessment=assessment)
 
 
+def _criterion_facts(config: Version, criterion: Criterion) -> list[str]:
+    """The facts a criterion reads, in the catalogue's order; the university's name with its rank."""
+    used = config.criterion_facts()[criterion.code]
+    names = [code for code in config.catalogue.facts if code in used]
+    if RANK_FACT in names:
+        names.insert(names.index(RANK_FACT), INSTITUTION)
+    return names
+
+
 def _evidence_facts(
-    criterion: CriterionConfig, case: Case, values: Mapping[str, Any], names: Mapping[str, str]
+    config: Version, criterion: Criterion, case: Case, values: Mapping[str, Any], names: Mapping[str, str]
 ) -> list[FactRow]:
     """The facts a criterion was scored on; where one is not what the applicant declared, both."""
     rows = []
-    for name in EVIDENCE.get(type(criterion), ((), ()))[0]:
+    for name in _criterion_facts(config, criterion):
         if name not in values:
             continue
         used = fact_value(name, values.get(name), names)
         declared = fact_value(name, case.facts.get(name), names)
         if name in case.facts and declared != used:
             used = _("%(used)s (declared: %(declared)s)") % {"used": used, "declared": declared}
-        rows.append(FactRow(str(FACT_LABELS[name]), used))
+        rows.append(FactRow(fact_label(name), used))
     return rows
 
 
@@ -457,7 +389,7 @@ def score_view(
     case: Case,
     documents: list[DocumentRow],
     values: Mapping[str, Any],
-    config: RubricConfig | None,
+    config: Version | None,
     names: Mapping[str, str],
 ) -> ScoreView | None:
     verified = explained_score(case)
@@ -469,7 +401,7 @@ def score_view(
     rows = []
     for result in verified.criteria:
         criterion = configs.get(result.code)
-        kinds = EVIDENCE.get(type(criterion), ((), ()))[1]
+        kinds = criterion.documents if criterion else ()
         rows.append(
             CriterionRow(
                 code=result.code,
@@ -477,7 +409,7 @@ def score_view(
                 max=result.max,
                 verified=result,
                 declared=declared_by_code.get(result.code),
-                facts=_evidence_facts(criterion, case, values, names) if criterion else [],
+                facts=_evidence_facts(config, criterion, case, values, names) if config and criterion else [],
                 documents=[row for row in documents if row.document.kind in kinds],
             )
         )
@@ -582,12 +514,10 @@ def _event_detail(event: CaseEvent, names: Mapping[str, str]) -> str:
     if event.kind == CaseEvent.Kind.QUALITATIVE_ASSESSED:
         shown = ("field", "publications_and_patents", "led_project_years", "international_award")
         parts = [
-            f"{FACT_LABELS[name]}: {fact_value(name, data.get(name), names)}"
-            for name in shown
-            if name in data
+            f"{fact_label(name)}: {fact_value(name, data.get(name), names)}" for name in shown if name in data
         ]
         parts += [
-            f"{FACT_LABELS[name]}: {fact_value(name, data.get(name), names)}"
+            f"{fact_label(name)}: {fact_value(name, data.get(name), names)}"
             for name in ("core_technology_role", "hard_to_fill", "transfer_plan")
             if name in data
         ]

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.cases.assessment import (
-    MAX_LED_YEARS,
     NOTE_MAX_LENGTH,
     OTHER_FIELD,
     QualitativeScales,
     QualitativeValues,
+    max_led_years,
     rating_error,
 )
 from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
@@ -81,7 +81,7 @@ class QualitativeAssessmentForm(DescribedForm):
     led_project_years = forms.DecimalField(
         label=_("Years leading a major R&D project as principal investigator or technical lead"),
         min_value=Decimal(0),
-        max_value=MAX_LED_YEARS,
+        max_value=max_led_years(),
         max_digits=4,
         decimal_places=1,
         error_messages={"required": _("Enter the years (0 if none).")},

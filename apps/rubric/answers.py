@@ -1,7 +1,9 @@
-"""Answers in the public answer shape (the API's field names) -> engine facts.
+"""Answers in the public answer shape (the API's field names, the catalogue's fact codes) -> a profile.
 
-One mapping for every caller: the self-assessment page and API, and the scoring of real cases,
-so an answer always means the same thing wherever it is given.
+One mapping for every caller: the self-assessment page and API, and the scoring of real cases, so an
+answer always means the same thing wherever it is given. The answer names are the catalogue's fact
+codes (``apps/rubric/catalogue.json``) plus ``institution``: a school's name, looked up in the
+reference list for ``institution_rank``.
 """
 
 from __future__ import annotations
@@ -10,27 +12,19 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from apps.rubric.engine import Facts
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.scorer import Profile, Scorer
 from apps.rubric.selectors import NOT_LISTED, institution_rank_by_name
 
-# The answer names, as the API documents them and the page's query string uses them.
-ANSWER_FIELDS: tuple[str, ...] = (
-    "degree_level",
-    "institution_rank",
-    "institution",
-    "experience_years",
-    "fortune_global_500_years",
-    "offered_salary_krw",
-    "field",
-    "publications_and_patents",
-    "led_project_years",
-    "international_award",
-    "sponsor_is_sme",
-    "core_technology_role",
-    "hard_to_fill",
-    "transfer_plan",
-    "government_programme",
-)
+INSTITUTION = "institution"  # an answer that is not a fact: the name behind ``institution_rank``
+SME_FACT = "sponsor_is_sme"  # the fact a reviewer's SME verification decides
+
+
+def answer_fields() -> tuple[str, ...]:
+    """The answer names, as the API documents them and the page's query string uses them."""
+    codes = tuple(default_catalogue().facts)
+    rank = codes.index("institution_rank") + 1 if "institution_rank" in codes else len(codes)
+    return (*codes[:rank], INSTITUTION, *codes[rank:])
 
 
 class UnknownInstitution(ValueError):
@@ -49,33 +43,38 @@ def institution_rank(*, rank: int | None, institution: str | None) -> int | None
     return None
 
 
-def facts_from_answers(answers: Mapping[str, Any], *, sme_verified: bool | None = None) -> Facts:
-    """Validated answers -> engine facts. ``sme_verified`` is None for a self-assessment (a claim)."""
-    return Facts(
-        degree_level=answers["degree_level"],
-        institution_rank=institution_rank(
-            rank=answers.get("institution_rank"), institution=answers.get("institution") or None
-        ),
-        experience_years=Decimal(str(answers.get("experience_years") or 0)),
-        fortune_global_500_years=Decimal(str(answers.get("fortune_global_500_years") or 0)),
-        offered_salary_krw=int(answers.get("offered_salary_krw") or 0),
-        field=answers.get("field") or "other",
-        publications_and_patents=int(answers.get("publications_and_patents") or 0),
-        led_project_years=Decimal(str(answers.get("led_project_years") or 0)),
-        international_award=bool(answers.get("international_award")),
-        sponsor_is_sme=bool(answers.get("sponsor_is_sme")),
-        sme_verified=sme_verified,
-        core_technology_role=int(answers.get("core_technology_role") or 0),
-        hard_to_fill=bool(answers.get("hard_to_fill")),
-        transfer_plan=int(answers.get("transfer_plan") or 0),
-        government_programme=answers.get("government_programme") or None,
-    )
+def profile_values(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as fact values: an empty answer takes the fact's default; a named institution
+    becomes its rank. Values stay as given (the scorer checks them against the catalogue)."""
+    values: dict[str, Any] = {}
+    for code in default_catalogue().facts:
+        value = answers.get(code)
+        if value is None or value == "":
+            continue
+        values[code] = str(value) if isinstance(value, Decimal) else value
+    rank = institution_rank(rank=values.get("institution_rank"), institution=answers.get(INSTITUTION) or None)
+    values["institution_rank"] = rank
+    return values
+
+
+def profile_from_answers(
+    answers: Mapping[str, Any], scorer: Scorer, *, sme_verified: bool | None = None
+) -> Profile:
+    """Validated answers -> the scorer's profile. ``sme_verified`` is None for a self-assessment (the
+    SME claim counts, "claimed"); for a real case it is the reviewer's outcome, which replaces the
+    claim and is marked verified. Raises ``ConfigErrors`` for a value outside the catalogue's bounds."""
+    values = profile_values(answers)
+    verified: frozenset[str] = frozenset()
+    if sme_verified is not None:
+        values[SME_FACT] = sme_verified
+        verified = frozenset({SME_FACT})
+    return scorer.profile(values, verified=verified)
 
 
 def answers_as_json(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers with JSON-safe values (decimals as strings), for storing on a case."""
     out: dict[str, Any] = {}
-    for name in ANSWER_FIELDS:
+    for name in answer_fields():
         if name in answers:
             value = answers[name]
             out[name] = str(value) if isinstance(value, Decimal) else value

@@ -1,6 +1,7 @@
 """The rubric as versioned data, and the reference lists the engine reads.
 
-A rubric version's numbers live in ``config`` (validated by ``policy_config.RubricConfig``); a
+A rubric version lives in ``config``: a document in the rubric language (``apps.rubric.language``,
+``docs/rubric-language.md``), read against the catalogue of facts (``apps/rubric/catalogue.json``). A
 published version's code, configuration and start date are read-only in the database (a trigger),
 so a case scored under "2026-07" can always be re-explained under exactly those rules.
 """
@@ -20,11 +21,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from apps.rubric.policy_config import RubricConfig
+    from apps.rubric.language.document import Version
 
 
-# RubricVersion pk -> (the JSON it was parsed from, the parsed configuration); a handful of rows.
-_PARSED_CONFIGS: dict[int, tuple[Any, RubricConfig]] = {}
+# RubricVersion pk -> (the JSON it was read from, the version read from it); a handful of rows.
+_PARSED_CONFIGS: dict[int, tuple[Any, Version]] = {}
 
 
 class DateRange(Func):
@@ -82,27 +83,30 @@ class RubricVersion(models.Model):
         return self.code
 
     def clean(self) -> None:
-        from apps.rubric.policy_config import ConfigError, RubricConfig
+        from apps.rubric.language.reading import ConfigErrors
 
         try:
-            parsed = RubricConfig.from_dict(self.config)
-        except ConfigError as exc:
-            raise ValidationError({"config": str(exc)}) from exc
+            parsed = self.parsed_config()
+        except ConfigErrors as exc:
+            raise ValidationError({"config": [str(e) for e in exc.errors]}) from exc
         if parsed.code != self.code:
             raise ValidationError({"config": _("The configuration's code must equal the version's code.")})
+        if parsed.clock is None:
+            raise ValidationError({"config": _("A version cases are run under needs a clock.")})
 
-    def parsed_config(self) -> RubricConfig:
-        """The validated configuration, parsed once per process for each row and content.
+    def parsed_config(self) -> Version:
+        """The validated version, read once per process for each row and content.
 
         Published rules are read-only in the database, but the memo still compares the stored JSON,
-        so a draft edited between two calls is never answered from a stale parse.
+        so a draft edited between two calls is never answered from a stale read.
         """
-        from apps.rubric.policy_config import RubricConfig
+        from apps.rubric.language.catalogue import default_catalogue
+        from apps.rubric.language.document import read_version
 
         cached = _PARSED_CONFIGS.get(self.pk) if self.pk is not None else None
         if cached is not None and cached[0] == self.config:
             return cached[1]
-        parsed = RubricConfig.from_dict(self.config)
+        parsed = read_version(self.config, default_catalogue())
         if self.pk is not None:
             _PARSED_CONFIGS[self.pk] = (copy.deepcopy(self.config), parsed)
         return parsed

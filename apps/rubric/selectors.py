@@ -1,4 +1,4 @@
-"""Reads of the rubric and reference data. The engine itself never touches the database."""
+"""Reads of the rubric and reference data. The scorer itself never touches the database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from apps.core.memo import TtlMemo
-from apps.rubric.engine import ReferenceContext, Scorer
+from apps.rubric.language.scorer import Reference, Scorer
 from apps.rubric.models import (
     EngineeringSchool,
     GovernmentProgramme,
@@ -81,19 +81,55 @@ def gni_in_force(on: dt.date) -> PerCapitaGNI:
     return figure
 
 
-def reference_context(on: dt.date) -> ReferenceContext:
-    gni = gni_in_force(on)
-    fields = list(StrategicField.objects.filter(is_active=True).values_list("code", "name", "name_ko"))
-    programmes = list(
-        GovernmentProgramme.objects.filter(is_active=True).values_list("code", "name", "name_ko")
+# Reference quantities and lists a version may name (``apps/rubric/catalogue.json``) that the
+# database holds.
+GNI = "per_capita_gni"
+STRATEGIC = "strategic"
+RECOGNISED_PROGRAMMES = "recognised_programmes"
+
+
+def reference_on(day: dt.date) -> Reference:
+    """The reference data for scoring on ``day`` (four queries).
+
+    - ``per_capita_gni``: the figure in force on the date (``gni_in_force``), and every figure on file
+      by its year, for a threshold that names a year; with none on file, no figure (a version that
+      needs one then fails to compile with ``ValueError``, which the caller reports);
+    - ``strategic``: the active strategic fields; ``recognised_programmes``: the recognised programmes;
+    - names in English and Korean of every field and programme (inactive ones too, so an explanation
+      names a field that left the list in words) and of the answer "other field".
+    """
+    quantities: dict[str, tuple[int, int]] = {}
+    try:
+        figure = gni_in_force(day)
+    except NoGniFigure:
+        pass
+    else:
+        quantities[GNI] = (figure.year, figure.amount_krw)
+    by_year = {(GNI, year): amount for year, amount in PerCapitaGNI.objects.values_list("year", "amount_krw")}
+
+    names: dict[str, tuple[str, str]] = {}
+    other, other_en, other_ko = OTHER_FIELD_NAMES
+    names[other] = (other_en, other_ko)
+    strategic = _codes_and_names(StrategicField, names)
+    programmes = _codes_and_names(GovernmentProgramme, names)
+    return Reference(
+        quantities=quantities,
+        by_year=by_year,
+        lists={STRATEGIC: frozenset(strategic), RECOGNISED_PROGRAMMES: frozenset(programmes)},
+        names=names,
     )
-    return ReferenceContext(
-        gni_per_capita_krw=gni.amount_krw,
-        gni_year=gni.year,
-        strategic_fields=frozenset(code for code, _name, _name_ko in fields),
-        recognised_programmes=frozenset(code for code, _name, _name_ko in programmes),
-        display_names=(*fields, *programmes, OTHER_FIELD_NAMES),
-    )
+
+
+def _codes_and_names(
+    model: type[StrategicField] | type[GovernmentProgramme], names: dict[str, tuple[str, str]]
+) -> set[str]:
+    """The active codes of a reference list; every code's English and Korean name goes into ``names``."""
+    active_codes: set[str] = set()
+    for code, name, name_ko, active in model.objects.values_list("code", "name", "name_ko", "is_active"):
+        names[code] = (name, name_ko)
+        if active:
+            active_codes.add(code)
+    return active_codes
 
 
 # Compiled scorers are kept per process for a minute: loading a version and the reference data takes
@@ -102,12 +138,12 @@ def reference_context(on: dt.date) -> ReferenceContext:
 # once (signals below); other processes see a change within SCORER_TTL_SECONDS.
 SCORER_TTL_SECONDS = 60.0
 _scorers: TtlMemo[Scorer] = TtlMemo(SCORER_TTL_SECONDS)
-_references: TtlMemo[ReferenceContext] = TtlMemo(SCORER_TTL_SECONDS)
+_references: TtlMemo[Reference] = TtlMemo(SCORER_TTL_SECONDS)
 
 
-def cached_reference_context(on: dt.date) -> ReferenceContext:
-    """``reference_context`` through the per-process memo (validation of codes on every request)."""
-    return _references.get(on, lambda: reference_context(on))
+def cached_reference(on: dt.date) -> Reference:
+    """``reference_on`` through the per-process memo (validation of codes on every request)."""
+    return _references.get(on, lambda: reference_on(on))
 
 
 def scorer_for(*, version_code: str | None = None, on: dt.date | None = None) -> Scorer:
@@ -118,7 +154,7 @@ def scorer_for(*, version_code: str | None = None, on: dt.date | None = None) ->
 
 def _compile_scorer(version_code: str | None, day: dt.date) -> Scorer:
     version = rubric_version_by_code(version_code) if version_code else rubric_version_in_force(day)
-    return Scorer(version.parsed_config(), cached_reference_context(day))
+    return Scorer(version.parsed_config(), cached_reference(day))
 
 
 def clear_scorer_cache(**_signal_kwargs: object) -> None:

@@ -25,7 +25,7 @@ from apps.applicants.api.serializers import (
     clear_scorer_cache,
 )
 from apps.applicants.api.views import SelfAssessmentThrottle
-from apps.applicants.self_assessment import ANSWER_FIELDS
+from apps.applicants.self_assessment import answer_fields
 from apps.core.memo import TtlMemo
 from apps.rubric.models import EngineeringSchool, GovernmentProgramme, StrategicField
 
@@ -529,7 +529,7 @@ def test_schema_documents_the_contract(schema: dict[str, Any]) -> None:
 
 
 def test_request_fields_are_the_shared_answer_names() -> None:
-    assert set(SelfAssessmentRequestSerializer().fields) == {*ANSWER_FIELDS, "rubric_version"}
+    assert set(SelfAssessmentRequestSerializer().fields) == {*answer_fields(), "rubric_version"}
 
 
 @pytest.mark.django_db

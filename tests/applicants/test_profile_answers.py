@@ -18,7 +18,8 @@ from apps.applicants.services import (
     profile_prefill,
     profile_save,
 )
-from apps.rubric.answers import facts_from_answers
+from apps.rubric.answers import profile_from_answers
+from apps.rubric.selectors import scorer_for
 from tests.factories import (
     ApplicantProfileFactory,
     EducationFactory,
@@ -54,7 +55,7 @@ def test_an_empty_profile_answers_no_degree_and_zero_years(profile):
     assert answers["experience_years"] == Decimal(0)
     assert answers["fortune_global_500_years"] == Decimal(0)
     assert answers["field"] == "ai"
-    facts_from_answers(answers)  # the engine accepts the shape as it is
+    profile_from_answers(answers, scorer_for())  # the scorer accepts the shape as it is
 
 
 def test_the_highest_degree_counts_with_its_institutions_rank(profile, schools):
@@ -84,7 +85,7 @@ def test_the_rank_is_the_reference_lists_today_and_an_unlisted_name_counts_as_un
     schools["top"].delete()
     answers = profile_answers(profile)
     assert (answers["institution"], answers["institution_rank"]) == ("", None)
-    facts_from_answers(answers)  # never an institution the engine cannot look up
+    profile_from_answers(answers, scorer_for())  # never an institution the scorer cannot look up
 
 
 def test_experience_is_the_sum_of_relevant_jobs_in_exact_decimals(profile):

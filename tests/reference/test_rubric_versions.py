@@ -12,7 +12,7 @@ from apps.rubric.selectors import (
     NoVersionInForce,
     UnknownRubricVersion,
     gni_in_force,
-    reference_context,
+    reference_on,
     rubric_version_by_code,
     rubric_version_in_force,
 )
@@ -73,11 +73,11 @@ def test_published_versions_may_not_overlap():
 
 def test_a_published_versions_rules_cannot_be_edited_in_place():
     version = RubricVersion.objects.get(code="2026-07")
-    changed = dict(version.config, pass_mark=60)
+    changed = dict(version.config, thresholds=[dict(version.config["thresholds"][0], points=60)])
     with pytest.raises(ProgrammingError, match="Cannot update"), transaction.atomic():
         RubricVersion.objects.filter(pk=version.pk).update(config=changed)
     version.refresh_from_db()
-    assert version.config["pass_mark"] == 70
+    assert version.config["thresholds"][0]["points"] == 70
 
 
 def test_closing_a_published_version_by_setting_its_end_date_is_allowed():
@@ -91,11 +91,20 @@ def test_model_validation_names_the_bad_configuration_value():
         code="bad",
         title="bad",
         effective_from=dt.date(2030, 1, 1),
-        config={"code": "bad", "pass_mark": "seventy"},
+        config={
+            "format": 2,
+            "code": "bad",
+            "effective_from": "2030-01-01",
+            "effective_to": None,
+            "criteria": [],
+            "tracks": [],
+            "thresholds": [{"code": "pass_mark", "points": "seventy"}],
+        },
     )
     with pytest.raises(ValidationError) as caught:
         version.full_clean()
-    assert "config" in caught.value.message_dict
+    problems = caught.value.message_dict["config"]
+    assert problems == ["tracks: must not be empty"]  # the problem, named by its path
 
 
 def test_seeded_configs_pass_validation():
@@ -116,13 +125,12 @@ def test_gni_in_force_is_the_newest_figure_published_by_the_date():
         gni_in_force(dt.date(2026, 3, 4))
 
 
-def test_reference_context_holds_the_seeded_policy_lists():
-    context = reference_context(dt.date(2026, 11, 22))
-    assert context.gni_per_capita_krw == 49_955_000
-    assert context.gni_year == 2024
-    assert "ai" in context.strategic_fields
-    assert len(context.strategic_fields) == 9
-    assert context.recognised_programmes == frozenset({"MOHW", "KASA"})
+def test_reference_data_holds_the_seeded_policy_lists():
+    reference = reference_on(dt.date(2026, 11, 22))
+    assert reference.quantities["per_capita_gni"] == (2024, 49_955_000)
+    assert "ai" in reference.lists["strategic"]
+    assert len(reference.lists["strategic"]) == 9
+    assert reference.lists["recognised_programmes"] == frozenset({"MOHW", "KASA"})
 
 
 def test_compiled_scorers_are_cached_and_a_reference_change_clears_them(django_assert_num_queries):
@@ -142,23 +150,17 @@ def test_sentences_name_fields_and_programmes_in_the_readers_language():
 
     from django.utils import translation
 
-    from apps.rubric.engine import Facts
     from apps.rubric.selectors import scorer_for
 
-    facts = Facts(
-        degree_level="master",
-        institution_rank=None,
-        experience_years=Decimal(0),
-        fortune_global_500_years=Decimal(0),
-        offered_salary_krw=0,
-        field="ai",
-        publications_and_patents=0,
-        led_project_years=Decimal(0),
-        international_award=False,
-        sponsor_is_sme=False,
-        government_programme="KASA",
-    )
     scorer = scorer_for(on=dt.date(2026, 11, 22))
+    facts = scorer.profile(
+        {
+            "degree_level": "master",
+            "experience_years": Decimal(0),
+            "field": "ai",
+            "government_programme": "KASA",
+        }
+    )
     english = scorer.score(facts)
     b1 = next(c for c in english.criteria if c.code == "B1")
     assert "Artificial intelligence" in b1.explanation
@@ -181,9 +183,10 @@ def test_a_versions_configuration_is_parsed_once_and_again_only_when_its_json_ch
     )
     first = draft.parsed_config()
     assert RubricVersion.objects.get(pk=draft.pk).parsed_config() is first  # another load, same parse
-    draft.config = dict(draft_config, pass_mark=60)
+    thresholds = [dict(draft_config["thresholds"][0], points=60)]
+    draft.config = dict(draft_config, thresholds=thresholds)
     draft.save()
-    assert RubricVersion.objects.get(pk=draft.pk).parsed_config().pass_mark == 60
+    assert RubricVersion.objects.get(pk=draft.pk).parsed_config().thresholds[0].points == 60
 
 
 def test_a_published_version_cannot_be_unpublished_but_a_draft_can_be_edited_and_published():
@@ -198,7 +201,8 @@ def test_a_published_version_cannot_be_unpublished_but_a_draft_can_be_edited_and
         config=draft_config,
         published=False,
     )
-    RubricVersion.objects.filter(pk=draft.pk).update(config=dict(draft_config, pass_mark=65))
+    thresholds = [dict(draft_config["thresholds"][0], points=65)]
+    RubricVersion.objects.filter(pk=draft.pk).update(config=dict(draft_config, thresholds=thresholds))
     RubricVersion.objects.filter(pk=version.pk).update(effective_to=dt.date(2026, 12, 31))
     RubricVersion.objects.filter(pk=draft.pk).update(published=True)
-    assert rubric_version_in_force(dt.date(2027, 2, 1)).parsed_config().pass_mark == 65
+    assert rubric_version_in_force(dt.date(2027, 2, 1)).parsed_config().thresholds[0].points == 65

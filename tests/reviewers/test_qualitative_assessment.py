@@ -9,6 +9,7 @@ a Fortune Global 500 company (A2 12 + 8 = 20); the sponsor offers 100,000,000 KR
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from decimal import Decimal
 
@@ -18,7 +19,9 @@ from django.urls import reverse
 
 from apps.cases.assessment import QualitativeValues, qualitative_assess, scales_from_config
 from apps.cases.models import CaseEvent, CaseScore, CaseStatus, QualitativeAssessment
-from apps.rubric.policy_config import StrategicValue
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.document import read_version
+from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.selectors import rubric_version_by_code
 from tests.ministry import reviewer, supervisor
 from tests.reviewers.test_workspace_support import (
@@ -139,17 +142,19 @@ def test_the_service_refuses_what_the_form_would_and_blank_justifications(case, 
     assert not QualitativeAssessment.objects.exists()
 
 
-def test_the_scales_come_from_the_rubric_version():
-    config = rubric_version_by_code("2026-07").parsed_config()
+def test_the_scales_come_from_the_catalogue_and_the_version():
+    version = rubric_version_by_code("2026-07")
+    config = version.parsed_config()
     assert scales_from_config(config, frozenset()).core_technology_role_max == 5  # type: ignore[union-attr]
-    b2 = next(c for c in config.criteria if isinstance(c, StrategicValue))
-    wider = dataclasses.replace(
-        b2, core_technology_role=dataclasses.replace(b2.core_technology_role, scale_max=10)
-    )
-    other = dataclasses.replace(config, criteria=tuple(wider if c is b2 else c for c in config.criteria))
-    assert scales_from_config(other, frozenset()).core_technology_role_max == 10  # type: ignore[union-attr]
-    without = dataclasses.replace(config, criteria=tuple(c for c in config.criteria if c is not b2))
-    assert scales_from_config(without, frozenset()) is None
+    raw = copy.deepcopy(version.config)
+    b2 = next(c for c in raw["criteria"] if c["code"] == "B2")
+    b2["points"]["sum"][0]["scale"]["of"] = 10  # a rating's scale is the catalogue's, not a version's
+    with pytest.raises(ConfigErrors, match="catalogue's maximum for core_technology_role"):
+        read_version(raw, default_catalogue())
+    b2["points"]["sum"][0]["scale"]["of"] = 5
+    for criterion in raw["criteria"]:
+        criterion["basis"] = "computed"  # no estimate left for a reviewer to assess
+    assert scales_from_config(read_version(raw, default_catalogue()), frozenset()) is None
 
 
 def test_only_the_assignee_or_a_supervisor_assesses(case):

@@ -166,7 +166,7 @@ def test_each_criterion_shows_its_evidence(case):
     a1 = html[html.index('data-evidence="A1"') : html.index('data-evidence="A2"')]
     assert "Doctorate" in a1
     assert url("document", case, document_id=degree.pk) in a1
-    assert "Institution&#x27;s rank" in a1 or "Institution's rank" in a1
+    assert "University&#x27;s rank" in a1 or "University's rank" in a1  # the catalogue's label
 
 
 def test_take_this_case_assigns_a_submitted_unassigned_case():

@@ -1,4 +1,4 @@
-"""Fixtures for the pure engine: the shipped default versions and a reference context. No database."""
+"""Fixtures for the pure scorer: the shipped versions and reference data. No database."""
 
 from __future__ import annotations
 
@@ -6,38 +6,33 @@ from collections.abc import Callable
 
 import pytest
 
-from apps.rubric.engine import ReferenceContext, Scorer, ScoreResult
-from apps.rubric.policy_config import RubricConfig
-from tests.rubric.helpers import GNI_2024, STRATEGIC_FIELDS, load_raw, make_facts
+from apps.rubric.language.document import Version
+from apps.rubric.language.scorer import Reference, Scorer, ScoreResult
+from tests.rubric.helpers import load_raw, make_facts, reference_with, version_of
 
 
 @pytest.fixture(scope="session")
-def reference() -> ReferenceContext:
-    return ReferenceContext(
-        gni_per_capita_krw=GNI_2024,
-        gni_year=2024,
-        strategic_fields=STRATEGIC_FIELDS,
-        recognised_programmes=frozenset({"MOHW", "KASA"}),
-    )
+def reference() -> Reference:
+    return reference_with()
 
 
 @pytest.fixture(scope="session")
-def config_2026() -> RubricConfig:
-    return RubricConfig.from_dict(load_raw("2026-07"))
+def config_2026() -> Version:
+    return version_of(load_raw("2026-07"))
 
 
 @pytest.fixture(scope="session")
-def config_2025() -> RubricConfig:
-    return RubricConfig.from_dict(load_raw("2025-03"))
+def config_2025() -> Version:
+    return version_of(load_raw("2025-03"))
 
 
 @pytest.fixture(scope="session")
-def scorer_2026(config_2026: RubricConfig, reference: ReferenceContext) -> Scorer:
+def scorer_2026(config_2026: Version, reference: Reference) -> Scorer:
     return Scorer(config_2026, reference)
 
 
 @pytest.fixture(scope="session")
-def scorer_2025(config_2025: RubricConfig, reference: ReferenceContext) -> Scorer:
+def scorer_2025(config_2025: Version, reference: Reference) -> Scorer:
     return Scorer(config_2025, reference)
 
 

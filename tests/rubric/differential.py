@@ -42,6 +42,7 @@ class Facts:
     transfer_plan: int = 0
     government_programme: str | None = None
 
+
 GNI = 49_955_000
 STRATEGIC = frozenset({"semiconductors", "ai", "aerospace", "quantum", "robotics"})
 PROGRAMMES = frozenset({"MOHW", "KASA"})
@@ -149,9 +150,20 @@ def profile_of(facts: Facts) -> Profile:
 def legacy(result: ScoreResult) -> dict[str, Any]:
     """A language result in the old result's shape (the snapshot and the API have that shape)."""
     data = result.as_dict()
-    keys = ("rubric_version", "criteria", "quantitative", "qualitative_estimate", "sme_bonus")
-    keys += ("sme_bonus_basis", "total", "pass_mark", "tracks")
-    return {key: data[key] for key in keys}
+    return {key: data[key] for key in LEGACY_KEYS}
+
+
+LEGACY_KEYS: tuple[str, ...] = (
+    "rubric_version",
+    "criteria",
+    "quantitative",
+    "qualitative_estimate",
+    "sme_bonus",
+    "sme_bonus_basis",
+    "total",
+    "pass_mark",
+    "tracks",
+)
 
 
 def digest(results: Iterable[dict[str, Any]]) -> str:

@@ -46,14 +46,18 @@ def test_every_result_is_the_launch_engines(code: str, language: str) -> None:
     scorer = Scorer(_version(code), NEW_REFERENCE)
     chunk = recorded["chunk"]
     with translation.override(language):
-        results = [legacy(scorer.score(profile_of(f))) for f in generated(recorded["profiles"], recorded["seed"])]
+        results = [
+            legacy(scorer.score(profile_of(f))) for f in generated(recorded["profiles"], recorded["seed"])
+        ]
     assert json.loads(json.dumps(results[:3], default=str)) == recorded["first"]  # a readable diff
     differing = [
         f"profiles {start}-{start + chunk - 1}"
         for start, expected in zip(range(0, len(results), chunk), recorded["digests"], strict=True)
         if digest(results[start : start + chunk]) != expected
     ]
-    assert differing == [], f"results differ from the launch engine's in {len(differing)} chunks: {differing[:5]}"
+    assert differing == [], (
+        f"results differ from the launch engine's in {len(differing)} chunks: {differing[:5]}"
+    )
 
 
 @pytest.mark.parametrize("code", VERSIONS)

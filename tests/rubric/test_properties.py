@@ -1,4 +1,4 @@
-"""Properties of the engine over generated profiles (hypothesis), under the 2026-07 default."""
+"""Properties of the scorer over generated profiles (hypothesis), under the shipped 2026-07."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.rubric.engine import DEGREE_LEVELS, Facts, ReferenceContext, Scorer, ScoreResult
-from apps.rubric.policy_config import RubricConfig
-from tests.rubric.helpers import GNI_2024, STRATEGIC_FIELDS, criterion, load_raw
+from apps.rubric.language.scorer import Scorer, ScoreResult
+from tests.rubric.differential import DEGREE_LEVELS, Facts, profile_of
+from tests.rubric.helpers import GNI_2024, STRATEGIC_FIELDS, criterion, load_raw, reference_with, version_of
 
-REFERENCE = ReferenceContext(GNI_2024, 2024, STRATEGIC_FIELDS, frozenset({"MOHW", "KASA"}))
-SCORER = Scorer(RubricConfig.from_dict(load_raw("2026-07")), REFERENCE)
-# Fixed once: the properties are about the engine, not about building scorers.
+REFERENCE = reference_with()
+SCORER = Scorer(version_of(load_raw("2026-07")), REFERENCE)
+# Fixed once: the properties are about the scorer, not about building scorers.
 
 years = st.decimals(min_value=0, max_value=45, places=2, allow_nan=False, allow_infinity=False)
 salaries = st.integers(min_value=0, max_value=600_000_000)
@@ -41,7 +41,7 @@ facts_strategy = st.builds(
 
 
 def score(facts: Facts) -> ScoreResult:
-    return SCORER.score(facts)
+    return SCORER.score(profile_of(facts))
 
 
 @given(facts_strategy)
@@ -121,4 +121,4 @@ def test_as_dict_mirrors_the_result(facts: Facts) -> None:
 @given(facts_strategy)
 def test_prepared_sentences_never_change_a_result(facts: Facts) -> None:
     """The long-lived SCORER (every sentence prepared long ago) and a new one (nothing prepared) agree."""
-    assert score(facts) == Scorer(SCORER.config, REFERENCE).score(facts)
+    assert score(facts) == Scorer(SCORER.version, REFERENCE).score(profile_of(facts))

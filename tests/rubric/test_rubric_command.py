@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from apps.rubric.language.reference import reference_on
 from apps.rubric.models import GovernmentProgramme, PerCapitaGNI, StrategicField
+from apps.rubric.selectors import reference_on
 
 VERSIONS = Path(settings.BASE_DIR) / "apps" / "rubric" / "versions"
 V2025 = VERSIONS / "2025-03.json"

@@ -2,7 +2,7 @@
 
 ``SelfAssessmentRequestSerializer`` validates one set of answers (the API and ``manage.py
 score_profile`` share it); ``score_answers`` turns validated answers into the engine's
-``ScoreResult`` with ``apps.applicants.self_assessment.facts_from_answers`` (the same mapping the web
+``ScoreResult`` with ``apps.rubric.answers.profile_from_answers`` (the same mapping the web
 page uses) and a compiled ``Scorer``. The response serializers only describe
 ``ScoreResult.as_dict()`` for the OpenAPI schema: the view returns the engine's dictionary as it is.
 
@@ -20,13 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.applicants.self_assessment import UnknownInstitution, facts_from_answers, institution_rank
-from apps.rubric.engine import Scorer, ScoreResult
-from apps.rubric.policy_config import DEGREE_LEVELS, TRACK_CODES
+from apps.applicants.self_assessment import UnknownInstitution, institution_rank
+from apps.rubric.answers import profile_from_answers
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.reading import ConfigErrors
+from apps.rubric.language.scorer import Scorer, ScoreResult
 from apps.rubric.selectors import (
+    RECOGNISED_PROGRAMMES,
+    STRATEGIC,
     NoVersionInForce,
     UnknownRubricVersion,
-    cached_reference_context,
+    cached_reference,
     clear_scorer_cache,
     published_version_codes,
     scorer_for,
@@ -51,7 +55,10 @@ DEGREE_CHOICES: list[tuple[str, Any]] = [
     ("master", _("Master's degree")),
     ("doctorate", _("Doctorate")),
 ]
-assert tuple(code for code, _label in DEGREE_CHOICES) == DEGREE_LEVELS  # one vocabulary with the engine
+# One vocabulary with the catalogue.
+assert (
+    tuple(code for code, _label in DEGREE_CHOICES) == default_catalogue().fact("degree_level").option_codes()
+)
 
 NOT_NEGATIVE = _("Must not be negative.")
 YEARS_TOO_MANY = _("More than 70 years is not plausible; please check the number.")
@@ -252,13 +259,13 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
         if not value:
             return None
         try:
-            return scorer_on(timezone.localdate(), value).config.code
+            return scorer_on(timezone.localdate(), value).version.code
         except UnknownRubricVersion as exc:
             raise serializers.ValidationError(_unknown_version_message(exc.code, exc.known)) from None
 
     def validate_field(self, value: str) -> str:
         code = value.strip().lower()
-        if code == OTHER_FIELD or code in cached_reference_context(timezone.localdate()).strategic_fields:
+        if code == OTHER_FIELD or code in cached_reference(timezone.localdate()).lists[STRATEGIC]:
             return code
         codes = [f.code for f in strategic_fields()]  # in their listed order, for the message
         raise serializers.ValidationError(
@@ -269,7 +276,7 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
     def validate_government_programme(self, value: str | None) -> str | None:
         if not value or not value.strip():
             return None
-        programmes = sorted(cached_reference_context(timezone.localdate()).recognised_programmes)
+        programmes = sorted(cached_reference(timezone.localdate()).lists[RECOGNISED_PROGRAMMES])
         by_upper = {code.upper(): code for code in programmes}
         code = by_upper.get(value.strip().upper())
         if code is None:
@@ -311,7 +318,6 @@ def score_answers(answers: Mapping[str, Any], *, on: dt.date | None = None) -> S
     day no version covers, is reported as a ``ValidationError`` on ``rubric_version`` (a 400 that says
     what to send instead).
     """
-    facts = facts_from_answers(answers)
     try:
         scorer = scorer_on(on or timezone.localdate(), answers.get("rubric_version"))
     except UnknownRubricVersion as exc:
@@ -327,7 +333,11 @@ def score_answers(answers: Mapping[str, Any], *, on: dt.date | None = None) -> S
                 ]
             }
         ) from None
-    return scorer.score(facts)
+    try:
+        profile = profile_from_answers(answers, scorer)
+    except ConfigErrors as exc:  # within the serializer's bounds but outside the catalogue's
+        raise serializers.ValidationError({e.path: [e.problem] for e in exc.errors}) from None
+    return scorer.score(profile)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -363,9 +373,6 @@ class TracksSerializer(serializers.Serializer):
     quantitative = TrackResultSerializer(required=False)
     qualitative = TrackResultSerializer(required=False)
     government_programme = TrackResultSerializer(required=False)
-
-
-assert tuple(TracksSerializer().fields) == TRACK_CODES
 
 
 class SelfAssessmentResultSerializer(serializers.Serializer):

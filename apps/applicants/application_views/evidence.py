@@ -22,12 +22,11 @@ from apps.applicants.application_forms import UploadForm
 from apps.applicants.application_views.common import user_of
 from apps.applicants.application_views.contexts import documents_context, status_context
 from apps.applicants.application_views.steps import DOCUMENTS, render_step, step_url
-from apps.cases.documents import document_label
+from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case, CaseDocument, CaseStatus
 from apps.cases.selectors import get_case_for_applicant, get_document_for_applicant
 from apps.cases.services import document_add, document_remove, document_replace
 from apps.core.uploads import safe_download_name
-from apps.rubric.policy_config import DOCUMENT_KINDS
 
 
 def _evidence_return(case: Case, kind: str = "") -> str:
@@ -52,7 +51,7 @@ def _render_evidence_errors(request: HttpRequest, case: Case, errors: dict[str, 
 def document_upload(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     user = user_of(request)
     case = get_case_for_applicant(user, reference)
-    if kind not in DOCUMENT_KINDS:
+    if kind not in document_kinds():
         raise Http404
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -19,7 +19,7 @@ from apps.applicants.models import ApplicantProfile
 from apps.applicants.selectors import case_config, confirmed_sponsorship, required_document_kinds
 from apps.applicants.services import application_sync_answers, profile_for, profile_missing_items
 from apps.cases.models import Case, CaseStatus, Track
-from apps.rubric.policy_config import RubricConfig
+from apps.rubric.language.document import Version
 
 PROFILE, TRACK, DOCUMENTS, SPONSORSHIP, REVIEW = "profile", "track", "documents", "sponsorship", "review"
 STEP_TITLES: dict[str, Promise] = {
@@ -50,7 +50,7 @@ def case_steps(case: Case) -> list[str]:
     return steps
 
 
-def step_done(case: Case, step: str, profile: ApplicantProfile, config: RubricConfig | None) -> bool:
+def step_done(case: Case, step: str, profile: ApplicantProfile, config: Version | None) -> bool:
     if step == PROFILE:
         return not profile_missing_items(profile)
     if step == TRACK:

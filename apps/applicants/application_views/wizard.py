@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.applicants.application_forms import TrackForm
@@ -44,31 +42,16 @@ from apps.applicants.services import application_choose_track, application_missi
 from apps.cases.models import Case
 from apps.cases.selectors import get_case_for_applicant
 from apps.cases.sponsorships import sponsorships_offered_to
-from apps.rubric.engine import TrackResult
-from apps.rubric.policy_config import RubricConfig
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.document import Version
+from apps.rubric.language.scorer import TrackResult
 from apps.rubric.selectors import government_programmes, strategic_fields
+from apps.rubric.wording import INSTITUTION, fact_label, fact_value
 
 StepHandler = Callable[[HttpRequest, Case], HttpResponse]
 
-FACT_LABELS: dict[str, Promise] = {
-    "degree_level": gettext_lazy("Highest degree"),
-    "institution": gettext_lazy("University"),
-    "institution_rank": gettext_lazy("Rank in the list of engineering schools"),
-    "experience_years": gettext_lazy("Years of relevant experience"),
-    "fortune_global_500_years": gettext_lazy("Years at Fortune Global 500 companies"),
-    "offered_salary_krw": gettext_lazy("Offered annual salary (KRW)"),
-    "field": gettext_lazy("Field of work"),
-    "publications_and_patents": gettext_lazy("Publications and granted patents"),
-    "led_project_years": gettext_lazy("Years leading a major R&D project"),
-    "international_award": gettext_lazy("International award"),
-    "government_programme": gettext_lazy("Government programme"),
-}
-DEGREE_NAMES: dict[str, Promise] = {
-    "none": gettext_lazy("No university degree"),
-    "bachelor": gettext_lazy("Bachelor's degree"),
-    "master": gettext_lazy("Master's degree"),
-    "doctorate": gettext_lazy("Doctorate (PhD)"),
-}
+# Facts the employer's sponsorship or the ministry supplies; the applicant's summary leaves them out.
+NOT_DECLARED_SOURCES = frozenset({"sponsorship", "sme_claim"})
 
 
 @login_required
@@ -138,10 +121,10 @@ def _choose_track(request: HttpRequest, case: Case, form: TrackForm) -> bool:
     return True
 
 
-def _track_context(case: Case, form: TrackForm, config: RubricConfig | None) -> dict[str, Any]:
+def _track_context(case: Case, form: TrackForm, config: Version | None) -> dict[str, Any]:
     """Each track offered, with the engine's verdict on the draft for it."""
     assessment = application_assessment(case)
-    results: dict[str, TrackResult] = assessment.tracks if assessment else {}
+    results: Mapping[str, TrackResult] = assessment.tracks if assessment else {}
     options = [{"radio": radio, "result": results.get(str(radio.data["value"]))} for radio in form["track"]]
     return {
         "form": form,
@@ -168,32 +151,39 @@ def _sponsorship_step(request: HttpRequest, case: Case) -> HttpResponse:
     return render_step(request, case, SPONSORSHIP, context)
 
 
-def _fact_text(name: str, value: Any, fields: dict[str, str], programmes: dict[str, str]) -> str:
-    """One declared fact in words."""
+def _fact_text(name: str, value: Any, names: dict[str, str]) -> str:
+    """One declared fact in words (an empty answer says what it will count as)."""
+    empty = value in (None, "")
     if name == "degree_level":
-        return str(DEGREE_NAMES.get(str(value or "none"), value))
+        return fact_value(name, value or "none", names)
     if name == "field":
-        return str(fields.get(str(value), _("Other field")))
-    if name == "international_award":
-        return _("Yes") if value else _("No")
+        return str(names.get(str(value), _("Other field")))
     if name == "government_programme":
-        return str(programmes.get(str(value), _("None"))) if value else _("None")
-    if name == "offered_salary_krw":
-        return f"{int(value):,}" if value not in (None, "") else _("Not given")
-    if name == "institution_rank":
-        return str(value) if value not in (None, "") else _("Unranked or not listed")
-    if name == "institution":
-        return str(value) if value else _("Not given")
-    return str(value) if value not in (None, "") else "0"
+        return str(names.get(str(value), _("None"))) if value else _("None")
+    if name == "institution_rank" and empty:
+        return _("Unranked or not listed")
+    if name in (INSTITUTION, "offered_salary_krw") and empty:
+        return _("Not given")
+    if empty:
+        return "0"
+    return fact_value(name, value, names)
+
+
+def declared_fact_codes() -> list[str]:
+    """What the applicant declares, in the catalogue's order: every fact but those the sponsorship
+    supplies, and the university's name before its rank."""
+    codes = [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
+    if "institution_rank" in codes:
+        codes.insert(codes.index("institution_rank"), INSTITUTION)
+    return codes
 
 
 def _facts_summary(case: Case) -> list[tuple[str, str]]:
-    """The declared facts in words, in a fixed order (what will be frozen at submission)."""
-    fields = {f.code: f.display_name for f in strategic_fields()}
-    programmes = {p.code: p.display_name for p in government_programmes()}
+    """The declared facts in words, in the catalogue's order (what will be frozen at submission)."""
+    names = {f.code: f.display_name for f in strategic_fields()}
+    names.update({p.code: p.display_name for p in government_programmes()})
     return [
-        (str(label), _fact_text(name, case.facts.get(name), fields, programmes))
-        for name, label in FACT_LABELS.items()
+        (fact_label(name), _fact_text(name, case.facts.get(name), names)) for name in declared_fact_codes()
     ]
 
 

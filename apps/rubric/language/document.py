@@ -272,6 +272,7 @@ class Version:
     clock: Clock | None
     parameters: Mapping[str, Decimal]
     raw: Mapping[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    title: Localised | None = None
 
     @property
     def max_total(self) -> int:
@@ -285,6 +286,33 @@ class Version:
 
     def threshold(self, code: str) -> Threshold | None:
         return next((t for t in self.thresholds if t.code == code), None)
+
+    def bonus(self, code: str) -> Bonus | None:
+        return next((b for b in self.bonuses if b.code == code), None)
+
+    def group_of(self) -> dict[str, str]:
+        """Criterion code -> its group's code."""
+        return {c.code: c.group for c in self.criteria}
+
+    def criterion_facts(self) -> dict[str, frozenset[str]]:
+        """Criterion code -> the facts its points read."""
+        return {c.code: rule_facts(c.rule) for c in self.criteria}
+
+    def facts_used(self) -> frozenset[str]:
+        """Every fact the version reads: in criteria, bonuses and tracks."""
+        used = frozenset().union(*(rule_facts(c.rule) for c in self.criteria))
+        used |= frozenset().union(*(condition_facts(b.when) for b in self.bonuses))
+        return used | frozenset().union(*(condition_facts(t.eligible_when) for t in self.tracks))
+
+    @property
+    def service_clock(self) -> Clock:
+        """The processing clock, for a version a service runs cases under (which must have one)."""
+        if self.clock is None:
+            raise ValueError(f"rubric version {self.code} has no clock")
+        return self.clock
+
+    def parameter(self, name: str) -> Decimal | None:
+        return self.parameters.get(name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -722,6 +750,37 @@ def _check_band_order(bands: list[Band], path: str) -> None:
     )
 
 
+def condition_facts(condition: Condition | None) -> frozenset[str]:
+    """The facts a condition reads (totals, groups and thresholds are not facts)."""
+    if condition is None:
+        return frozenset()
+    if isinstance(condition, AllOf | AnyOf):
+        return frozenset().union(*(condition_facts(c) for c in condition.conditions))
+    if isinstance(condition, Not):
+        return condition_facts(condition.condition)
+    if isinstance(condition, Compare):
+        return frozenset({condition.fact})
+    return frozenset()
+
+
+def rule_facts(rule: Rule) -> frozenset[str]:
+    """The facts a points rule reads, its ``when`` included: what a reviewer checks for it."""
+    own: frozenset[str]
+    if isinstance(rule, BandsRule | ChoiceRule | YesNoRule | ScaleRule):
+        own = frozenset({rule.fact})
+    elif isinstance(rule, IfRule):
+        own = condition_facts(rule.condition)
+    elif isinstance(rule, TableRule):
+        own = frozenset({rule.row_fact, rule.column_fact})
+    elif isinstance(rule, SumRule):
+        own = frozenset().union(*(rule_facts(p) for p in rule.parts))
+    elif isinstance(rule, BestOfRule):
+        own = frozenset().union(*(rule_facts(o) for o in rule.options))
+    else:
+        own = frozenset().union(*(condition_facts(c) for c in rule.conditions))
+    return own | condition_facts(rule.common.when)
+
+
 def _rule_max(rule: Rule) -> int:
     """The most points a rule can give (after its cap), for "a maximum that cannot be reached"."""
     if isinstance(rule, BandsRule):
@@ -928,6 +987,7 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
         clock,
         parameters,
         raw=data,
+        title=Localised.read(item["title"], "title", ()) if "title" in item else None,
     )
 
 
@@ -994,5 +1054,7 @@ __all__ = [
     "Unit",
     "Version",
     "YesNoRule",
+    "condition_facts",
     "read_version",
+    "rule_facts",
 ]

@@ -120,7 +120,40 @@ class ScoreResult(NamedTuple):
     def criterion(self, code: str) -> CriterionResult | None:
         return next((c for c in self.criteria if c.code == code), None)
 
+    def bonus(self, code: str) -> BonusResult | None:
+        return next((b for b in self.bonuses if b.code == code), None)
+
+    # The result's summary under the names the public API has documented since the first release
+    # (clients must not break): the group "quantitative", the group "qualitative" (an estimate until
+    # a reviewer assesses it), the bonus "sme" and the threshold "pass_mark". A version without one
+    # of them answers 0, "none" or None.
+
+    @property
+    def quantitative(self) -> int:
+        return self.groups.get("quantitative", 0)
+
+    @property
+    def qualitative_estimate(self) -> int:
+        return self.groups.get("qualitative", 0)
+
+    @property
+    def sme_bonus(self) -> int:
+        bonus = self.bonus("sme")
+        return bonus.points if bonus else 0
+
+    @property
+    def sme_bonus_basis(self) -> str:
+        bonus = self.bonus("sme")
+        return bonus.basis if bonus else "none"
+
+    @property
+    def pass_mark(self) -> int | None:
+        threshold = self.thresholds.get("pass_mark")
+        return threshold.points if threshold else None
+
     def as_dict(self) -> dict[str, Any]:
+        """The result as JSON: the language's shape (groups, bonuses, thresholds) plus the API's
+        documented summary names (``quantitative`` ... ``pass_mark``)."""
         return {
             "rubric_version": self.rubric_version,
             "criteria": [
@@ -139,6 +172,11 @@ class ScoreResult(NamedTuple):
             "bonuses": [
                 {"code": b.code, "title": b.title, "points": b.points, "basis": b.basis} for b in self.bonuses
             ],
+            "quantitative": self.quantitative,
+            "qualitative_estimate": self.qualitative_estimate,
+            "sme_bonus": self.sme_bonus,
+            "sme_bonus_basis": self.sme_bonus_basis,
+            "pass_mark": self.pass_mark,
             "total": self.total,
             "thresholds": {
                 code: {"title": th.title, "points": th.points, "reached": th.reached}

@@ -195,7 +195,7 @@ def _already(fact: FactDef, value: Any) -> bool:
     """A value already of the fact's Python type (a profile built in code); bounds still apply."""
     kind = fact.type
     if kind == "decimal":
-        ok = isinstance(value, Decimal)
+        ok = isinstance(value, Decimal) and value.is_finite()  # NaN would break every comparison
     elif kind in ("integer", "money", "rank"):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind == "yes_no":

@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version, read_version
 from apps.rubric.language.reading import ConfigError, ConfigErrors
-from apps.rubric.language.reference import reference_on
 from apps.rubric.language.scorer import Scorer, ScoreResult
+from apps.rubric.selectors import reference_on
 
 LANGUAGES = ("en", "ko")
 STDIN = "-"
