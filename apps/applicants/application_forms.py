@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from apps.applicants.forms import DatalistTextInput
+from apps.applicants.forms import DatalistTextInput, reference_choices
 from apps.applicants.models import FIRST_YEAR, MAX_YEARS, DegreeLevel
 from apps.applicants.services import (
     FG500_FROM_LIST,
@@ -32,8 +32,10 @@ from apps.applicants.services import (
 from apps.cases.models import Track
 from apps.core.forms import ACCEPTED_FILES, InformationAnswerForm, KrwField
 from apps.programmes.passports import InvalidPassportNumber, clean_passport_number
+from apps.rubric.fact_fields import form_field, form_widget_attrs
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
 from apps.rubric.selectors import government_programmes, strategic_fields
+from apps.rubric.wording import fact_help, fact_question, further_facts
 
 YEARS_ERRORS: dict[str, Any] = {
     "invalid": _("Enter a number of years, for example 7 or 7.5."),
@@ -175,11 +177,27 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # The facts this form asks, by field name: their questions and help come from the catalogue.
+    CATALOGUE_FACTS = ("field", "publications_and_patents", "led_project_years", "international_award")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["field"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = field_choices()
+        for code in self.CATALOGUE_FACTS:
+            self.fields[code].label = fact_question(code)
+            self.fields[code].help_text = fact_help(code)
+        salary = self.fields["offered_salary_krw"]
+        salary.label = _("%(question)s (optional)") % {"question": fact_question("offered_salary_krw")}
+        further = further_facts()
+        for fact in further:  # asked of the applicant, supplied by nothing else in the profile
+            choices = reference_choices(fact) if fact.type == "code" else None
+            self.fields[fact.code] = form_field(fact, reference_choices=choices)
+        more: list[Any] = []
+        for fact in further:
+            attrs = form_widget_attrs(fact)
+            more.append(Field(fact.code, **attrs) if attrs else fact.code)
         self.helper = _helper(
             Fieldset(
                 _("About you"),
@@ -197,6 +215,7 @@ class ProfileForm(forms.Form):
                 "award_description",
             ),
             Fieldset(_("The job offer in Korea"), Field("offered_salary_krw", inputmode="numeric")),
+            *([Fieldset(_("More about you"), *more)] if more else []),
         )
 
     def clean(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ understands; the scoring itself stays in ``self_assessment`` and the engine.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -18,15 +17,17 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.applicants.self_assessment import UnknownInstitution, answer_fields, institution_rank
-from apps.core.forms import KrwField
 from apps.rubric.answers import profile_values
-from apps.rubric.models import EngineeringSchool, RubricVersion
+from apps.rubric.fact_fields import form_field, form_widget_attrs
+from apps.rubric.language.catalogue import FactDef, default_catalogue
+from apps.rubric.models import EngineeringSchool, GovernmentProgramme, RubricVersion, StrategicField
 from apps.rubric.selectors import (
+    RECOGNISED_PROGRAMMES,
+    STRATEGIC,
     NoGniFigure,
     NoVersionInForce,
     gni_in_force,
@@ -36,41 +37,31 @@ from apps.rubric.selectors import (
     strategic_fields,
 )
 
-MAX_SALARY_KRW = 10_000_000_000
-MAX_YEARS = Decimal(60)
-MAX_OUTPUTS = 100_000
-RATINGS = range(6)  # the default rubric's 0-5 scales
-
 UNKNOWN_INSTITUTION_MESSAGE = _(
     "We could not find this institution in the list; choose one from the suggestions or leave it empty "
     "(counted as unranked)."
 )
-
-DEGREE_CHOICES: list[tuple[str, str | Promise]] = [
-    ("none", _("No university degree")),
-    ("bachelor", _("Bachelor's degree")),
-    ("master", _("Master's degree")),
-    ("doctorate", _("Doctorate (PhD)")),
-]
-
-
-YEARS_ERRORS: dict[str, Any] = {
-    "invalid": _("Enter a number of years, for example 7 or 7.5."),
-    "min_value": _("The number of years cannot be negative."),
-    "max_value": _("Enter at most %(limit_value)s years."),
+# How the form groups the catalogue's facts (each fact names its section in the catalogue).
+SECTION_TITLES: dict[str, str | Promise] = {
+    "education": _("Your education"),
+    "experience": _("Your experience and expertise"),
+    "job_offer": _("The job offer in Korea"),
+    "programme": _("Government programme"),
+    "more": _("More about you"),
 }
+INSTITUTION_RANK = "institution_rank"  # the name field ``institution`` is asked just before it
 
 
-def _rating_choices(low: str | Promise, high: str | Promise) -> list[tuple[int, str | Promise]]:
-    """0-5, with words at both ends so the scale explains itself (kept lazy: built at import time)."""
-    choices: list[tuple[int, str | Promise]] = []
-    for rating in RATINGS:
-        label: str | Promise = str(rating)
-        if rating == RATINGS[0]:
-            label = format_lazy("{} – {}", rating, low)
-        elif rating == RATINGS[-1]:
-            label = format_lazy("{} – {}", rating, high)
-        choices.append((rating, label))
+def reference_choices(fact: FactDef) -> list[tuple[str, str | Promise]]:
+    """A code fact's choices: its reference list in the database, then its default ("other")."""
+    rows: list[StrategicField] | list[GovernmentProgramme] = []
+    if fact.reference == STRATEGIC:
+        rows = strategic_fields()
+    elif fact.reference == RECOGNISED_PROGRAMMES:
+        rows = government_programmes()
+    choices: list[tuple[str, str | Promise]] = [(row.code, row.display_name) for row in rows]
+    if fact.default is not None:
+        choices.append((fact.default, pgettext_lazy("field of work", "Other field")))
     return choices
 
 
@@ -104,13 +95,9 @@ def _version_label(version: RubricVersion) -> str:
 
 
 class SelfAssessmentForm(forms.Form):
-    degree_level = forms.ChoiceField(
-        label=_("Highest degree"),
-        choices=DEGREE_CHOICES,
-        required=False,
-        initial="none",
-        error_messages={"invalid_choice": _("Choose one of the degree levels in the list.")},
-    )
+    """One field per fact of the catalogue (its question, help, bounds and options), plus the
+    university's name (looked up for its rank) and the rubric version."""
+
     institution = forms.CharField(
         label=_("University that awarded this degree"),
         required=False,
@@ -121,109 +108,6 @@ class SelfAssessmentForm(forms.Form):
         ),
         widget=DatalistTextInput(attrs={"autocomplete": "off"}),
         error_messages={"max_length": _("Enter at most %(limit_value)d characters.")},
-    )
-    institution_rank = forms.IntegerField(
-        label=_("Or: the university's rank in the engineering-school list (optional)"),
-        required=False,
-        min_value=1,
-        max_value=100_000,
-        help_text=_("Only if you know it. When given, it is used instead of the university's name."),
-        error_messages={
-            "invalid": _("Enter the rank as a whole number, for example 42."),
-            "min_value": _("A rank starts at 1."),
-            "max_value": _("Enter a rank of at most %(limit_value)s."),
-        },
-    )
-    experience_years = forms.DecimalField(
-        label=_("Years of relevant professional experience"),
-        required=False,
-        min_value=0,
-        max_value=MAX_YEARS,
-        help_text=_("Work in your technical field after your first degree. Leave empty for none."),
-        error_messages=YEARS_ERRORS,
-    )
-    fortune_global_500_years = forms.DecimalField(
-        label=_("Of those, years at a Fortune Global 500 company"),
-        required=False,
-        min_value=0,
-        max_value=MAX_YEARS,
-        help_text=_("Companies on Fortune magazine's list of the 500 largest companies in the world."),
-        error_messages=YEARS_ERRORS,
-    )
-    field = forms.ChoiceField(
-        label=_("Your field of work"),
-        required=False,
-        initial="other",
-        error_messages={"invalid_choice": _("Choose a field from the list, or “Other field”.")},
-    )
-    publications_and_patents = forms.IntegerField(
-        label=_("Number of publications and granted patents"),
-        required=False,
-        min_value=0,
-        max_value=MAX_OUTPUTS,
-        help_text=_("Peer-reviewed publications plus patents that have been granted (not only filed)."),
-        error_messages={
-            "invalid": _("Enter a whole number, for example 12."),
-            "min_value": _("The number cannot be negative."),
-            "max_value": _("Enter at most %(limit_value)s."),
-        },
-    )
-    led_project_years = forms.DecimalField(
-        label=_("Years you led a major R&D project as principal investigator or technical lead"),
-        required=False,
-        min_value=0,
-        max_value=MAX_YEARS,
-        help_text=_("Leave empty if you have not led one."),
-        error_messages=YEARS_ERRORS,
-    )
-    international_award = forms.BooleanField(
-        label=_("I hold an international award for my research or technical work"), required=False
-    )
-    offered_salary_krw = KrwField(
-        label=_("Offered annual salary in Korean won (KRW)"),
-        required=False,
-        min_value=0,
-        max_value=MAX_SALARY_KRW,
-        error_messages={
-            "invalid": _("Enter the salary in won as a whole number, for example 150000000."),
-            "min_value": _("The salary cannot be negative."),
-            "max_value": _("Enter a salary of at most 10,000,000,000 KRW."),
-        },
-    )
-    sponsor_is_sme = forms.BooleanField(
-        label=_("The employer offering the job is a small or medium-sized enterprise (SME)"),
-        required=False,
-        help_text=_("The SME bonus is confirmed later from the employer's SME confirmation certificate."),
-    )
-    core_technology_role = forms.TypedChoiceField(
-        label=_("How central is the job to the employer's core technology?"),
-        required=False,
-        coerce=int,
-        choices=_rating_choices(_("not related"), _("at the very core")),
-        help_text=_("As the employer would rate it in the sponsorship, from 0 to 5."),
-        error_messages={"invalid_choice": _("Choose a rating from 0 to 5.")},
-    )
-    hard_to_fill = forms.BooleanField(
-        label=_(
-            "The employer has looked for a suitable candidate in Korea for at least 3 months without success"
-        ),
-        required=False,
-    )
-    transfer_plan = forms.TypedChoiceField(
-        label=_("How developed is the plan to transfer technology or train Korean staff?"),
-        required=False,
-        coerce=int,
-        choices=_rating_choices(_("no plan"), _("a detailed, committed plan")),
-        help_text=_("As the employer would rate it in the sponsorship, from 0 to 5."),
-        error_messages={"invalid_choice": _("Choose a rating from 0 to 5.")},
-    )
-    government_programme = forms.ChoiceField(
-        label=_("Were you recruited through a government programme?"),
-        required=False,
-        help_text=_(
-            "Scholars recruited through a recognised programme qualify automatically once confirmed."
-        ),
-        error_messages={"invalid_choice": _("Choose a programme from the list, or “None”.")},
     )
     version = forms.ChoiceField(
         label=_("Rubric version"),
@@ -236,6 +120,7 @@ class SelfAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.answers: dict[str, Any] | None = None  # the valid answers, once validated
+        self._add_fact_fields()
         self._set_reference_choices()
         self._mark_live_numbers()
         self.helper = self._build_helper()
@@ -247,21 +132,17 @@ class SelfAssessmentForm(forms.Form):
                 css = field.widget.attrs.get("class", "")
                 field.widget.attrs["class"] = f"{css} sa-live-number".strip()
 
+    def _add_fact_fields(self) -> None:
+        """The catalogue's facts, in its order, before the version choice (the layout groups them)."""
+        version = self.fields.pop("version")
+        for fact in default_catalogue().facts.values():
+            choices = reference_choices(fact) if fact.type == "code" else None
+            self.fields[fact.code] = form_field(fact, reference_choices=choices)
+        self.fields["version"] = version
+
     # --- choices from the reference data, in the request's language ----------------------------
 
     def _set_reference_choices(self) -> None:
-        field_choices: list[tuple[str, str | Promise]] = [
-            (f.code, f.display_name) for f in strategic_fields()
-        ]
-        field_choices.append(("other", pgettext_lazy("field of work", "Other field")))
-        self._choice_field("field").choices = field_choices
-
-        programme_choices: list[tuple[str, str | Promise]] = [
-            ("", pgettext_lazy("government programme", "None"))
-        ]
-        programme_choices += [(p.code, p.display_name) for p in government_programmes()]
-        self._choice_field("government_programme").choices = programme_choices
-
         try:
             in_force = rubric_version_in_force(self.today).code
             today_label = str(_("The rules in force today (%(code)s)") % {"code": in_force})
@@ -278,6 +159,8 @@ class SelfAssessmentForm(forms.Form):
         try:
             gni = gni_in_force(self.today)
         except NoGniFigure:
+            return
+        if "offered_salary_krw" not in self.fields:
             return
         self.fields["offered_salary_krw"].help_text = _(
             "Gross pay per year, as in the contract or offer letter. For comparison, Korea's per-capita GNI "
@@ -300,42 +183,21 @@ class SelfAssessmentForm(forms.Form):
         helper = FormHelper(self)
         helper.form_tag = False
         helper.disable_csrf = True
+        sections: dict[str, list[Any]] = {section: [] for section in SECTION_TITLES}
+        for fact in default_catalogue().facts.values():
+            if fact.code == INSTITUTION_RANK:
+                sections[fact.section].append("institution")
+            attrs = form_widget_attrs(fact)
+            sections[fact.section].append(Field(fact.code, **attrs) if attrs else fact.code)
+        if "institution" not in {name for names in sections.values() for name in names}:
+            sections["education"].insert(0, "institution")
         helper.layout = Layout(
-            Fieldset(
-                _("Your education"),
-                "degree_level",
-                "institution",
-                Field("institution_rank", inputmode="numeric"),
-            ),
-            Fieldset(
-                _("Your experience and expertise"),
-                Field("experience_years", step="any", inputmode="decimal"),
-                Field("fortune_global_500_years", step="any", inputmode="decimal"),
-                "field",
-                Field("publications_and_patents", inputmode="numeric"),
-                Field("led_project_years", step="any", inputmode="decimal"),
-                "international_award",
-            ),
-            Fieldset(
-                _("The job offer in Korea"),
-                Field("offered_salary_krw", inputmode="numeric"),
-                "sponsor_is_sme",
-                "core_technology_role",
-                "hard_to_fill",
-                "transfer_plan",
-            ),
-            Fieldset(_("Government programme"), "government_programme"),
+            *(Fieldset(SECTION_TITLES[section], *names) for section, names in sections.items() if names),
             Fieldset(_("Rules to apply"), "version"),
         )
         return helper
 
     # --- validation -----------------------------------------------------------------------------
-
-    def clean_degree_level(self) -> str:
-        return str(self.cleaned_data.get("degree_level") or "none")
-
-    def clean_field(self) -> str:
-        return str(self.cleaned_data.get("field") or "other")
 
     def clean_institution(self) -> str:
         name = str(self.cleaned_data.get("institution") or "").strip()
@@ -348,6 +210,9 @@ class SelfAssessmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for fact in default_catalogue().facts.values():  # an empty answer is the fact's default
+            if cleaned.get(fact.code) in (None, "") and fact.default is not None:
+                cleaned[fact.code] = fact.default
         if not self.errors:
             try:
                 profile_values(cleaned)

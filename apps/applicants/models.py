@@ -55,6 +55,9 @@ class ApplicantProfile(models.Model):
     )
     international_award = models.BooleanField(_("holds an international award"), default=False)
     award_description = models.TextField(_("the award"), blank=True)
+    # Answers to the catalogue's further questions: facts asked of the applicant that no column or
+    # derivation above supplies (apps.rubric.wording.further_facts), by fact code, JSON-safe.
+    more_answers = models.JSONField(_("answers to further questions"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,10 +35,18 @@ from apps.cases.services import config_for
 from apps.cases.sponsorships import sponsorships_offered_to
 from apps.organisations.models import Membership
 from apps.rubric.answers import UnknownInstitution
+from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version
 from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.scorer import ScoreResult
-from apps.rubric.selectors import NoGniFigure, NoVersionInForce, rubric_version_in_force
+from apps.rubric.selectors import (
+    NoGniFigure,
+    NoVersionInForce,
+    government_programmes,
+    rubric_version_in_force,
+    strategic_fields,
+)
+from apps.rubric.wording import INSTITUTION, fact_label, fact_value
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +152,48 @@ def document_checklist(
         for kind in list(required) + others
     ]
     return items, bool(required)
+
+
+# --- The declared facts, in words (the review step and the status page) -------------------------
+
+# Facts the employer's sponsorship or the ministry supplies; the applicant's summary leaves them out.
+NOT_DECLARED_SOURCES = frozenset({"sponsorship", "sme_claim"})
+
+
+def _fact_text(name: str, value: Any, names: dict[str, str]) -> str:
+    """One declared fact in words (an empty answer says what it will count as)."""
+    empty = value in (None, "")
+    if name == "degree_level":
+        return fact_value(name, value or "none", names)
+    if name == "field":
+        return str(names.get(str(value), _("Other field")))
+    if name == "government_programme":
+        return str(names.get(str(value), _("None"))) if value else _("None")
+    if name == "institution_rank" and empty:
+        return _("Unranked or not listed")
+    if name in (INSTITUTION, "offered_salary_krw") and empty:
+        return _("Not given")
+    if empty:
+        return "0"
+    return fact_value(name, value, names)
+
+
+def declared_fact_codes() -> list[str]:
+    """What the applicant declares, in the catalogue's order: every fact but those the sponsorship
+    supplies, and the university's name before its rank."""
+    codes = [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
+    if "institution_rank" in codes:
+        codes.insert(codes.index("institution_rank"), INSTITUTION)
+    return codes
+
+
+def declared_fact_rows(case: Case) -> list[tuple[str, str]]:
+    """The declared facts in words, in the catalogue's order (what will be frozen at submission)."""
+    names = {f.code: f.display_name for f in strategic_fields()}
+    names.update({p.code: p.display_name for p in government_programmes()})
+    return [
+        (fact_label(name), _fact_text(name, case.facts.get(name), names)) for name in declared_fact_codes()
+    ]
 
 
 # --- The status page -----------------------------------------------------------------------------

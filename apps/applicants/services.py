@@ -34,6 +34,7 @@ from apps.rubric.selectors import (
     school_by_name,
     scorer_for,
 )
+from apps.rubric.wording import further_facts
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "full_name",
@@ -105,6 +106,15 @@ def profile_save(
         for name in PROFILE_FIELDS:
             if name in data:
                 setattr(profile, name, data[name])
+        more = dict(profile.more_answers or {})
+        for fact in further_facts():
+            if fact.code in data:
+                value = data[fact.code]
+                if value in (None, ""):
+                    more.pop(fact.code, None)
+                else:
+                    more[fact.code] = _json_safe(value)
+        profile.more_answers = more
         profile.full_name = (profile.full_name or "").strip()
         profile.nationality = (profile.nationality or "").strip()
         if not profile.international_award:
@@ -288,7 +298,19 @@ def profile_answers(profile: ApplicantProfile) -> dict[str, Any]:
         "publications_and_patents": profile.publications_and_patents or 0,
         "led_project_years": plain_decimal(Decimal(profile.led_project_years or 0)),
         "international_award": profile.international_award,
+        **further_answers(profile),
     }
+
+
+def further_answers(profile: ApplicantProfile) -> dict[str, Any]:
+    """The answers to the catalogue's further questions that are still asked (a fact since removed
+    from the catalogue is left out)."""
+    asked = {fact.code for fact in further_facts()}
+    return {code: value for code, value in (profile.more_answers or {}).items() if code in asked}
+
+
+def _json_safe(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
 
 
 # --- Self-assessment -> profile ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from apps.cases.assessment import (
 from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
 from apps.cases.review import reason_codes_error, reasons_for
 from apps.rubric.selectors import strategic_fields
+from apps.rubric.wording import fact_label
 
 # A reasonable time to gather a document; the reviewer can change it.
 DEFAULT_RESPONSE_DAYS = 7
@@ -69,6 +70,18 @@ class DescribedForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
+# The facts a reviewer verifies here (each with its justification).
+ASSESSED_FACTS = (
+    "field",
+    "publications_and_patents",
+    "led_project_years",
+    "international_award",
+    "core_technology_role",
+    "hard_to_fill",
+    "transfer_plan",
+)
+
+
 class QualitativeAssessmentForm(DescribedForm):
     field = forms.ChoiceField(label=_("Verified field"))
     field_justification = _justification(_("Why this field"))
@@ -111,6 +124,8 @@ class QualitativeAssessmentForm(DescribedForm):
         field_choice = self.fields["field"]
         assert isinstance(field_choice, forms.ChoiceField)
         field_choice.choices = field_choices(scales)
+        for code in ASSESSED_FACTS:  # what each fact is called: the catalogue's label
+            self.fields[code].label = fact_label(code)
         for name, maximum in (
             ("core_technology_role", scales.core_technology_role_max),
             ("transfer_plan", scales.transfer_plan_max),

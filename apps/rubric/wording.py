@@ -20,6 +20,7 @@ from apps.rubric.language.catalogue import FactDef, default_catalogue
 
 INSTITUTION = "institution"  # an answer that is not a fact: the university's name
 OTHER_FIELD = "other"
+ASKED = "asked"  # the source of a fact the person answers themselves
 
 
 def fact(code: str) -> FactDef:
@@ -76,6 +77,12 @@ def fact_value(code: str, value: Any, names: Mapping[str, str]) -> str:
         except (ArithmeticError, InvalidOperation):  # not a number after all: show it as it is
             return str(value)
     return str(value)
+
+
+def further_facts() -> tuple[FactDef, ...]:
+    """Facts asked of the applicant that nothing in the profile supplies (no named derivation): the
+    application asks them as further questions. A fact added to the catalogue as "asked" is one."""
+    return tuple(f for f in default_catalogue().facts.values() if f.source == ASKED and not f.derivation)
 
 
 def catalogue_codes() -> tuple[str, ...]:

@@ -118,7 +118,7 @@ def test_invalid_self_assessment_answers_are_explained_and_nothing_is_started(cl
     assert response.status_code == 400
     html = response.content.decode()
     assert "cannot be used" in html
-    assert "Choose one of the degree levels in the list." in html
+    assert "Choose one of the options in the list." in html
     assert client_a.post("/apply/start/?degree_level=professor").status_code == 400
     assert not Case.objects.exists()
 

@@ -67,7 +67,7 @@ def test_bad_profile_names_each_field_and_fails(tmp_path: Path) -> None:
     assert caught.value.returncode != 0
     assert message.startswith("The profile is not valid:")
     assert "  experience_years: Must not be negative." in message
-    assert '  field: Unknown field "chemistry"' in message
+    assert '  field: Unknown answer "chemistry"' in message
     assert "  degree_level: This field may not be null." in message
 
 

@@ -366,7 +366,7 @@ def test_bad_input_shows_readable_errors_and_keeps_every_answer(client, schools)
     assert "outcome" not in response.context
     html = response.content.decode()
     assert "The number of years cannot be negative." in html
-    assert "Enter a salary of at most 10,000,000,000 KRW." in html
+    assert "Enter an amount of at most 10,000,000,000 KRW." in html
     assert "Choose a rating from 0 to 5." in html
     assert 'role="alert"' in html  # the error summary
     assert '<a href="#id_experience_years">' in html
@@ -392,7 +392,7 @@ def test_negative_counts_and_salary_are_refused(client):
     response = get(client, answers={"publications_and_patents": "-3", "offered_salary_krw": "-1"})
     html = response.content.decode()
     assert "The number cannot be negative." in html
-    assert "The salary cannot be negative." in html
+    assert "The amount cannot be negative." in html
 
 
 def test_salary_with_separators_is_understood(client):

@@ -90,9 +90,9 @@ def claim_the_most_urgent_case(page: Page, shot: Shot) -> None:
 
 def assess_the_qualitative_criteria(page: Page, shot: Shot) -> None:
     form = page.locator("#assessment form")
-    form.get_by_label("Verified field").select_option("ai")
+    form.get_by_label("Field", exact=True).select_option("ai")
     form.get_by_label("Why this field").fill("The CV and publications are in machine learning.")
-    form.get_by_label("Publications and granted patents (verified count)").fill("6")
+    form.get_by_label("Publications and granted patents", exact=True).fill("6")
     form.get_by_label("How the publications and patents were verified").fill("Checked on DBLP and KIPRIS.")
     form.get_by_label(re.compile("^Years leading a major R&D project")).fill("2")
     form.get_by_label("How the leadership or award was verified").fill("Letter from the former employer.")

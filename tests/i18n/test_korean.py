@@ -445,7 +445,7 @@ def test_api_validation_messages_in_korean(api_client: Any) -> None:
     assert response.status_code == 400
     errors = response.json()
     assert errors["degree_level"] == [
-        '"phd"은(는) 학위 수준이 아닙니다. none, bachelor, master 또는 doctorate 중 하나를 입력하십시오.'
+        '"phd"은(는) 허용된 답변이 아닙니다. none, bachelor, master, doctorate 중 하나를 입력하십시오.'
     ]
     assert errors["experience_years"] == ["음수일 수 없습니다."]
     assert errors["colour"] == ["알 수 없는 답변입니다. API 문서에서 철자를 확인하십시오."]

@@ -16,6 +16,7 @@ from apps.applicants.selectors import (
     applicant_timeline,
     case_decision,
     clock_days,
+    declared_fact_rows,
     document_checklist,
     event_detail,
     open_information_request,
@@ -98,6 +99,7 @@ def status_context(
         "decision": decision,
         "decision_detail": event_detail(decision) if decision else "",
         "track_label": track_label(case),
+        "facts": declared_fact_rows(case),
         "can_withdraw": not case.is_final,
         **documents_context(case, errors),
     }

@@ -72,7 +72,11 @@ def _initial(row: Model, names: Sequence[str]) -> dict[str, Any]:
 
 
 def _profile_initial(profile: ApplicantProfile) -> dict[str, Any]:
-    return {**_initial(profile, PROFILE_FIELDS), "led_project_years": _plain(profile.led_project_years)}
+    return {
+        **_initial(profile, PROFILE_FIELDS),
+        "led_project_years": _plain(profile.led_project_years),
+        **(profile.more_answers or {}),
+    }
 
 
 def _employment_initial(job: Employment) -> dict[str, Any]:

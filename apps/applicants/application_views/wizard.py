@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.applicants.application_forms import TrackForm
@@ -35,6 +34,7 @@ from apps.applicants.selectors import (
     application_assessment,
     case_config,
     confirmed_sponsorship,
+    declared_fact_rows,
     document_checklist,
     sponsorships_for_case,
 )
@@ -42,16 +42,11 @@ from apps.applicants.services import application_choose_track, application_missi
 from apps.cases.models import Case
 from apps.cases.selectors import get_case_for_applicant
 from apps.cases.sponsorships import sponsorships_offered_to
-from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version
 from apps.rubric.language.scorer import TrackResult
-from apps.rubric.selectors import government_programmes, strategic_fields
-from apps.rubric.wording import INSTITUTION, fact_label, fact_value
+from apps.rubric.selectors import government_programmes
 
 StepHandler = Callable[[HttpRequest, Case], HttpResponse]
-
-# Facts the employer's sponsorship or the ministry supplies; the applicant's summary leaves them out.
-NOT_DECLARED_SOURCES = frozenset({"sponsorship", "sme_claim"})
 
 
 @login_required
@@ -151,49 +146,13 @@ def _sponsorship_step(request: HttpRequest, case: Case) -> HttpResponse:
     return render_step(request, case, SPONSORSHIP, context)
 
 
-def _fact_text(name: str, value: Any, names: dict[str, str]) -> str:
-    """One declared fact in words (an empty answer says what it will count as)."""
-    empty = value in (None, "")
-    if name == "degree_level":
-        return fact_value(name, value or "none", names)
-    if name == "field":
-        return str(names.get(str(value), _("Other field")))
-    if name == "government_programme":
-        return str(names.get(str(value), _("None"))) if value else _("None")
-    if name == "institution_rank" and empty:
-        return _("Unranked or not listed")
-    if name in (INSTITUTION, "offered_salary_krw") and empty:
-        return _("Not given")
-    if empty:
-        return "0"
-    return fact_value(name, value, names)
-
-
-def declared_fact_codes() -> list[str]:
-    """What the applicant declares, in the catalogue's order: every fact but those the sponsorship
-    supplies, and the university's name before its rank."""
-    codes = [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
-    if "institution_rank" in codes:
-        codes.insert(codes.index("institution_rank"), INSTITUTION)
-    return codes
-
-
-def _facts_summary(case: Case) -> list[tuple[str, str]]:
-    """The declared facts in words, in the catalogue's order (what will be frozen at submission)."""
-    names = {f.code: f.display_name for f in strategic_fields()}
-    names.update({p.code: p.display_name for p in government_programmes()})
-    return [
-        (fact_label(name), _fact_text(name, case.facts.get(name), names)) for name in declared_fact_codes()
-    ]
-
-
 def _review_step(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST":
         return after_save(request, case, REVIEW)
     items, _has_track = document_checklist(case)
     context = {
         "missing": application_missing_items(case),
-        "facts": _facts_summary(case),
+        "facts": declared_fact_rows(case),
         "items": items,
         "confirmed": confirmed_sponsorship(case),
         "track_label": track_label(case),

@@ -102,6 +102,10 @@ class FactDef:
     derivation: str | None = None
     changeable: bool = True  # False: no "next step" is offered (an age cannot be raised)
     default: Any = None  # the value when a profile leaves the fact out
+    # Where forms ask it (one of SECTIONS; a fact without one is asked under "more").
+    section: str = "more"
+    required: bool = False  # the self-assessment API requires an answer (no default is assumed)
+    scale_words: tuple[Localised, Localised] | None = None  # a rating's ends: "not related", "at the core"
 
     @property
     def numeric(self) -> bool:
@@ -167,7 +171,12 @@ _FACT_KEYS_OPTIONAL = (
     "derivation",
     "changeable",
     "default",
+    "section",
+    "required",
+    "scale_words",
 )
+# The parts of a form a fact may be asked in, in the order forms show them.
+SECTIONS: tuple[str, ...] = ("education", "experience", "job_offer", "programme", "more")
 
 
 def read_fact(
@@ -258,6 +267,19 @@ def read_fact(
         raise ConfigError(r.join(path, "reference"), "is only for rank and code facts")
     if "default" in item:
         fact["default"] = coerce_value(_partial(fact), item["default"], r.join(path, "default"))
+    if "section" in item:
+        fact["section"] = r.choice(item["section"], r.join(path, "section"), SECTIONS)
+    if "required" in item:
+        fact["required"] = r.boolean(item["required"], r.join(path, "required"))
+    if "scale_words" in item:
+        words_path = r.join(path, "scale_words")
+        if kind != "integer" or fact.get("maximum") is None:
+            raise ConfigError(words_path, "is only for integer facts with a max (a rating)")
+        words = r.obj(item["scale_words"], words_path, ("low", "high"))
+        fact["scale_words"] = (
+            Localised.read(words["low"], r.join(words_path, "low"), ()),
+            Localised.read(words["high"], r.join(words_path, "high"), ()),
+        )
     return FactDef(**fact)
 
 
