@@ -783,7 +783,7 @@ def test_hsp_salary_floor_applies_whatever_the_points() -> None:
     assert below_floor.total == 70
     assert below_floor.thresholds["hsp"].reached is True
     assert below_floor.tracks["highly_skilled_professional"].eligible is False
-    assert "An annual salary of JPY 2999999; at least 3000000 is required." in (
+    assert "An annual salary of 2,999,999 JPY; at least 3,000,000 JPY is required." in (
         below_floor.tracks["highly_skilled_professional"].reasons
     )
     s = scorer("japan_hsp")
@@ -796,11 +796,11 @@ def test_hsp_explanations_read_sensibly() -> None:
     assert explanation(result, "age") == "Age 34 (30 to 34): 10 of 15 points."
     assert (
         explanation(result, "annual_salary")
-        == "An annual salary of JPY 5000000 (5000000 or more): 15 of 40 points."
+        == "An annual salary of 5,000,000 JPY (5,000,000 JPY or more): 15 of 40 points."
     )
     salary = result.criterion("annual_salary")
     assert salary is not None
-    assert salary.next_step == "An annual salary of JPY 6000000 or more would add 5 points."
+    assert salary.next_step == "An annual salary of 6,000,000 JPY or more would add 5 points."
     assert explanation(hsp(hsp_age=35, hsp_annual_salary_jpy=500 * MAN), "annual_salary") == (
         "No salary points at this salary and age: 0 of 40 points."
     )

@@ -175,7 +175,7 @@ def no_korean_in_own_fact(doc: Doc) -> None:
 
 
 def own_fact_in_an_unknown_currency(doc: Doc) -> None:
-    doc["facts"] = [own_fact(code="offered_salary_cad", type="money", currency="CAD")]
+    doc["facts"] = [own_fact(code="offered_salary_xts", type="money", currency="XTS")]
 
 
 def own_fact_with_an_unknown_unit(doc: Doc) -> None:
