@@ -16,7 +16,7 @@ profile of a generated sample.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,7 @@ class BatchResult:
     total: Array
     thresholds: Mapping[str, Array]  # threshold code -> reached (bool) per profile
     tracks: Mapping[str, Array]  # track code -> eligible (bool) per profile
+    segments: Mapping[str, Array] = field(default_factory=dict)  # segment code -> member (bool)
 
 
 def columns(version: Version, profiles: Sequence[Profile]) -> Columns:
@@ -128,7 +129,8 @@ class BatchScorer:
         points["total"] = total
         thresholds = {th.code: total >= th.points for th in self.version.thresholds}
         tracks = {tr.code: self._condition(tr.eligible_when, data, points) for tr in self.version.tracks}
-        return BatchResult(criteria, groups, total, thresholds, tracks)
+        segments = {sg.code: self._condition(sg.when, data, points) for sg in self.version.segments}
+        return BatchResult(criteria, groups, total, thresholds, tracks, segments)
 
     # ---- rules
 

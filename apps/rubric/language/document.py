@@ -251,6 +251,16 @@ class Track:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """A part of the population the ministry watches (SME sponsors, the top 100, mid-career...):
+    a named condition over facts, so dashboards, statistics and simulations count it from data."""
+
+    code: str
+    title: Localised
+    when: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class Clock:
     days: int
     reminder_days_left: tuple[int, ...]
@@ -273,6 +283,7 @@ class Version:
     parameters: Mapping[str, Decimal]
     raw: Mapping[str, Any] = field(compare=False, repr=False, default_factory=dict)
     title: Localised | None = None
+    segments: tuple[Segment, ...] = ()
 
     @property
     def max_total(self) -> int:
@@ -763,6 +774,15 @@ def condition_facts(condition: Condition | None) -> frozenset[str]:
     return frozenset()
 
 
+def _reads_points(condition: Condition) -> bool:
+    """Whether a condition looks at points or thresholds anywhere."""
+    if isinstance(condition, AllOf | AnyOf):
+        return any(_reads_points(c) for c in condition.conditions)
+    if isinstance(condition, Not):
+        return _reads_points(condition.condition)
+    return isinstance(condition, PointsCompare | ThresholdReached)
+
+
 def rule_facts(rule: Rule) -> frozenset[str]:
     """The facts a points rule reads, its ``when`` included: what a reviewer checks for it."""
     own: frozenset[str]
@@ -807,7 +827,17 @@ def _rule_max(rule: Rule) -> int:
 
 def _read_version(data: Any, catalogue: Catalogue) -> Version:
     keys_required = ("format", "code", "effective_from", "effective_to", "criteria", "tracks")
-    keys_optional = ("facts", "groups", "bonuses", "thresholds", "clock", "parameters", "title", "notes")
+    keys_optional = (
+        "facts",
+        "groups",
+        "bonuses",
+        "thresholds",
+        "clock",
+        "parameters",
+        "title",
+        "notes",
+        "segments",
+    )
     item = r.obj(data, "", keys_required, keys_optional)
     errors: list[ConfigError] = []
     if item["format"] != FORMAT:
@@ -965,6 +995,21 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
         except ConfigError as exc:
             errors.append(exc)
 
+    segments: list[Segment] = []
+    for index, raw in enumerate(r.listed(item.get("segments", []), "segments")):
+        path = r.join("segments", index)
+        try:
+            seg = r.obj(raw, path, ("code", "title", "when"))
+            segment_code = r.code(seg["code"], r.join(path, "code"))
+            if any(x.code == segment_code for x in segments):
+                raise ConfigError(r.join(path, "code"), f"segment {segment_code} is listed twice")
+            when = reader.condition(seg["when"], r.join(path, "when"))
+            if not condition_facts(when) or _reads_points(when):
+                raise ConfigError(r.join(path, "when"), "must test facts only (a segment is who, not a score)")
+            segments.append(Segment(segment_code, Localised.read(seg["title"], r.join(path, "title"), ()), when))
+        except ConfigError as exc:
+            errors.append(exc)
+
     clock = None
     if "clock" in item:
         try:
@@ -988,6 +1033,7 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
         parameters,
         raw=data,
         title=Localised.read(item["title"], "title", ()) if "title" in item else None,
+        segments=tuple(segments),
     )
 
 
@@ -1046,6 +1092,7 @@ __all__ = [
     "PointsCompare",
     "Rule",
     "ScaleRule",
+    "Segment",
     "SumRule",
     "TableRule",
     "Threshold",

@@ -73,6 +73,9 @@ class Scorer:
         self._tracks = tuple(
             (tr, _compile_condition(tr.eligible_when, version, reference)) for tr in version.tracks
         )
+        self._segments = tuple(
+            (sg.code, _compile_condition(sg.when, version, reference)) for sg in version.segments
+        )
         self._facts = tuple(self.catalogue.facts.values())
         self._by_language: dict[str | None, _Lang] = {}
 
@@ -166,6 +169,10 @@ class Scorer:
         self._tally(profile, ctx, earned)
         verdicts = tuple(cond.test(values, ctx) for _, cond in self._tracks)
         return tuple(earned), points["total"], verdicts
+
+    def segments(self, profile: Profile) -> dict[str, bool]:
+        """The version's segments the profile belongs to (conditions on facts only)."""
+        return {code: cond.test(profile.values, _Ctx()) for code, cond in self._segments}
 
     def _tally(self, profile: Profile, ctx: _Ctx, earned: list[int]) -> tuple[dict[str, int], list[str]]:
         """Group subtotals, then the bonuses (whose conditions see the total before them), into
