@@ -1005,8 +1005,12 @@ def _read_version(data: Any, catalogue: Catalogue) -> Version:
                 raise ConfigError(r.join(path, "code"), f"segment {segment_code} is listed twice")
             when = reader.condition(seg["when"], r.join(path, "when"))
             if not condition_facts(when) or _reads_points(when):
-                raise ConfigError(r.join(path, "when"), "must test facts only (a segment is who, not a score)")
-            segments.append(Segment(segment_code, Localised.read(seg["title"], r.join(path, "title"), ()), when))
+                raise ConfigError(
+                    r.join(path, "when"), "must test facts only (a segment is who, not a score)"
+                )
+            segments.append(
+                Segment(segment_code, Localised.read(seg["title"], r.join(path, "title"), ()), when)
+            )
         except ConfigError as exc:
             errors.append(exc)
 
