@@ -10,9 +10,10 @@ people, and for paths under ``/api/`` a small RFC 9457 problem document
 
 It sits early in the chain (just after Django's SecurityMiddleware, before sessions, whose cookie
 is looked up in the database). Reading ``request.POST`` here parses a form body once, as
-CsrfViewMiddleware would a moment later; a JSON body is not read (``request.POST`` is empty for it),
-so the API's own parser still gets the stream. Limits on the body (``DATA_UPLOAD_MAX_*``) raise as
-they would in the view, and Django turns them into a 400.
+CsrfViewMiddleware would a moment later; limits on the body (``DATA_UPLOAD_MAX_*``) raise as they
+would in the view, and Django turns them into a 400. Bodies under ``/api/`` are left to the API:
+its parser reads the stream itself (JSON only: a form body there is refused as 415, and a NUL in a
+JSON string by the serializer), and a form parsed here first would reach it empty.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def carries_nul(request: HttpRequest) -> bool:
         return True
     if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
         return True
-    if request.method == "POST":
+    if request.method == "POST" and not request.path_info.startswith(API_PREFIX):
         try:
             form = request.POST
         except OSError:  # the client went away mid-body: the view meets the same error, as before

@@ -122,6 +122,12 @@ def test_the_api_answers_a_small_problem_document(client, method, url):
     assert_refused_as_problem(response)
 
 
+def test_a_form_body_sent_to_the_api_is_still_refused_by_the_api_as_unsupported(client):
+    """The middleware does not parse bodies under /api/: the API's parser reads the stream itself."""
+    response = client.post("/api/v1/self-assessment", {"degree_level": "a\x00b"})  # multipart
+    assert response.status_code == 415
+
+
 def test_a_json_body_is_left_to_the_api(client):
     """The middleware reads form bodies only: a JSON body still reaches the API's parser."""
     response = client.post("/api/v1/self-assessment", data=json.dumps({}), content_type="application/json")
