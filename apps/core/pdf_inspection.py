@@ -43,7 +43,7 @@ import binascii
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 JAVASCRIPT = "javascript"
 LAUNCH = "launch"
@@ -94,12 +94,34 @@ _HTML_MARKUP = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|img|style|form)\b",
     re.IGNORECASE,
 )
+# Runs of tokens that need no attention, skipped in one regular-expression match (the common case):
+# whitespace, brackets, regular tokens other than "stream", and names without "#" escapes that are
+# not active. Everything else (strings, comments, hex strings, dictionary marks, "stream", escaped
+# or active names) is taken one token at a time. Possessive quantifiers: no backtracking into a name.
+_DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+_ACTIVE = b"|".join(re.escape(name) for name in sorted(ACTIVE_NAMES, key=len, reverse=True))
+_PLAIN = re.compile(
+    rb"(?:[\x00\t\n\x0c\r \[\]{}]++"
+    rb"|/(?!(?:" + _ACTIVE + rb")(?![^" + _DELIMITERS + rb"])|" + RICH_MEDIA_PREFIX + rb")"
+    rb"[^" + _DELIMITERS + rb"#]*+(?!#)"
+    rb"|(?!stream(?![^" + _DELIMITERS + rb"]))[^" + _DELIMITERS + rb"]++"
+    rb")++"
+)
+# Tokens taken one at a time, in all (a stream counts as STREAM_STEPS): past this a file is too
+# contrived to check, and is refused as uncheckable. Real PDFs of thousands of pages need a few
+# hundred thousand; a 10 MB file built to be slow is cut off after about three seconds.
+MAX_STEPS = 1_000_000
+STREAM_STEPS = 5
 _HIDDEN_OBJECT = re.compile(rb"\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj\b|\btrailer\b")
 _ENDSTREAM = b"endstream"
 
 
 class Uncheckable(Exception):
     """An object stream that cannot be decoded (its objects could hide anything)."""
+
+
+class _OutOfSteps(Exception):
+    """More tokens than ``MAX_STEPS`` had to be taken one at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +152,15 @@ def active_kind(name: bytes) -> str | None:
     return ACTIVE_NAMES.get(name)
 
 
-def _string_end(data: bytes, position: int) -> int:
-    """The end of a literal string whose ``(`` ends at ``position`` (nesting and escapes as readers do)."""
+def _string_end(data: bytes, position: int, steps: list[int] | None = None) -> int:
+    """The end of a literal string whose ``(`` ends at ``position`` (nesting and escapes as readers do).
+    ``steps`` (a one-item budget) is decreased per parenthesis or escape."""
     depth = 1
     while depth:
+        if steps is not None:
+            steps[0] -= 1
+            if steps[0] < 0:
+                raise _OutOfSteps
         stop = _STRING_STOP.search(data, position)
         if stop is None:
             return len(data)
@@ -292,24 +319,40 @@ MAX_NESTING = 4  # object streams inside decoded object streams: readers allow n
 @dataclass
 class _Scan:
     budget: int = OBJECT_STREAM_BUDGET
+    steps: list[int] = field(default_factory=lambda: [MAX_STEPS])
 
     def syntax(self, data: bytes, level: int = 0) -> str | None:
         """Read ``data`` as PDF syntax: the first active content found, if any."""
         if level > MAX_NESTING:
             return UNCHECKABLE
+        try:
+            return self._syntax(data, level)
+        except _OutOfSteps:
+            return UNCHECKABLE
+
+    def _syntax(self, data: bytes, level: int) -> str | None:
         opened: list[int] = []  # where each dictionary still open starts
         last_dictionary: tuple[int, int] | None = (
             None  # the one closed last (a stream's comes right before it)
         )
         position, stop = 0, len(data)
+        steps = self.steps
         while position < stop:
+            plain = _PLAIN.match(data, position)
+            if plain is not None:
+                position = plain.end()
+                if position >= stop:
+                    break
+            steps[0] -= 1
+            if steps[0] < 0:
+                raise _OutOfSteps
             match = _TOKEN.match(data, position)
             if match is None:  # not reachable: every byte starts some token
                 position += 1
                 continue
             kind, token_end = match.lastgroup, match.end()
             if kind == "string":
-                token_end = _string_end(data, token_end)
+                token_end = _string_end(data, token_end, steps)
             if kind in ("string", "comment", "hex") and _HIDDEN_OBJECT.search(data, match.start(), token_end):
                 # An object inside a string or a comment: a reader that follows the cross-reference
                 # offsets parses it, so it is read as syntax too (from the next byte on).
@@ -327,6 +370,7 @@ class _Scan:
                 last_dictionary = (opened.pop(), token_end)
             elif kind == "regular" and match.group() == b"stream":
                 # A stream's dictionary ends just before the keyword (whitespace between at most).
+                steps[0] -= STREAM_STEPS
                 own = last_dictionary and not data[last_dictionary[1] : match.start()].strip(_WHITESPACE)
                 found, token_end = self.stream(data, token_end, last_dictionary if own else None, level)
                 if found:

@@ -250,6 +250,16 @@ def test_hostile_structure_does_not_crash_the_check():
     assert inspect_pdf(b"%PDF-1.4\n1 0 obj << /Length 5 >> stream") is None  # cut short
 
 
+def test_the_work_is_bounded_for_a_file_built_to_be_slow():
+    """Tokens that need attention one by one are counted: a contrived file is refused as uncheckable
+    (in about a second here), while a large ordinary one (20,000 objects) is read to the end."""
+    assert inspect_pdf(b"%PDF-1.4\n" + b"<<>>" * 600_000) == "uncheckable"
+    many = dict.fromkeys(
+        range(6, 20006), b"<< /Type /Annot /Subtype /Link /Rect [0 0 1 1] /Border [0 0 0] >>"
+    )
+    assert inspect_pdf(pdf(many)) is None
+
+
 # --- PDF/HTML polyglots ---------------------------------------------------------------------------
 
 
