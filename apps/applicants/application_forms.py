@@ -30,7 +30,7 @@ from apps.applicants.services import (
     listed_school,
 )
 from apps.cases.models import Track
-from apps.core.forms import ACCEPTED_FILES, InformationAnswerForm, KrwField
+from apps.core.forms import ACCEPTED_FILES, InformationAnswerForm, KrwField, OneLineCharField
 from apps.programmes.passports import InvalidPassportNumber, clean_passport_number
 from apps.rubric.fact_fields import form_field, form_widget_attrs
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
@@ -113,13 +113,13 @@ def _helper(*layout: Any, unmentioned: bool = True) -> FormHelper:
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = OneLineCharField(
         label=_("Full name, as in your passport"),
         max_length=200,
         error_messages={"required": _("Enter your full name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    nationality = forms.CharField(
+    nationality = OneLineCharField(
         label=_("Nationality"),
         max_length=100,
         error_messages={"required": _("Enter your nationality.")},

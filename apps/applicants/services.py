@@ -24,6 +24,7 @@ from apps.accounts.models import User
 from apps.applicants.models import ApplicantProfile, DegreeLevel, Education, Employment
 from apps.cases.models import Case, CaseEvent, CaseStatus, Track
 from apps.cases.services import CaseIncomplete, case_missing_items, case_start, case_submit, case_update_draft
+from apps.core.text import one_line
 from apps.programmes.services import roster_match
 from apps.rubric.answers import answers_as_json
 from apps.rubric.language.catalogue import default_catalogue
@@ -115,8 +116,8 @@ def profile_save(
                 else:
                     more[fact.code] = _json_safe(value)
         profile.more_answers = more
-        profile.full_name = (profile.full_name or "").strip()
-        profile.nationality = (profile.nationality or "").strip()
+        profile.full_name = one_line(profile.full_name or "")  # it becomes the case's applicant name
+        profile.nationality = one_line(profile.nationality or "")
         if not profile.international_award:
             profile.award_description = ""
         profile.full_clean(exclude=["user"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, CaseStatus, Sponsorship, SponsorshipStatus
 from apps.cases.transitions import enqueue_after_commit, record_event
+from apps.core.text import one_line
 from apps.organisations.models import Organisation
 
 SPONSORSHIP_TASK = "notifications.deliver_sponsorship_change"
@@ -36,6 +37,9 @@ EDITABLE_FIELDS = (
     "transfer_plan_text",
 )
 
+# The candidate's name is in e-mail subjects, where a line break stops the message (apps.core.text).
+ONE_LINE_FIELDS = ("candidate_name", "job_title")
+
 
 def _require_member(organisation: Organisation, by: User) -> None:
     if not organisation.memberships.filter(user=by).exists():
@@ -50,6 +54,9 @@ def sponsorship_create(*, organisation: Organisation, by: User, data: Mapping[st
     _require_member(organisation, by)
     values = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     values["candidate_email"] = str(values.get("candidate_email", "")).strip().lower()
+    for name in ONE_LINE_FIELDS:
+        if name in values:
+            values[name] = one_line(str(values[name]))
     with transaction.atomic(), pghistory.context(actor=by.pk):
         sponsorship = Sponsorship.objects.create(organisation=organisation, created_by=by, **values)
     return sponsorship
@@ -67,6 +74,8 @@ def sponsorship_update(*, sponsorship: Sponsorship, by: User, data: Mapping[str,
             if name in data:
                 setattr(locked, name, data[name])
         locked.candidate_email = locked.candidate_email.strip().lower()
+        for name in ONE_LINE_FIELDS:
+            setattr(locked, name, one_line(getattr(locked, name)))
         locked.save()
     return locked
 

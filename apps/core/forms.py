@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import one_line
+
 
 class KrwField(forms.IntegerField):
     """Whole won; tolerates the separators and signs people type ("150,000,000", "₩150 000 000").
@@ -68,3 +70,12 @@ class InformationAnswerForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG. You can choose several files."),
     )
+
+
+class OneLineCharField(forms.CharField):
+    """A name or title: stored on one line (``apps.core.text.one_line``), so a line break pasted
+    into it cannot reach an e-mail header, a CSV row or a page title."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return one_line(text) if text else text

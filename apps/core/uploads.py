@@ -6,7 +6,10 @@ not claim a different type, and its size is within the limit. Everything else is
 reason a person can act on, and nothing is stored.
 
 The sniffer is pure Python (no libmagic, decision 12): it recognises exactly the types accepted,
-and names a few common others only so that a refusal can say what the file is.
+and names a few common others only so that a refusal can say what the file is. A PDF is also read
+through for active content (JavaScript, launch actions, attached files, automatic actions, embedded
+media, XFA forms) and for a web page hidden in it, and refused with the reason when it has any
+(``apps.core.pdf_inspection``, decision 30).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core import pdf_inspection
 
 # Detected content type -> (the extension we store it under, a name people know it by)
 ALLOWED_TYPES: dict[str, tuple[str, str]] = {
@@ -38,6 +44,20 @@ EXTENSION_TYPES: dict[str, str] = {
     ".png": "image/png",
 }
 SNIFF_BYTES = 8192
+# Readers accept a PDF header anywhere in the first kilobyte; the sniffer only at the start.
+PDF_HEADER_WINDOW = 1024
+
+# What a refused PDF holds, as the refusal names it (apps.core.pdf_inspection's kinds).
+PDF_ACTIVE_CONTENT = {
+    pdf_inspection.JAVASCRIPT: gettext_lazy("JavaScript (a program that runs when the file is opened)"),
+    pdf_inspection.LAUNCH: gettext_lazy("an action that starts another program"),
+    pdf_inspection.EMBEDDED_FILE: gettext_lazy("other files attached inside it"),
+    pdf_inspection.AUTOMATIC_ACTION: gettext_lazy(
+        "actions that run by themselves (when a page is shown or a field is used)"
+    ),
+    pdf_inspection.RICH_MEDIA: gettext_lazy("embedded media (Flash or video)"),
+    pdf_inspection.XFA: gettext_lazy("an interactive XFA form"),
+}
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Types that are refused, named so the reason says what the file is (first bytes -> content type).
@@ -82,6 +102,15 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
             params={"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
     detected = sniff(upload)
+    if detected not in ALLOWED_TYPES and _pdf_header_after_something_else(upload):
+        raise ValidationError(
+            _(
+                "“%(name)s” starts with something else before the PDF (a web page, for example). "
+                "Open it, print it to a new PDF (“Save as PDF”) and upload that file."
+            ),
+            code="pdf_polyglot",
+            params={"name": name},
+        )
     if detected not in ALLOWED_TYPES:
         raise ValidationError(
             _(
@@ -99,6 +128,8 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
             code="type_mismatch",
             params={"name": name, "claimed": ALLOWED_TYPES[claimed][1], "actual": ALLOWED_TYPES[detected][1]},
         )
+    if detected == "application/pdf":
+        check_pdf_content(upload, name=name)
     extension = ALLOWED_TYPES[detected][0]
     return CheckedUpload(
         content_type=detected,
@@ -108,6 +139,49 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
         original_name=name,
         download_name=safe_download_name(name, extension),
     )
+
+
+def check_pdf_content(upload: UploadedFile, *, name: str) -> None:
+    """Refuse a PDF with active content or a web page in it, saying what it has and what to do."""
+    found = pdf_inspection.inspect_pdf(read_all(upload))
+    if found is None:
+        return
+    if found == pdf_inspection.HTML:
+        message = _(
+            "“%(name)s” is also a web page (it contains HTML), which a document may not be. "
+            "Open it, print it to a new PDF (“Save as PDF”) and upload that file."
+        )
+    elif found == pdf_inspection.UNCHECKABLE:
+        message = _(
+            "“%(name)s” has compressed or password-protected parts that cannot be checked for "
+            "active content. Remove the password, or print it to a new PDF (“Save as PDF”), and "
+            "upload that file."
+        )
+    else:
+        message = _(
+            "“%(name)s” contains %(what)s, which documents sent for review may not have. Print it "
+            "to a new PDF (“Save as PDF”) or scan the paper document, and upload that file."
+        )
+    raise ValidationError(
+        message,
+        code=f"pdf_{found}",
+        params={"name": name, "what": str(PDF_ACTIVE_CONTENT.get(found, ""))},
+    )
+
+
+def read_all(upload: UploadedFile) -> bytes:
+    """The whole file (already within the size limit), rewound."""
+    upload.seek(0)
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    return data
+
+
+def _pdf_header_after_something_else(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    head = upload.read(PDF_HEADER_WINDOW)
+    upload.seek(0)
+    return re.search(rb"%PDF-\d", head) is not None
 
 
 def sniff(upload: UploadedFile) -> str:

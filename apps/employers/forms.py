@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from apps.cases.models import Sponsorship
 from apps.cases.sponsorships import EDITABLE_FIELDS
 from apps.core.forms import InformationAnswerForm as SharedInformationAnswerForm
-from apps.core.forms import KrwField
+from apps.core.forms import KrwField, OneLineCharField
 from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import SizeClass
 from apps.rubric.selectors import strategic_fields
@@ -38,7 +38,7 @@ def _no_helper_form_tag() -> FormHelper:
 
 
 class OrganisationRegisterForm(forms.Form):
-    name = forms.CharField(
+    name = OneLineCharField(
         label=_("Organisation name"),
         max_length=200,
         help_text=_("As on the business registration certificate."),
@@ -53,7 +53,7 @@ class OrganisationRegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter the business registration number.")},
     )
-    sector = forms.CharField(
+    sector = OneLineCharField(
         label=_("Sector"),
         max_length=100,
         help_text=_("What the organisation does, for example “Semiconductor equipment”."),
@@ -217,6 +217,8 @@ class SponsorshipForm(forms.ModelForm):
     class Meta:
         model = Sponsorship
         fields = EDITABLE_FIELDS
+        # The candidate's name goes into e-mail subjects: kept on one line (apps.core.text).
+        field_classes = {"candidate_name": OneLineCharField, "job_title": OneLineCharField}
         labels = {
             "candidate_name": _("Candidate's full name"),
             "candidate_email": _("Candidate's e-mail address"),

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.cases.models import CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
+from apps.core.text import one_line
 from apps.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,23 @@ def render_text(template_name: str, context: Mapping[str, object]) -> str:
     return template.render(Context(dict(context), autoescape=False))
 
 
+# Notification.subject's column; a longer subject is cut with an ellipsis rather than not stored.
+SUBJECT_MAX_LENGTH = 255
+
+
+def subject_line(text: str) -> str:
+    """A subject Django will send: one line (a name with a line break in it made Django refuse the
+    header, and the message was never delivered), whitespace collapsed, within the column's length."""
+    line = one_line(text)
+    if len(line) > SUBJECT_MAX_LENGTH:
+        line = line[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
+    return line
+
+
 def render_message(template: str, context: Mapping[str, object], language: str) -> tuple[str, str]:
     """The subject and body of ``notifications/email/<template>_*.txt`` in ``language``."""
     with translation.override(language):
-        subject = render_text(f"notifications/email/{template}_subject.txt", context).strip()
+        subject = subject_line(render_text(f"notifications/email/{template}_subject.txt", context))
         body = render_text(f"notifications/email/{template}_body.txt", context)
     return subject, body
 
@@ -124,7 +138,8 @@ def deliver(notification_id: int, *, now: dt.datetime | None = None) -> bool:
         row.attempts += 1
         row.last_attempt_at = timezone.now()
         try:
-            send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.email])
+            # subject_line again: a row recorded before subjects were made safe is still sent.
+            send_mail(subject_line(row.subject), row.body, settings.DEFAULT_FROM_EMAIL, [row.email])
         except Exception as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             row.save(update_fields=["attempts", "last_attempt_at", "last_error"])

@@ -17,6 +17,12 @@ def deliver_sponsorship_change(sponsorship_id: int, status: str) -> int:
     return len(services.notify_sponsorship_change(sponsorship_id, status))
 
 
+@shared_task(name="notifications.deliver", acks_late=True)
+def deliver(notification_id: int) -> bool:
+    """Send one recorded message (at most once: ``services.deliver`` locks and marks it)."""
+    return services.deliver(notification_id)
+
+
 @shared_task(name="notifications.sweep")
 def sweep() -> dict[str, int]:
     """The periodic re-drive: unsent messages, and case status changes and sponsorship changes

@@ -26,6 +26,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.core.hooks import safe_on_commit
+from apps.core.text import one_line
 from apps.core.uploads import check_upload
 from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import (
@@ -60,7 +61,7 @@ def organisation_register(
         raise ValidationError({"business_registration_number": exc.error_list}) from None
     if size_class not in SizeClass.values:
         raise ValidationError({"size_class": _("Choose the size class of the organisation.")})
-    name, sector = name.strip(), sector.strip()
+    name, sector = one_line(name), one_line(sector)  # no line break can reach an e-mail subject
     if not name:
         raise ValidationError({"name": _("Enter the organisation's name.")})
     if not sector:

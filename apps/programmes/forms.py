@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from apps.core.forms import OneLineCharField
 from apps.programmes.models import RosterEntry
 from apps.programmes.passports import InvalidPassportNumber, clean_passport_number
 from apps.programmes.services import RosterEntryData
@@ -39,6 +40,13 @@ class RosterEntryForm(forms.ModelForm):
             "recruited_on",
             "notes",
         ]
+        # Names on one line (apps.core.text): a pasted line break never reaches a title or an export.
+        field_classes = {
+            "full_name": OneLineCharField,
+            "nationality": OneLineCharField,
+            "position": OneLineCharField,
+            "host_institution": OneLineCharField,
+        }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),

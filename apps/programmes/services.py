@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_variables
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.core.text import one_line
 from apps.programmes.models import ProgrammeOfficer, RosterEntry
 from apps.programmes.passports import (
     InvalidPassportNumber,
@@ -59,6 +60,10 @@ class RosterEntryData(TypedDict, total=False):
     host_institution: str
     recruited_on: dt.date | None
     notes: str
+
+
+# Text kept on one line (apps.core.text.one_line), from the form and from an imported file alike.
+ONE_LINE_FIELDS = ("full_name", "nationality", "position", "host_institution")
 
 
 # --- Officers ------------------------------------------------------------------------------------
@@ -107,6 +112,8 @@ def _apply(entry: RosterEntry, data: RosterEntryData) -> None:
         if name in values:
             setattr(entry, name, values[name])
     entry.email = (entry.email or "").strip().lower()
+    for name in ONE_LINE_FIELDS:  # names reach page titles and exports: never a line break
+        setattr(entry, name, one_line(getattr(entry, name) or ""))
     raw = data.get("passport_number", "")
     if normalise_passport_number(raw):
         try:
@@ -315,6 +322,13 @@ def _line_error(line: int, column: str | None, message: str) -> str:
     }
 
 
+def _one_line(parse: Callable[[str], str]) -> Callable[[str], str]:
+    def parse_one_line(value: str) -> str:
+        return parse(one_line(value))
+
+    return parse_one_line
+
+
 def _limited(parse: Callable[[str], str], name: str) -> Callable[[str], str]:
     max_length: int | None = getattr(RosterEntry._meta.get_field(name), "max_length", None)
 
@@ -349,12 +363,12 @@ def _optional_date(value: str) -> dt.date | None:
 
 
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "full_name": _limited(_required_text, "full_name"),
+    "full_name": _limited(_one_line(_required_text), "full_name"),
     "email": _email,
     "passport_number": _passport,
-    "nationality": _limited(_optional_text, "nationality"),
-    "position": _limited(_optional_text, "position"),
-    "host_institution": _limited(_optional_text, "host_institution"),
+    "nationality": _limited(_one_line(_optional_text), "nationality"),
+    "position": _limited(_one_line(_optional_text), "position"),
+    "host_institution": _limited(_one_line(_optional_text), "host_institution"),
     "recruited_on": _optional_date,
     "notes": _optional_text,
 }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.spreadsheet import inert_cell
 from apps.reviewers import dashboard as figures
 from apps.reviewers.access import supervisor_required
 from apps.reviewers.dashboard import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS, Rate, TrackOutcome, sum_rates
@@ -74,16 +75,11 @@ def _csv_response(filename: str, header: list[str], rows: Iterable[list[Cell]]) 
     # The byte-order mark tells Excel the file is UTF-8, so Korean headers and names open correctly.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([_inert(cell) for cell in row] for row in rows)
+    # A name that starts like a formula ("=HYPERLINK(...)", " =...", "＝...") is written as text,
+    # not run by the spreadsheet (apps.core.spreadsheet).
+    writer.writerow([inert_cell(cell) for cell in header])
+    writer.writerows([inert_cell(cell) for cell in row] for row in rows)
     return response
-
-
-def _inert(cell: Cell) -> Cell:
-    """A name that starts like a formula ("=HYPERLINK(...)") is shown as text, not run by the spreadsheet."""
-    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return f"'{cell}"
-    return cell
 
 
 # --- Exports: each chart's table as plain values (counts as numbers, rates as percentages) ---------

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.input_checks.NulByteMiddleware",  # 400 for a NUL byte, before anything queries with it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -179,11 +180,15 @@ if not 0 < STAFF_ENROLMENT_GRANT_HOURS <= 7 * 24:
 
 # Sign-in rate limits, counted by allauth in the Redis cache above, so every web process shares the
 # counters and a restart does not reset them (while Redis fails, each process counts on its own:
-# decision 14). Rates are "amount/period/per" (per ip, key or user),
-# comma-separated. "login_failed" counts wrong passwords per address and per e-mail address (the
-# key), and allauth also counts wrong two-factor codes under it, keyed per user; "login" limits
-# every login attempt per address; "reauthenticate" covers the password and code confirmations
-# that ministry pages and two-factor set-up ask for.
+# decision 14). Rates are "amount/period/per" (per ip, key or user), comma-separated.
+# Wrong passwords are throttled by account and source together (apps.accounts.throttle, decision
+# 31): "login_failed" counts them per address and per account *with* the address (the key), so a
+# stranger's failures never lock the owner out from elsewhere; allauth also counts wrong two-factor
+# codes under it, keyed per user. "login_failed_account" is the account's ceiling from every
+# address; over it, each address may try once per "login_failed_strained" (a slow-down, not a
+# lock). "login" limits every login attempt per address; "reauthenticate" covers the password and
+# code confirmations that ministry pages and two-factor set-up ask for.
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
 _RATE = re.compile(r"^\d+/\d*[smhd]/(ip|key|user)$")
 
 
@@ -197,8 +202,18 @@ def _rate_limit(name: str, default: str) -> str:
 ACCOUNT_RATE_LIMITS = {
     "login": _rate_limit("RATE_LIMIT_LOGIN", "30/m/ip"),
     "login_failed": _rate_limit("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "login_failed_account": _rate_limit("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "50/h/key"),
+    "login_failed_strained": _rate_limit("RATE_LIMIT_LOGIN_FAILED_STRAINED", "1/15m/key"),
     "reauthenticate": _rate_limit("RATE_LIMIT_REAUTHENTICATE", "10/m/user"),
 }
+# The account holder is e-mailed once this many wrong passwords reach the account within the
+# window (seconds), at most once per window.
+LOGIN_FAILURE_ALERT_AFTER = env.int("LOGIN_FAILURE_ALERT_AFTER", default=5)
+LOGIN_FAILURE_ALERT_WINDOW = env.int("LOGIN_FAILURE_ALERT_WINDOW", default=60 * 60)
+if LOGIN_FAILURE_ALERT_AFTER < 1 or LOGIN_FAILURE_ALERT_WINDOW < 60:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_ALERT_AFTER must be >= 1 and LOGIN_FAILURE_ALERT_WINDOW >= 60 (s)"
+    )
 # The client address comes from the socket unless proxies we run add X-Forwarded-For; the same
 # count as the API's (DJANGO_NUM_PROXIES), or someone could dodge the limits with a forged header.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_NUM_PROXIES", default=0)

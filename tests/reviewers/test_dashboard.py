@@ -508,11 +508,23 @@ def test_csv_of_every_chart(client: Client, data_set: dict[str, User]) -> None:
     assert mid[5][2:] == ["3", "2", "5", "60.0"]
 
 
-def test_csv_names_that_look_like_formulas_stay_text(client: Client, people: dict[str, User]) -> None:
-    case(at(11, 12), CaseStatus.IN_REVIEW, assigned_to=reviewer(full_name="=HYPERLINK(1)"))
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=HYPERLINK(1)",
+        " =HYPERLINK(1)",  # a leading space (issue 13)
+        "\n=HYPERLINK(1)",  # a leading line break
+        "＝HYPERLINK(1)",  # full-width equals sign
+        "\u3000＋1",  # an ideographic space, then a full-width plus
+    ],
+)
+def test_csv_names_that_look_like_formulas_stay_text(
+    client: Client, people: dict[str, User], name: str
+) -> None:
+    case(at(11, 12), CaseStatus.IN_REVIEW, assigned_to=reviewer(full_name=name))
     sign_in(client, people["boss"])
     names = [row[0] for row in read_csv(client.get("/ministry/dashboard/reviewers.csv"))]
-    assert "'=HYPERLINK(1)" in names
+    assert f"'{name}" in names
 
 
 def test_csv_headers_in_the_active_language(client: Client, data_set: dict[str, User]) -> None:
