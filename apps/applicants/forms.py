@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.applicants.self_assessment import UnknownInstitution, answer_fields, institution_rank
-from apps.rubric.answers import profile_values
+from apps.rubric.answers import answer_problems, profile_values
 from apps.rubric.fact_fields import form_field, form_widget_attrs
 from apps.rubric.language.catalogue import FactDef, default_catalogue
 from apps.rubric.models import EngineeringSchool, GovernmentProgramme, RubricVersion, StrategicField
@@ -213,6 +213,9 @@ class SelfAssessmentForm(forms.Form):
         for fact in default_catalogue().facts.values():  # an empty answer is the fact's default
             if cleaned.get(fact.code) in (None, "") and fact.default is not None:
                 cleaned[fact.code] = fact.default
+        for name, problem in answer_problems(cleaned).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, forms.ValidationError(problem, code="inconsistent"))
         if not self.errors:
             try:
                 profile_values(cleaned)
@@ -227,6 +230,21 @@ class SelfAssessmentForm(forms.Form):
         return self.cleaned_data.get("version") or None
 
     @staticmethod
-    def is_answered(data: Any) -> bool:
-        """Whether a query string carries answers (a bare ``?version=`` only preselects the version)."""
+    def is_sent(data: Any) -> bool:
+        """Whether a query string carries the form's answer names (a bare ``?version=`` does not)."""
         return any(name in data for name in answer_fields())
+
+    @staticmethod
+    def is_answered(data: Any) -> bool:
+        """Whether a query string carries at least one real answer: a value that is neither empty nor
+        the fact's default (the form sent untouched says "no degree", "other field", ratings 0)."""
+        facts = default_catalogue().facts
+        for name in answer_fields():
+            value = str(data.get(name, "")).strip()
+            fact = facts.get(name)
+            defaults = (
+                {"", "0"} if fact is None or fact.default is None else {"", "0", str(fact.default).lower()}
+            )
+            if name in data and value.lower() not in defaults:
+                return True
+        return False

@@ -74,7 +74,7 @@ class ResultView:
     eligible_tracks: tuple[TrackResult, ...]
     sme_bonus_max: int
     max_total: int
-    best_next_steps: tuple[NextStep, ...]
+    best_next_steps: tuple[RankedStep, ...]
     documents: tuple[TrackDocuments, ...]
 
     @property
@@ -115,6 +115,36 @@ class ResultView:
         return self.result.sme_bonus_basis == "claimed"
 
 
+@dataclass(frozen=True, slots=True)
+class RankedStep:
+    step: NextStep
+    reaches: str  # the title of the threshold this step alone reaches ("" for none)
+
+    @property
+    def text(self) -> str:
+        return self.step.text
+
+    @property
+    def gain(self) -> int:
+        return self.step.gain
+
+
+def ranked_next_steps(result: ScoreResult) -> list[RankedStep]:
+    """The steps up, the smallest change that reaches each threshold not yet reached first (one
+    point short of the pass mark, a +4 salary step beats a +8 one), then the rest by gain."""
+    steps = [step for criterion in result.criteria for step in criterion.next_steps]
+    first: list[RankedStep] = []
+    for threshold in sorted(result.thresholds.values(), key=lambda th: th.points):
+        short = threshold.points - result.total
+        if threshold.reached or short <= 0:
+            continue
+        enough = [step for step in steps if step.gain >= short and all(r.step is not step for r in first)]
+        if enough:
+            first.append(RankedStep(min(enough, key=lambda step: step.gain), threshold.title))
+    rest = sorted((s for s in steps if all(r.step is not s for r in first)), key=lambda s: -s.gain)
+    return [*first, *(RankedStep(step, "") for step in rest)]
+
+
 def present(result: ScoreResult) -> ResultView:
     version = rubric_version_by_code(result.rubric_version)
     config = version.parsed_config()
@@ -134,9 +164,7 @@ def present(result: ScoreResult) -> ResultView:
                 )
             )
     tracks = tuple(result.tracks.values())
-    steps = sorted(
-        (step for criterion in result.criteria for step in criterion.next_steps), key=lambda s: -s.gain
-    )
+    steps = ranked_next_steps(result)
     claimed = result.sme_bonus_basis == "claimed"
     track_configs = {track.code: track for track in config.tracks}
     sme_bonus = config.bonus("sme")
@@ -170,6 +198,8 @@ def _query_string(request: HttpRequest) -> str:
 
 def _base_context(request: HttpRequest, form: SelfAssessmentForm) -> dict[str, Any]:
     return {
+        # The form was sent with nothing answered: say so rather than score an empty profile.
+        "blank_submission": not form.is_bound and SelfAssessmentForm.is_sent(request.GET),
         "form": form,
         "query_string": _query_string(request),
         "form_url": reverse("self_assessment"),

@@ -71,6 +71,38 @@ def profile_from_answers(
     return scorer.profile(values, verified=verified)
 
 
+NO_DEGREE = "none"  # the degree_level option for no university degree
+
+
+def answer_problems(answers: Mapping[str, Any]) -> dict[str, str]:
+    """Answers that cannot all be true, by the answer to correct (the self-assessment's form and API):
+    a fact above another it is part of (the catalogue's ``at_most``: 5 years at a Fortune Global 500
+    company out of 2 years of experience), and a university named for someone without a degree."""
+    from django.utils.translation import gettext as _
+
+    from apps.rubric.wording import fact_label
+
+    problems: dict[str, str] = {}
+    catalogue = default_catalogue()
+    for fact in catalogue.facts.values():
+        value, limit = answers.get(fact.code), answers.get(fact.at_most or "")
+        if fact.at_most is None or value in (None, "") or limit in (None, ""):
+            continue
+        if Decimal(str(value)) > Decimal(str(limit)):
+            problems[fact.code] = _(
+                "This cannot be more than your answer to “%(other)s” (%(limit)s): it is part of it."
+            ) % {"other": fact_label(fact.at_most), "limit": limit}
+    degree = answers.get("degree_level")
+    if degree == NO_DEGREE and (
+        answers.get(INSTITUTION) or answers.get("institution_rank") not in (None, "")
+    ):
+        name = INSTITUTION if answers.get(INSTITUTION) else "institution_rank"
+        problems[name] = _(
+            "You said you have no university degree: choose your degree, or leave the university empty."
+        )
+    return problems
+
+
 def answers_as_json(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers with JSON-safe values (decimals as strings), for storing on a case."""
     out: dict[str, Any] = {}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.applicants.self_assessment import UnknownInstitution, institution_rank
-from apps.rubric.answers import profile_from_answers
+from apps.rubric.answers import answer_problems, profile_from_answers
 from apps.rubric.fact_fields import api_field
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.reading import ConfigErrors
@@ -130,6 +130,9 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Resolve the institution to its rank, so the answers hold one fact: ``institution_rank``."""
+        problems = answer_problems(attrs)
+        if problems:
+            raise serializers.ValidationError({name: [problem] for name, problem in problems.items()})
         name = (attrs.pop("institution", None) or "").strip()
         rank = attrs.get("institution_rank")
         if name and rank is not None:

@@ -106,6 +106,7 @@ class FactDef:
     section: str = "more"
     required: bool = False  # the self-assessment API requires an answer (no default is assumed)
     scale_words: tuple[Localised, Localised] | None = None  # a rating's ends: "not related", "at the core"
+    at_most: str | None = None  # another numeric fact this one cannot exceed ("of those, years at ...")
 
     @property
     def numeric(self) -> bool:
@@ -174,6 +175,7 @@ _FACT_KEYS_OPTIONAL = (
     "section",
     "required",
     "scale_words",
+    "at_most",
 )
 # The parts of a form a fact may be asked in, in the order forms show them.
 SECTIONS: tuple[str, ...] = ("education", "experience", "job_offer", "programme", "more")
@@ -271,6 +273,10 @@ def read_fact(
         fact["section"] = r.choice(item["section"], r.join(path, "section"), SECTIONS)
     if "required" in item:
         fact["required"] = r.boolean(item["required"], r.join(path, "required"))
+    if "at_most" in item:
+        if kind not in NUMERIC_TYPES:
+            raise ConfigError(r.join(path, "at_most"), "is only for numeric facts")
+        fact["at_most"] = r.code(item["at_most"], r.join(path, "at_most"))
     if "scale_words" in item:
         words_path = r.join(path, "scale_words")
         if kind != "integer" or fact.get("maximum") is None:
@@ -387,6 +393,12 @@ def read_catalogue(data: Any) -> Catalogue:
         if fact.code in facts:
             raise ConfigError(r.join(r.join("facts", index), "code"), f"fact {fact.code} is listed twice")
         facts[fact.code] = fact
+    for index, fact in enumerate(facts.values()):
+        other = facts.get(fact.at_most or "")
+        if fact.at_most and (other is None or not other.numeric):
+            raise ConfigError(
+                r.join(r.join("facts", index), "at_most"), f"must name a numeric fact, not {fact.at_most!r}"
+            )
     return Catalogue(facts, units, currencies, quantities, lists, documents)
 
 
