@@ -103,7 +103,7 @@ def test_the_api_takes_the_new_fact_and_its_schema_uses_the_catalogues_words() -
     )
     refused = api.post("/api/v1/self-assessment", {**answers, "korean_level": 7}, format="json")
     assert refused.status_code == 400
-    assert set(refused.json()) == {"korean_level"}
+    assert "korean_level" in refused.json()
 
     schema = api.get("/api/schema/", {"format": "json"}).json()
     request = schema["components"]["schemas"]["SelfAssessmentRequest"]["properties"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import serializers
 
 from apps.applicants.self_assessment import UnknownInstitution, institution_rank
@@ -38,6 +39,7 @@ INSTITUTION_RANK = "institution_rank"  # the fact a school's name is looked up f
 __all__ = ["clear_scorer_cache", "score_answers", "scorer_on"]  # clear_scorer_cache: tests, the bench
 
 UNKNOWN_ANSWER = _("Unknown answer; check its spelling against the API documentation.")
+MAX_UNKNOWN_REPORTED = 10
 
 
 def _unknown_version_message(code: str, known: list[str]) -> str:
@@ -114,8 +116,21 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
                 raise
             errors.update(exc.detail)
         if isinstance(data, Mapping):
-            for key in sorted(set(data) - set(self.fields)):
-                errors[str(key)] = [UNKNOWN_ANSWER]
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            # One message per unknown key up to a few; past them, one line says how many more, so
+            # a body of 100,000 junk keys costs a small answer, not one message each.
+            for key in unknown[:MAX_UNKNOWN_REPORTED]:
+                errors[key] = [UNKNOWN_ANSWER]
+            if len(unknown) > MAX_UNKNOWN_REPORTED:
+                more = len(unknown) - MAX_UNKNOWN_REPORTED
+                errors["non_field_errors"] = [
+                    ngettext(
+                        "%(count)s more unknown answer is not listed.",
+                        "%(count)s more unknown answers are not listed.",
+                        more,
+                    )
+                    % {"count": f"{more:,}"}
+                ]
         if errors:
             raise serializers.ValidationError(errors)
         return value
