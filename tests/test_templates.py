@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = [
     path
@@ -26,3 +28,13 @@ def test_no_template_comment_spans_lines():
         if "{#" in line and "#}" not in line[line.index("{#") :]
     ]
     assert not unclosed, f"use {{% comment %}} for comments over several lines: {unclosed}"
+
+
+@pytest.mark.django_db
+def test_every_page_names_the_favicon_and_favicon_ico_leads_to_it(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page
+    assert "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

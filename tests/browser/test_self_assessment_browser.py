@@ -220,3 +220,23 @@ def test_narrow_screen(browser: Browser, live_server: Any, schools: None, screen
         assert_no_severe_axe_violations(page, "a narrow screen")
     finally:
         context.close()
+
+
+def test_show_my_result_moves_focus_to_the_result_or_the_error_summary(
+    page: Page, live_server: Any, schools: None, screens: Path
+) -> None:
+    """Issue 13: after "Show my result" the page must not stay still with focus on the button."""
+    page.goto(f"{live_server.url}/self-assessment/")
+    page.get_by_label("Highest degree").select_option("master")
+    page.get_by_label("Years of relevant professional experience").fill("6")
+    page.get_by_role("button", name="Show my result").click()
+    expect(page.locator("#result-heading")).to_be_focused()
+
+    # Five years at a Fortune Global 500 company out of two of experience: refused, focus on the summary.
+    page.get_by_label("Years of relevant professional experience").fill("2")
+    page.get_by_label("Of those, years at a Fortune Global 500 company").fill("5")
+    page.get_by_role("button", name="Show my result").click()
+    expect(page.locator("#sa-error-summary")).to_be_focused()
+    expect(page.locator("#sa-error-summary")).to_contain_text("it is part of it")
+    page.screenshot(path=str(screens / "en_focus_error.png"), full_page=True)
+    assert_no_severe_axe_violations(page, "the form with a contradiction")
