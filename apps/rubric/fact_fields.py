@@ -8,6 +8,7 @@ a reference list (strategic fields, programmes) supplies a code fact's choices f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -181,7 +182,7 @@ def api_field(fact: FactDef) -> serializers.Field:
             common["allow_null"] = True
     kind = fact.type
     if kind == "yes_no":
-        return serializers.BooleanField(**common)
+        return StrictBooleanField(**common)
     if kind == "choice":
         return serializers.ChoiceField(
             choices=[(o.code, o.label.en) for o in fact.options],
@@ -195,7 +196,7 @@ def api_field(fact: FactDef) -> serializers.Field:
         return ReferenceCodeField(fact, max_length=50, allow_blank=not fact.required, **common)
     low, high = fact.minimum, fact.maximum
     if kind == "decimal":
-        return serializers.DecimalField(
+        return StrictDecimalField(
             max_digits=None,
             decimal_places=None,
             coerce_to_string=False,
@@ -208,7 +209,7 @@ def api_field(fact: FactDef) -> serializers.Field:
         common["min_value"] = int(low)
     if high is not None:
         common["max_value"] = int(high)
-    return serializers.IntegerField(error_messages=_api_bound_errors(fact), **common)
+    return StrictIntegerField(error_messages=_api_bound_errors(fact), **common)
 
 
 def _api_bound_errors(fact: FactDef) -> dict[str, Any]:
@@ -229,31 +230,66 @@ def _api_bound_errors(fact: FactDef) -> dict[str, Any]:
     return {"min_value": NOT_NEGATIVE_API, "max_value": too_many}
 
 
-class ReferenceCodeField(serializers.CharField):
+# JSON has types: the API takes a yes/no as true or false and a number as a number, as its schema
+# says (DRF alone would also take 0, "yes" or "7.5"), so the contract and the API agree (issue 13).
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(_("Give true or false."))
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise serializers.ValidationError(_("Give a whole number (a JSON number, not text)."))
+        return int(super().to_internal_value(data))
+
+
+# A decimal answer may also come as text ("7.99"), the exact form clients have used since the first
+# release to keep a value clear of binary floating point; the schema says both (see schema.py).
+DECIMAL_TEXT = r"^[0-9]{1,6}(\.[0-9]{1,6})?$"
+
+
+class StrictDecimalField(serializers.DecimalField):
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and not re.fullmatch(DECIMAL_TEXT, data):
+            raise serializers.ValidationError(_("Give a number, such as 7 or 7.5."))
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError(_("Give a number, such as 7 or 7.5."))
+        return super().to_internal_value(data)
+
+
+class ReferenceCodeField(serializers.ChoiceField):
     """A code from the fact's reference list (any case, spaces trimmed), its default, or, for a fact
-    without a default, empty for none. Checked against the list in force today."""
+    without a default, empty or null for none. The list in force today is the schema's ``enum``."""
 
     def __init__(self, fact: FactDef, **kwargs: Any) -> None:
         self.fact = fact
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]  # None: no answer
-        value = str(super().to_internal_value(data)).strip()
-        fact = self.fact
-        if not value:
-            return fact.default
         codes = sorted(reference_codes(fact.reference or ""))
         if fact.default is not None:
             codes.append(fact.default)
-        by_folded = {code.casefold(): code for code in codes}
-        code = by_folded.get(value.casefold())
-        if code is None:
+        self.codes = codes
+        kwargs.pop("max_length", None)
+        super().__init__(choices=codes, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]  # None: no answer
+        fact = self.fact
+        value = "" if data is None else str(data).strip()
+        if not value:
+            if not self.allow_blank:
+                raise serializers.ValidationError(_("This field may not be blank."))
+            return fact.default
+        code = {code.casefold(): code for code in self.codes}.get(value.casefold())
+        if code is None or isinstance(data, bool | int | float | list | dict):
             message = (
                 _('Unknown answer "%(value)s". Give one of: %(codes)s.')
                 if fact.default is not None
                 else _('Unknown answer "%(value)s". Give one of: %(codes)s, or null.')
             )
-            raise serializers.ValidationError(message % {"value": value, "codes": ", ".join(codes)})
+            raise serializers.ValidationError(message % {"value": value, "codes": ", ".join(self.codes)})
         return code
 
 

@@ -50,6 +50,11 @@ def published_version_codes() -> list[str]:
     )
 
 
+def cached_version_codes() -> tuple[str, ...]:
+    """``published_version_codes`` through the per-process memo (the API's schema lists them)."""
+    return _version_codes.get("all", lambda: tuple(published_version_codes()))
+
+
 def rubric_version_in_force(on: dt.date) -> RubricVersion:
     version = (
         RubricVersion.objects.filter(published=True, effective_from__lte=on)
@@ -139,6 +144,7 @@ def _codes_and_names(
 SCORER_TTL_SECONDS = 60.0
 _scorers: TtlMemo[Scorer] = TtlMemo(SCORER_TTL_SECONDS)
 _references: TtlMemo[Reference] = TtlMemo(SCORER_TTL_SECONDS)
+_version_codes: TtlMemo[tuple[str, ...]] = TtlMemo(SCORER_TTL_SECONDS, max_entries=1)
 
 
 def cached_reference(on: dt.date) -> Reference:
@@ -159,6 +165,7 @@ def _compile_scorer(version_code: str | None, day: dt.date) -> Scorer:
 
 def clear_scorer_cache(**_signal_kwargs: object) -> None:
     _scorers.clear()
+    _version_codes.clear()
     _references.clear()
     _school_ranks.clear()
 
@@ -213,8 +220,22 @@ def _all_school_ranks() -> dict[str, int | None]:
     return ranks
 
 
+_school_names: TtlMemo[tuple[str, ...]] = TtlMemo(SCORER_TTL_SECONDS, max_entries=1)
+
+
+def school_names() -> tuple[str, ...]:
+    """Every listed school's English and Korean names (the API's schema lists them), per process."""
+    return _school_names.get("all", _all_school_names)
+
+
+def _all_school_names() -> tuple[str, ...]:
+    names = EngineeringSchool.objects.values_list("name", "name_ko")
+    return tuple(sorted({name for pair in names for name in pair if name}))
+
+
 def clear_school_cache(**_signal_kwargs: object) -> None:
     _school_ranks.clear()
+    _school_names.clear()
 
 
 post_save.connect(clear_school_cache, sender=EngineeringSchool, dispatch_uid="clear-schools-save")

@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.applicants.api.schema.closed_request_schema",
+    ],
 }
 
 # --- Security defaults (production tightens the transport ones) --------------------------------

@@ -29,8 +29,10 @@ from apps.rubric.language.scorer import Scorer, ScoreResult
 from apps.rubric.selectors import (
     NoVersionInForce,
     UnknownRubricVersion,
+    cached_version_codes,
     clear_scorer_cache,
     published_version_codes,
+    school_names,
     scorer_for,
 )
 
@@ -58,6 +60,17 @@ def scorer_on(day: dt.date, version_code: str | None = None) -> Scorer:
     return scorer_for(version_code=version_code, on=day)
 
 
+class ListedTextField(serializers.ChoiceField):
+    """Text checked by the serializer's own ``validate_*`` (with a message that says what to send),
+    whose choices are the values that exist (listed schools, published versions): the schema's
+    ``enum`` tells a client the list; case and surrounding spaces are forgiven."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool | int | float | list | dict):
+            raise serializers.ValidationError(_("Give this answer as text."))
+        return str(data)[:255]
+
+
 class SelfAssessmentRequestSerializer(serializers.Serializer):
     """One person's answers: one per fact of the catalogue (``apps/rubric/catalogue.json``), plus
     ``institution`` (a school's name, looked up for ``institution_rank``) and ``rubric_version``.
@@ -70,7 +83,6 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
     rubric_version = serializers.CharField(
         required=False,
         allow_null=True,
-        max_length=20,
         help_text=_(
             'The rubric version to score under, for example "2026-07". Default: the version in force today.'
         ),
@@ -79,7 +91,6 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         allow_blank=True,
-        max_length=255,
         help_text=_(
             "The name (English or Korean) of the institution, from the reference list of engineering "
             "schools; its rank is looked up. Give this or institution_rank, not both."
@@ -97,6 +108,14 @@ class SelfAssessmentRequestSerializer(serializers.Serializer):
             name: field.__class__(*field._args, **field._kwargs)  # type: ignore[attr-defined]
             for name, field in self._declared_fields.items()
         }
+        declared["institution"] = ListedTextField(
+            choices=school_names(),
+            **declared["institution"]._kwargs,  # type: ignore[attr-defined]
+        )
+        declared["rubric_version"] = ListedTextField(
+            choices=cached_version_codes(),
+            **declared["rubric_version"]._kwargs,  # type: ignore[attr-defined]
+        )
         fields: dict[str, serializers.Field] = {"rubric_version": declared["rubric_version"]}
         for fact in default_catalogue().facts.values():
             if fact.code == INSTITUTION_RANK:

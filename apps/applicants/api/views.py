@@ -23,6 +23,7 @@ from apps.applicants.api.serializers import (
     score_answers,
 )
 from apps.core.cache import SharedCacheUnavailable, report_shared_cache_failure, shared_cache_in_outage
+from apps.core.input_checks import PROBLEM_CONTENT_TYPE
 
 
 class SelfAssessmentThrottle(SimpleRateThrottle):
@@ -188,22 +189,37 @@ class SelfAssessmentView(APIView):
             "facts; the SME bonus is a claim until a reviewer verifies it. Nothing is stored. "
             "Required: degree_level, experience_years, offered_salary_krw, field; the other answers "
             "default to 0, false or null. Unknown keys are refused. Messages follow Accept-Language "
-            "(en, ko). Rate limit: 120 requests a minute per client address."
+            "(en, ko). Rate limit: 120 requests a minute per client address. Rules across answers: "
+            "fortune_global_500_years is part of experience_years (never more); a university "
+            "(institution or institution_rank) needs a degree_level other than none; give institution "
+            "or institution_rank, not both."
         ),
         tags=["self-assessment"],
         auth=[],
         request=SelfAssessmentRequestSerializer,
         responses={
             200: SelfAssessmentResultSerializer,
-            400: OpenApiResponse(
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 response=OpenApiTypes.OBJECT,
                 description=_(
-                    "Invalid answers: an object with a list of messages per answer ({field: [messages]}), "
-                    'or {"detail": ...} for a body that is not valid JSON.'
+                    "Invalid answers: an RFC 9457 problem document (application/problem+json) with type, "
+                    "title, status and detail, and a list of messages per answer ({field: [messages]}); "
+                    "for a body that is not valid JSON, detail says why."
                 ),
                 examples=[OpenApiExample("Field errors", value=ERROR_EXAMPLE, response_only=True)],
             ),
-            429: OpenApiResponse(description=_("Too many requests; retry after the Retry-After seconds.")),
+            (413, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description=_("The body is larger than the API accepts (a problem document)."),
+            ),
+            (415, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description=_("The body is not JSON (a problem document)."),
+            ),
+            (429, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description=_("Too many requests; retry after the Retry-After seconds."),
+            ),
         },
         examples=[
             OpenApiExample("Full profile", value=FULL_PROFILE_EXAMPLE, request_only=True),
