@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -22,14 +23,18 @@ from django_htmx.middleware import HtmxDetails
 from apps.applicants.documents import RequiredDocument, documents_for
 from apps.applicants.forms import SelfAssessmentForm
 from apps.applicants.self_assessment import assess, assess_under_every_version
+from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.scorer import CriterionResult, NextStep, ScoreResult, TrackResult
 from apps.rubric.models import RubricVersion
 from apps.rubric.selectors import (
     NoGniFigure,
     NoVersionInForce,
     UnknownRubricVersion,
+    government_programmes,
     rubric_version_by_code,
+    strategic_fields,
 )
+from apps.rubric.wording import INSTITUTION, fact_label, fact_value
 
 # Sent by a form that is showing errors (see _assessment.html): the next htmx update must redraw the
 # whole form, or corrected answers would keep their old error messages.
@@ -185,6 +190,22 @@ def present(result: ScoreResult) -> ResultView:
     )
 
 
+def answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The answers given, in words (the catalogue's labels), for the printed result: what it was
+    worked out from. Answers left at their default are left out."""
+    names = {f.code: f.display_name for f in strategic_fields()}
+    names.update({p.code: p.display_name for p in government_programmes()})
+    facts = default_catalogue().facts
+    rows = []
+    for code in (INSTITUTION, *facts):
+        value = answers.get(code)
+        fact = facts.get(code)
+        if value in (None, "", False) or (fact is not None and value == fact.default):
+            continue
+        rows.append((fact_label(code), fact_value(code, value, names)))
+    return rows
+
+
 def _form_for(request: HttpRequest) -> SelfAssessmentForm:
     if SelfAssessmentForm.is_answered(request.GET):
         return SelfAssessmentForm(request.GET)
@@ -220,6 +241,8 @@ def self_assessment(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.answers is not None:
         try:
             context["outcome"] = present(assess(answers=form.answers, version_code=form.version_code))
+            context["answer_rows"] = answer_rows(form.answers)
+            context["printed_on"] = timezone.localtime()
         except (NoVersionInForce, NoGniFigure, UnknownRubricVersion):
             context["assessment_error"] = _(
                 "We cannot score your answers right now: no rubric rules apply to today's date. "

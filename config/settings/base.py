@@ -249,6 +249,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-Tech Pass <no-repl
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["config.formats"]  # Korean date-times read "오후 11:15", not "11:15 오후"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

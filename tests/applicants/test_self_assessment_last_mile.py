@@ -103,3 +103,16 @@ def test_an_untouched_form_prompts_for_answers_instead_of_a_result(client: Clien
     assert "sa-verdict" not in page
     answered = client.get("/self-assessment/", {**untouched, "experience_years": "4"}).content.decode()
     assert "data-blank-submission" not in answered
+
+
+@pytest.mark.django_db
+def test_the_printed_result_lists_the_answers_and_the_date(client: Client) -> None:
+    page = client.get(
+        "/self-assessment/", {"degree_level": "master", "experience_years": "6", "field": "ai"}
+    ).content.decode()
+    printed = page[page.index("sa-print-answers") :]
+    assert "Highest degree" in printed
+    assert "Master&#x27;s degree" in printed or "Master's degree" in printed
+    assert "Years of relevant experience" in printed
+    assert "Worked out on" in printed
+    assert "Artificial intelligence" in printed

@@ -454,3 +454,13 @@ def test_api_validation_messages_in_korean(api_client: Any) -> None:
     for name, messages in errors.items():
         if name not in {"type", "title", "status", "detail"}:
             assert all(HANGUL.search(message) for message in messages), errors
+
+
+def test_korean_date_times_put_the_meridiem_first() -> None:
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("ko"):
+        text = formats.date_format(dt.datetime(2026, 12, 7, 23, 15), "DATETIME_FORMAT")
+    assert text == "2026년 12월 7일 오후 11:15"
