@@ -5,7 +5,8 @@ The launch engine's results on the generated profiles were recorded before it wa
 (``tests/rubric/golden/<code>.json``, written from it at commit "Rubric: record the launch engine's
 results"): 100,000 profiles per version in English and 20,000 in Korean, one SHA-256 per 1,000
 results in the launch engine's JSON shape: points per criterion, totals, track verdicts and every
-explanation, next step and reason. Half of the profiles sit on or next to a threshold
+explanation, next step and reason. 2026-07's Korean was recorded again after two deliberate wording
+corrections (tests/rubric/golden/README.md). Half of the profiles sit on or next to a threshold
 (tests/rubric/differential.py). The batch scorer (for simulations) must give the per-profile
 scorer's points on every profile of a generated sample.
 """
