@@ -146,3 +146,22 @@ class Employment(models.Model):
             return Decimal(0)
         end = self.end_year or (today or timezone.localdate()).year
         return Decimal(max(end - self.start_year, 0))
+
+
+class Scenario(models.Model):
+    """A signed-in person's named set of self-assessment answers (issue 13), to compare side by
+    side, as someone weighing two job offers would. The answers are kept as the page's query
+    parameters (answer names -> text), so a scenario opens the form exactly as it was."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenarios")
+    name = models.CharField(_("name"), max_length=80)
+    answers = models.JSONField(_("answers"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="scenario_name_unique_per_user")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,4 +6,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("self-assessment/", views.self_assessment, name="self_assessment"),
     path("self-assessment/compare/", views.self_assessment_compare, name="self_assessment_compare"),
+    path("self-assessment/scenarios/", views.scenarios, name="self_assessment_scenarios"),
+    path(
+        "self-assessment/scenarios/compare/",
+        views.scenarios_compare,
+        name="self_assessment_scenarios_compare",
+    ),
+    path(
+        "self-assessment/scenarios/<int:scenario_id>/delete/",
+        views.scenario_remove,
+        name="self_assessment_scenario_delete",
+    ),
 ]

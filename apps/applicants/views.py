@@ -8,20 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.models import User
 from apps.applicants.documents import RequiredDocument, documents_for
 from apps.applicants.forms import SelfAssessmentForm
+from apps.applicants.models import Scenario
+from apps.applicants.scenarios import COMPARE_AT_MOST, scenario_delete, scenario_save, scenarios_of
 from apps.applicants.self_assessment import assess, assess_under_every_version
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.scorer import CriterionResult, NextStep, ScoreResult, TrackResult
@@ -268,3 +275,66 @@ def self_assessment_compare(request: HttpRequest) -> HttpResponse:
         results = assess_under_every_version(answers=form.answers)
         context["outcomes"] = [present(result) for result in results]
     return render(request, "applicants/compare.html", context)
+
+
+# --- Saved scenarios (signed-in people) -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenarios(request: HttpRequest) -> HttpResponse:
+    """The person's saved scenarios; a POST saves the answers it carries under a name."""
+    user = request.user
+    assert isinstance(user, User)
+    error = ""
+    if request.method == "POST":
+        try:
+            scenario = scenario_save(user=user, name=request.POST.get("name", ""), query=request.POST)
+        except ValidationError as exc:
+            error = " ".join(exc.message_dict.get("name", exc.messages))
+        else:
+            messages.success(request, _("Saved as “%(name)s”.") % {"name": scenario.name})
+            return redirect("self_assessment_scenarios")
+    rows = [(s, reverse("self_assessment") + "?" + urlencode(s.answers)) for s in scenarios_of(user)]
+    return render(
+        request,
+        "applicants/scenarios.html",
+        {"rows": rows, "error": error, "compare_at_most": COMPARE_AT_MOST},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def scenario_remove(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not scenario_delete(user=user, scenario_id=scenario_id):
+        raise Http404
+    messages.success(request, _("Scenario deleted."))
+    return redirect("self_assessment_scenarios")
+
+
+@login_required
+@require_GET
+def scenarios_compare(request: HttpRequest) -> HttpResponse:
+    """The chosen scenarios side by side, each scored under its own answers (at most four)."""
+    user = request.user
+    assert isinstance(user, User)
+    ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:COMPARE_AT_MOST]
+    chosen = {s.pk: s for s in Scenario.objects.filter(user=user, pk__in=ids)}
+    columns = []
+    for scenario_id in ids:
+        scenario = chosen.get(scenario_id)
+        if scenario is None:
+            continue
+        form = SelfAssessmentForm(scenario.answers)
+        outcome = None
+        if form.is_valid() and form.answers is not None:
+            try:
+                outcome = present(assess(answers=form.answers, version_code=form.version_code))
+            except (NoVersionInForce, NoGniFigure, UnknownRubricVersion):
+                outcome = None
+        columns.append({"scenario": scenario, "outcome": outcome, "form": form})
+    context = {"columns": columns, "too_few": len(columns) < 2}
+    return render(request, "applicants/scenarios_compare.html", context)

@@ -310,3 +310,22 @@ def test_answering_an_information_request(page: Page, live_server: Any, person: 
     expect(page.locator('[data-kind="information_response"] .ap-receipt')).to_have_count(2)
     shot(page, screens, "41_status_answered")
     check_axe(page, "the status page after answering")
+
+
+def test_saved_scenarios_side_by_side(page: Page, live_server: Any, person: Any, screens: Path) -> None:
+    """Issue 13: a signed-in person saves two offers from the self-assessment and compares them."""
+    query = "degree_level=master&experience_years=6&field=ai&offered_salary_krw="
+    log_in(page, live_server, "/self-assessment/scenarios/")
+    for name, salary in (("Offer from Hanbit", "150000000"), ("Offer from Daehan", "60000000")):
+        page.goto(f"{live_server.url}/self-assessment/?{query}{salary}")
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_role("button", name="Save scenario").click()
+        expect(page.locator(".messages")).to_contain_text(name)
+    check_axe(page, "the saved scenarios")
+    page.get_by_label("Offer from Hanbit").check()
+    page.get_by_label("Offer from Daehan").check()
+    page.get_by_role("button", name="Compare side by side").click()
+    expect(page.get_by_role("heading", name="Offer from Hanbit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Offer from Daehan")).to_be_visible()
+    page.screenshot(path=str(screens / "scenarios_compare.png"), full_page=True)
+    check_axe(page, "the scenarios side by side")
