@@ -240,3 +240,19 @@ def test_show_my_result_moves_focus_to_the_result_or_the_error_summary(
     expect(page.locator("#sa-error-summary")).to_contain_text("it is part of it")
     page.screenshot(path=str(screens / "en_focus_error.png"), full_page=True)
     assert_no_severe_axe_violations(page, "the form with a contradiction")
+
+
+def test_the_smallest_step_to_the_pass_mark_leads(page: Page, live_server: Any, schools: None) -> None:
+    """Issue 13: one point short of the pass mark, the first step offered is the smallest one that
+    reaches it, marked as such, not the biggest gain."""
+    query = (
+        "degree_level=doctorate&institution_rank=26&experience_years=10&offered_salary_krw=99910000"
+        "&field=ai&publications_and_patents=10&led_project_years=3"
+    )
+    page.goto(f"{live_server.url}/self-assessment/?{query}")
+    result = page.locator("#result")
+    expect(result).to_contain_text("1 point short of the pass mark of 70.")
+    first = result.locator(".sa-next-steps").first.locator("li").first
+    expect(first).to_contain_text("reaches the pass mark")
+    expect(first).to_contain_text("would add 1 point")
+    assert_no_severe_axe_violations(page, "a result one point short")
