@@ -265,6 +265,8 @@ class Context:
     employers: Weighted
     versions: list[tuple[dt.date, int]]  # (effective_from, id), oldest first
     taken: set[str]
+    # Applicants who already have an open case: a person has at most one (a database constraint).
+    with_open_case: set[int] = field(default_factory=set)
 
 
 def _uniform(rng: random.Random, low: dt.timedelta, high: dt.timedelta) -> dt.timedelta:
@@ -282,6 +284,24 @@ def _version_for(ctx: Context, when: dt.datetime) -> int | None:
     return chosen
 
 
+FINAL = frozenset({"approved", "rejected", "withdrawn"})
+
+
+def _applicant_for(ctx: Context, *, open_case: bool) -> tuple[int, str]:
+    """A random applicant; for an open case one without another open case (the pool is five times
+    smaller than the cases and about 9% of them are open, so a free one is always near)."""
+    pool = ctx.applicants
+    start = ctx.rng.randrange(len(pool))
+    if not open_case:
+        return pool[start]
+    for offset in range(len(pool)):
+        applicant = pool[(start + offset) % len(pool)]
+        if applicant[0] not in ctx.with_open_case:
+            ctx.with_open_case.add(applicant[0])
+            return applicant
+    raise RuntimeError("every bench applicant already has an open case: load fewer cases")
+
+
 def case_row(ctx: Context) -> tuple[Any, ...]:
     """One case, as a row in CASE_COLUMNS order."""
     rng, now = ctx.rng, ctx.now
@@ -289,7 +309,7 @@ def case_row(ctx: Context) -> tuple[Any, ...]:
     track = TRACK(rng)
     case_field = FIELD(rng)
     sme = rng.random() < SME_SHARE
-    applicant_id, name = ctx.applicants[rng.randrange(len(ctx.applicants))]
+    applicant_id, name = _applicant_for(ctx, open_case=status not in FINAL)
     employer = ctx.employers(rng)
     ref = reference(rng, ctx.taken)
     submitted_at = due_at = paused_at = decided_at = assigned_to = assigned_at = None

@@ -162,6 +162,13 @@ class Case(models.Model):
                 condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="case_submitted_has_submission_time",
             ),
+            # One open application per person (a draft, or anything not yet decided or withdrawn):
+            # enforced here, so two windows or a retried request cannot open a second (issue 12).
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=~Q(status__in=["approved", "rejected", "withdrawn"]),
+                name="case_one_open_per_applicant",
+            ),
         ]
 
     def __str__(self) -> str:

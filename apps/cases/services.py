@@ -8,14 +8,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.clock import due_at_on_submission
 from apps.cases.documents import document_kinds, document_label
-from apps.cases.models import Case, CaseDocument, CaseEvent, CaseStatus, SponsorshipStatus, Track
+from apps.cases.models import (
+    FINAL_STATUSES,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseStatus,
+    SponsorshipStatus,
+    Track,
+)
 from apps.cases.search import index_fields
 from apps.cases.transitions import NOTIFY_TASK, SCORE_TASK, SUBMIT, WITHDRAW, record_event, transition
 from apps.core.hooks import safe_on_commit
@@ -38,10 +46,36 @@ def _require_applicant(case: Case, by: User) -> None:
         raise PermissionDenied(_("Only the applicant can change this case."))
 
 
+class OpenApplicationExists(ValidationError):
+    """The person already has an open application (one at a time); ``case`` is it."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(
+            _("You already have an open application, %(reference)s: continue it.")
+            % {"reference": case.reference}
+        )
+        self.case = case
+
+
+def open_case_of(applicant: User) -> Case | None:
+    return Case.objects.filter(applicant=applicant).exclude(status__in=FINAL_STATUSES).first()
+
+
 def case_start(*, applicant: User, answers: Mapping[str, Any] | None = None, track: str = "") -> Case:
-    with transaction.atomic():
-        case = Case.objects.create(applicant=applicant, facts=answers_as_json(answers or {}), track=track)
-        record_event(case=case, kind=CaseEvent.Kind.CREATED, by=applicant)
+    """A new draft, unless the person has an open application (``OpenApplicationExists``). The
+    database's unique constraint settles a race between two requests."""
+    existing = open_case_of(applicant)
+    if existing is not None:
+        raise OpenApplicationExists(existing)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(applicant=applicant, facts=answers_as_json(answers or {}), track=track)
+            record_event(case=case, kind=CaseEvent.Kind.CREATED, by=applicant)
+    except IntegrityError:
+        raced = open_case_of(applicant)
+        if raced is None:
+            raise
+        raise OpenApplicationExists(raced) from None
     return case
 
 

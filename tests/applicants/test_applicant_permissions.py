@@ -94,6 +94,10 @@ def test_each_persons_own_pages(world, persona):
         if persona == "anonymous":
             assert response.status_code == 302
             assert response.url.startswith("/accounts/login/?next=")
+        elif persona == "owner" and url == "/apply/start/":
+            # One open application at a time: starting another leads to the open one.
+            assert response.status_code == 302
+            assert world["case"].reference in response.url
         else:
             assert response.status_code == 200, (persona, url)
             if persona != "owner":

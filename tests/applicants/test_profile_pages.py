@@ -7,7 +7,7 @@ import pytest
 
 from apps.accounts.roles import Role
 from apps.applicants.models import ApplicantProfile, Employment
-from apps.cases.services import case_start, case_submit
+from apps.cases.services import case_start, case_submit, case_withdraw
 from tests.factories import (
     FULL_ANSWERS,
     ApplicantProfileFactory,
@@ -148,6 +148,7 @@ def test_drafts_follow_the_profile_but_a_submitted_case_keeps_its_facts(client_a
     submitted = case_start(applicant=applicant, answers=FULL_ANSWERS, track="quantitative")
     upload_documents(submitted, applicant)
     case_submit(case=submitted, by=applicant)
+    case_withdraw(case=submitted, by=applicant)  # one open application at a time
     draft = case_start(applicant=applicant, track="quantitative")
     data = profile_form_data(
         employment=[{"employer": "Acme", "years": "7", "relevant": "on", "fortune_global_500": "list"}]

@@ -19,6 +19,7 @@ from apps.applicants.forms import SelfAssessmentForm
 from apps.applicants.services import application_start
 from apps.cases.models import Case, CaseStatus
 from apps.cases.selectors import case_days_left, cases_of_applicant
+from apps.cases.services import OpenApplicationExists, open_case_of
 from apps.cases.sponsorships import sponsorships_offered_to
 
 # The self-assessment's answers shown before starting, in this order.
@@ -86,11 +87,25 @@ def _started_message(case: Case, *, from_self_assessment: bool) -> str:
 def application_start_view(request: HttpRequest) -> HttpResponse:
     """From a self-assessment's query string (the answers are kept through log-in) or blank."""
     user = user_of(request)
+    open_case = open_case_of(user)
+    if open_case is not None:  # one open application at a time: lead to it
+        messages.info(
+            request,
+            _("You already have an open application, %(reference)s: continue it here.")
+            % {"reference": open_case.reference},
+        )
+        if open_case.status == CaseStatus.DRAFT:
+            return redirect(step_url(open_case, PROFILE))
+        return redirect("application:status", reference=open_case.reference)
     answered = SelfAssessmentForm.is_answered(request.GET)
     form = SelfAssessmentForm(request.GET) if answered else None
     valid = form is not None and form.is_valid()
     if request.method == "POST" and (form is None or valid):
-        case = application_start(user=user, answers=form.cleaned_data if form is not None else None)
+        try:
+            case = application_start(user=user, answers=form.cleaned_data if form is not None else None)
+        except OpenApplicationExists as exc:  # a second window got there first
+            messages.info(request, exc.messages[0])
+            return redirect(step_url(exc.case, PROFILE))
         messages.success(request, _started_message(case, from_self_assessment=form is not None))
         return redirect(step_url(case, PROFILE))
     query = request.GET.urlencode()
