@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from apps.applicants.self_assessment import UnknownInstitution, answer_fields, institution_rank
 from apps.rubric.answers import answer_problems, profile_values
-from apps.rubric.fact_fields import form_field, form_widget_attrs
+from apps.rubric.fact_fields import OTHER_FIELD_CHOICE, form_field, form_widget_attrs
 from apps.rubric.language.catalogue import FactDef, default_catalogue
 from apps.rubric.models import EngineeringSchool, GovernmentProgramme, RubricVersion, StrategicField
 from apps.rubric.selectors import (
@@ -61,7 +60,7 @@ def reference_choices(fact: FactDef) -> list[tuple[str, str | Promise]]:
         rows = government_programmes()
     choices: list[tuple[str, str | Promise]] = [(row.code, row.display_name) for row in rows]
     if fact.default is not None:
-        choices.append((fact.default, pgettext_lazy("field of work", "Other field")))
+        choices.append((fact.default, OTHER_FIELD_CHOICE))
     return choices
 
 

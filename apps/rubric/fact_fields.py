@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -21,6 +22,7 @@ from rest_framework import serializers
 
 from apps.core.forms import KrwField
 from apps.rubric.language.catalogue import FactDef, default_catalogue
+from apps.rubric.selectors import cached_reference
 
 YEAR_UNIT = "year"
 
@@ -295,8 +297,4 @@ class ReferenceCodeField(serializers.ChoiceField):
 
 def reference_codes(reference: str) -> frozenset[str]:
     """The codes of a reference list in force today (the scorers' per-process memo)."""
-    from django.utils import timezone
-
-    from apps.rubric.selectors import cached_reference
-
     return cached_reference(timezone.localdate()).lists.get(reference, frozenset())
