@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.employers",
     "apps.reviewers",
     "apps.demo",
+    "apps.policy",  # top of the layers: imports rubric and cases, nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,15 @@
-"""``manage.py rubric check FILE`` and ``manage.py rubric score FILE PROFILE.json``: for people who
-write rules (issue 9, "Two commands").
+"""``manage.py rubric check FILE``, ``manage.py rubric score FILE PROFILE.json`` (issue 9, "Two
+commands") and ``manage.py rubric simulate FILE --from DATE --to DATE [--base CODE]`` (issue 10): for
+people who write rules. It lives in ``apps.policy``, the top of the layers, because ``simulate``
+replays real cases (``apps.policy.simulation``), which ``apps.rubric`` must know nothing of.
 
 ``check`` reads a version file in the rubric language against the shipped catalogue and lists every
 problem as ``path: problem``; it needs no database. ``score`` scores one profile under a version file
 that need not be published, against the reference data in the database as of a date, and prints the
-result as JSON on stdout. Problems go to stderr, one per line, and end the command with exit status 1
+result as JSON on stdout. ``simulate`` replays every case submitted in the period under the version
+in force today (or ``--base``) and the file, and prints ``SimulationResult.as_dict()`` as JSON: the
+2x2 per track (``pass_to_pass``, ``pass_to_fail``, ``fail_to_pass``, ``fail_to_fail``), criteria
+averages, segments, fields, near-threshold counts and the changed cases. Problems go to stderr, one per line, and end the command with exit status 1
 (a ``CommandError``, which ``call_command`` raises as it is, with ``returncode`` 1).
 """
 
@@ -20,11 +25,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
+from apps.policy.simulation import SimulationError, simulate
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version, read_version
 from apps.rubric.language.reading import ConfigError, ConfigErrors
 from apps.rubric.language.scorer import Scorer, ScoreResult
-from apps.rubric.selectors import reference_on
+from apps.rubric.selectors import (
+    NoVersionInForce,
+    UnknownRubricVersion,
+    reference_on,
+    rubric_version_by_code,
+    rubric_version_in_force,
+)
 
 LANGUAGES = ("en", "ko")
 STDIN = "-"
@@ -54,22 +66,22 @@ def _read_json(source: str, label: str, stdin: Any) -> Any:
         ) from None
 
 
-def _day(value: str) -> dt.date:
+def _day(value: str, option: str = "--on") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--on {value}: not a date (expected YYYY-MM-DD)") from None
+        raise CommandError(f"{option} {value}: not a date (expected YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
-    help = "Check a rubric version file, or score one profile under it (issue 9)."
+    help = "Check a rubric version file, score one profile under it, or simulate it over real cases."
     # ``check`` needs no database and no project checks; ``score`` reads only the reference tables.
     requires_system_checks: list[str] = []
     # ``call_command("rubric", "score", FILE, "-", stdin=io.StringIO(...))`` feeds the profile.
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="action", metavar="{check,score}", required=True)
+        commands = parser.add_subparsers(dest="action", metavar="{check,score,simulate}", required=True)
         check = commands.add_parser(
             "check",
             help="validate a version file: exit 0, or every problem with its path and exit 1",
@@ -100,10 +112,32 @@ class Command(BaseCommand):
             help="facts to treat as verified (comma-separated fact codes)",
         )
 
+        simulate = commands.add_parser(
+            "simulate",
+            help="replay every case submitted in a period under a version file and the base; print JSON",
+            description="Impact simulation of a version file over the cases submitted in a period.",
+        )
+        simulate.add_argument("file", help="a version file in the rubric language (JSON)")
+        simulate.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+        simulate.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+        simulate.add_argument(
+            "--base",
+            default=None,
+            metavar="CODE",
+            help="a published version's code; default the one in force today",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdin = options.get("stdin") or sys.stdin
         if options["action"] == "check":
             self.check_file(options["file"])
+        elif options["action"] == "simulate":
+            self.simulate_file(
+                options["file"],
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+                base=options["base"],
+            )
         else:
             self.score_file(
                 options["file"],
@@ -177,6 +211,26 @@ class Command(BaseCommand):
         with translation.override(language):
             result = scorer.score(profile)
         self.stdout.write(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+
+    # ---- simulate
+
+    def simulate_file(self, file: str, *, date_from: str, date_to: str, base: str | None) -> None:
+        first, last = _day(date_from, "--from"), _day(date_to, "--to")
+        if first > last:
+            raise CommandError(f"--from {first} is after --to {last}")
+        draft = self._version(file)
+        try:
+            base_row = rubric_version_by_code(base) if base else rubric_version_in_force(timezone.localdate())
+        except UnknownRubricVersion as exc:
+            known = ", ".join(exc.known) or "none"
+            raise CommandError(f"--base {exc.code}: no such published version (published: {known})") from None
+        except NoVersionInForce:
+            raise CommandError("no published version is in force today: name one with --base") from None
+        try:
+            result = simulate(draft, base=base_row.parsed_config(), submitted_from=first, submitted_to=last)
+        except SimulationError as exc:
+            raise CommandError(f"{file}: {exc}") from None
+        self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
 
 
 def as_json(result: ScoreResult) -> dict[str, Any]:

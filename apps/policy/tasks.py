@@ -1,0 +1,13 @@
+"""Celery tasks: thin, idempotent, addressed by name."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.policy.services import simulation_run
+
+
+@shared_task(name="policy.run_simulation", acks_late=True)
+def run_simulation(run_id: int) -> str:
+    """Replay a stored simulation; a finished run is not redone (compare-and-set on its status)."""
+    return simulation_run(run_id=run_id).status
