@@ -68,7 +68,7 @@ def baseline_worker(parity: int, start: dt.datetime, end: dt.datetime, out: Any)
     from django.conf import settings
     from django.db import connection, transaction
 
-    from apps.cases.scoring import NO_SPONSOR_ANSWERS
+    from apps.cases.scoring import HARD_TO_FILL_MONTHS, NO_SPONSOR_ANSWERS
     from apps.organisations.models import SizeClass
     from apps.rubric.answers import profile_from_answers
     from apps.rubric.selectors import scorer_for
@@ -93,7 +93,7 @@ def baseline_worker(parity: int, start: dt.datetime, end: dt.datetime, out: Any)
             scorer = scorer_for(version_code="2026-07", on=day)
             answers = json.loads(facts) if isinstance(facts, str) else dict(facts)  # as JSONField does
             if sponsored:
-                minimum = scorer.version.parameter("hard_to_fill_min_months")
+                minimum = scorer.version.parameter(HARD_TO_FILL_MONTHS)
                 answers.update(
                     offered_salary_krw=salary,
                     core_technology_role=role,

@@ -8,7 +8,7 @@ Object access is not checked here: callers pass a case already fetched through
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,14 +39,8 @@ from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version
 from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.scorer import ScoreResult
-from apps.rubric.selectors import (
-    NoGniFigure,
-    NoVersionInForce,
-    government_programmes,
-    rubric_version_in_force,
-    strategic_fields,
-)
-from apps.rubric.wording import INSTITUTION, fact_label, fact_value
+from apps.rubric.selectors import NoGniFigure, NoVersionInForce, reference_names, rubric_version_in_force
+from apps.rubric.wording import INSTITUTION, fact_label, fact_value, with_institution
 
 logger = logging.getLogger(__name__)
 
@@ -181,19 +175,32 @@ def _fact_text(name: str, value: Any, names: dict[str, str]) -> str:
 def declared_fact_codes() -> list[str]:
     """What the applicant declares, in the catalogue's order: every fact but those the sponsorship
     supplies, and the university's name before its rank."""
-    codes = [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
-    if "institution_rank" in codes:
-        codes.insert(codes.index("institution_rank"), INSTITUTION)
-    return codes
+    return with_institution(
+        [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
+    )
 
 
 def declared_fact_rows(case: Case) -> list[tuple[str, str]]:
     """The declared facts in words, in the catalogue's order (what will be frozen at submission)."""
-    names = {f.code: f.display_name for f in strategic_fields()}
-    names.update({p.code: p.display_name for p in government_programmes()})
+    names = reference_names()
     return [
         (fact_label(name), _fact_text(name, case.facts.get(name), names)) for name in declared_fact_codes()
     ]
+
+
+def answer_rows(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The self-assessment's answers in words, in the catalogue's order, for the printed result: what
+    it was worked out from. Answers left empty or at their default are left out."""
+    names = reference_names()
+    facts = default_catalogue().facts
+    rows = []
+    for code in with_institution(tuple(facts)):
+        value = answers.get(code)
+        fact = facts.get(code)
+        if value in (None, "", False) or (fact is not None and value == fact.default):
+            continue
+        rows.append((fact_label(code), fact_value(code, value, names)))
+    return rows
 
 
 # --- The status page -----------------------------------------------------------------------------

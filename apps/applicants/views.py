@@ -29,19 +29,16 @@ from apps.applicants.documents import RequiredDocument, documents_for
 from apps.applicants.forms import SelfAssessmentForm
 from apps.applicants.models import Scenario
 from apps.applicants.scenarios import COMPARE_AT_MOST, scenario_delete, scenario_save, scenarios_of
+from apps.applicants.selectors import answer_rows
 from apps.applicants.self_assessment import assess, assess_under_every_version
-from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.scorer import CriterionResult, NextStep, ScoreResult, TrackResult
 from apps.rubric.models import RubricVersion
 from apps.rubric.selectors import (
     NoGniFigure,
     NoVersionInForce,
     UnknownRubricVersion,
-    government_programmes,
     rubric_version_by_code,
-    strategic_fields,
 )
-from apps.rubric.wording import INSTITUTION, fact_label, fact_value
 
 # Sent by a form that is showing errors (see _assessment.html): the next htmx update must redraw the
 # whole form, or corrected answers would keep their old error messages.
@@ -195,22 +192,6 @@ def present(result: ScoreResult) -> ResultView:
             if t.code in track_configs
         ),
     )
-
-
-def answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """The answers given, in words (the catalogue's labels), for the printed result: what it was
-    worked out from. Answers left at their default are left out."""
-    names = {f.code: f.display_name for f in strategic_fields()}
-    names.update({p.code: p.display_name for p in government_programmes()})
-    facts = default_catalogue().facts
-    rows = []
-    for code in (INSTITUTION, *facts):
-        value = answers.get(code)
-        fact = facts.get(code)
-        if value in (None, "", False) or (fact is not None and value == fact.default):
-            continue
-        rows.append((fact_label(code), fact_value(code, value, names)))
-    return rows
 
 
 def _form_for(request: HttpRequest) -> SelfAssessmentForm:

@@ -46,12 +46,11 @@ from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
 from apps.rubric.answers import profile_from_answers
-from apps.rubric.language.document import Criterion, Version
+from apps.rubric.language.document import Criterion, Version, rule_facts
 from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.scorer import CriterionResult, ScoreResult
-from apps.rubric.models import GovernmentProgramme, StrategicField
-from apps.rubric.selectors import scorer_for
-from apps.rubric.wording import INSTITUTION, catalogue_codes, fact_label, yes_no
+from apps.rubric.selectors import reference_names, scorer_for
+from apps.rubric.wording import catalogue_codes, fact_label, with_institution, yes_no
 from apps.rubric.wording import fact_value as fact_value
 
 # Shown inline (an iframe for PDF, an image otherwise): only types detected at upload that a
@@ -65,8 +64,6 @@ ROSTER_MATCH_LABELS = {
     "partial": gettext_lazy("only one of e-mail address and passport number matched"),
     "none": gettext_lazy("no match on the roster"),
 }
-# Where a criterion reads the university's rank, the reviewer also sees its name as declared.
-RANK_FACT = "institution_rank"
 # A response's files are stored in the same transaction as the answer, moments after it.
 RESPONSE_FILES_WINDOW = dt.timedelta(minutes=5)
 HISTORY_FIELDS = (
@@ -294,13 +291,9 @@ def _person(user: User | None) -> str:
     return user.full_name or user.email
 
 
-def _names(model: type[StrategicField] | type[GovernmentProgramme]) -> dict[str, str]:
-    return {row.code: row.display_name for row in model.objects.all()}
-
-
 def declared_facts(case: Case, names: Mapping[str, str]) -> list[FactRow]:
     """The applicant's facts exactly as submitted (frozen on the case at submission)."""
-    shown = [INSTITUTION, *catalogue_codes()]
+    shown = with_institution(catalogue_codes())
     return [
         FactRow(fact_label(name), fact_value(name, case.facts[name], names))
         for name in shown
@@ -362,11 +355,8 @@ def fact_values(
 
 def _criterion_facts(config: Version, criterion: Criterion) -> list[str]:
     """The facts a criterion reads, in the catalogue's order; the university's name with its rank."""
-    used = config.criterion_facts()[criterion.code]
-    names = [code for code in config.catalogue.facts if code in used]
-    if RANK_FACT in names:
-        names.insert(names.index(RANK_FACT), INSTITUTION)
-    return names
+    used = rule_facts(criterion.rule)
+    return with_institution([code for code in config.catalogue.facts if code in used])
 
 
 def _evidence_facts(
@@ -628,7 +618,7 @@ def abilities(case: Case, user: User, roles: frozenset[str], scales: Qualitative
 
 
 def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
-    names = {**_names(StrategicField), **_names(GovernmentProgramme)}
+    names = reference_names()
     documents = document_rows(case)
     sponsorship = confirmed_sponsorship(case)
     config = case.rubric_version.parsed_config() if case.rubric_version else None

@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.scorer import Profile, Scorer
 from apps.rubric.selectors import NOT_LISTED, institution_rank_by_name
+from apps.rubric.wording import INSTITUTION, fact_label
 
-INSTITUTION = "institution"  # an answer that is not a fact: the name behind ``institution_rank``
 SME_FACT = "sponsor_is_sme"  # the fact a reviewer's SME verification decides
 
 
@@ -78,10 +80,6 @@ def answer_problems(answers: Mapping[str, Any]) -> dict[str, str]:
     """Answers that cannot all be true, by the answer to correct (the self-assessment's form and API):
     a fact above another it is part of (the catalogue's ``at_most``: 5 years at a Fortune Global 500
     company out of 2 years of experience), and a university named for someone without a degree."""
-    from django.utils.translation import gettext as _
-
-    from apps.rubric.wording import fact_label
-
     problems: dict[str, str] = {}
     catalogue = default_catalogue()
     for fact in catalogue.facts.values():

@@ -177,6 +177,14 @@ for _model in (RubricVersion, PerCapitaGNI, StrategicField, GovernmentProgramme)
     )
 
 
+def reference_names() -> dict[str, str]:
+    """Every strategic field's and programme's name in the reader's language, by code; inactive ones
+    too, so a fact on an older case still reads in words."""
+    names = {row.code: row.display_name for row in StrategicField.objects.all()}
+    names.update({row.code: row.display_name for row in GovernmentProgramme.objects.all()})
+    return names
+
+
 def strategic_fields() -> list[StrategicField]:
     return list(StrategicField.objects.filter(is_active=True))
 

@@ -85,6 +85,14 @@ def further_facts() -> tuple[FactDef, ...]:
     return tuple(f for f in default_catalogue().facts.values() if f.source == ASKED and not f.derivation)
 
 
+def with_institution(codes: list[str] | tuple[str, ...]) -> list[str]:
+    """The codes with the university's name asked or shown just before its rank."""
+    shown = list(codes)
+    if "institution_rank" in shown:
+        shown.insert(shown.index("institution_rank"), INSTITUTION)
+    return shown
+
+
 def catalogue_codes() -> tuple[str, ...]:
     """Every fact, in the catalogue's order (the order rows and questions are shown in)."""
     return tuple(default_catalogue().facts)

@@ -305,16 +305,6 @@ class Version:
         """Criterion code -> its group's code."""
         return {c.code: c.group for c in self.criteria}
 
-    def criterion_facts(self) -> dict[str, frozenset[str]]:
-        """Criterion code -> the facts its points read."""
-        return {c.code: rule_facts(c.rule) for c in self.criteria}
-
-    def facts_used(self) -> frozenset[str]:
-        """Every fact the version reads: in criteria, bonuses and tracks."""
-        used = frozenset().union(*(rule_facts(c.rule) for c in self.criteria))
-        used |= frozenset().union(*(condition_facts(b.when) for b in self.bonuses))
-        return used | frozenset().union(*(condition_facts(t.eligible_when) for t in self.tracks))
-
     @property
     def service_clock(self) -> Clock:
         """The processing clock, for a version a service runs cases under (which must have one)."""
