@@ -23,17 +23,20 @@ from __future__ import annotations
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 
 from apps.accounts.allauth_private import record_authentication
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 
 # The roles that may open ministry pages only after a second factor.
-TWO_FACTOR_ROLES = frozenset({Role.REVIEWER, Role.SUPERVISOR})
+TWO_FACTOR_ROLES = frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.POLICY_ADMINISTRATOR})
 # Where to go once the second factor is in place, kept while the set-up pages (which post to
 # themselves and then show the recovery codes) are in the way.
 AFTER_TWO_FACTOR_SESSION_KEY = "accounts.after_two_factor"
@@ -116,3 +119,14 @@ def record_totp_activation(request: HttpRequest, user: User, authenticator: Auth
     wait for the next 30-second window (allauth refuses a code used twice).
     """
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True)
+
+
+def second_factor_needed(request: HttpRequest, user: User) -> HttpResponse:
+    """Send staff who have not confirmed a second factor in this session to do so, and back."""
+    if has_totp(user):
+        messages.warning(request, _("Confirm with your authenticator code to open ministry pages."))
+    else:
+        messages.warning(
+            request, _("Ministry pages need two-factor authentication. Set up your authenticator app.")
+        )
+    return redirect(second_factor_url(request, user))

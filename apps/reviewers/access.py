@@ -11,12 +11,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.http import Http404, HttpRequest, HttpResponseBase
 
-from apps.accounts.mfa import has_totp, second_factor_url, two_factor_satisfied
+from apps.accounts.mfa import second_factor_needed, two_factor_satisfied
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseStatus
@@ -50,19 +47,9 @@ def _guard(request: HttpRequest, *, supervisor_only: bool) -> HttpResponseBase |
         raise Http404
     assert isinstance(request.user, User)
     if not two_factor_satisfied(request, request.user):
-        return _second_factor_needed(request, request.user)
+        return second_factor_needed(request, request.user)
     request.ministry_roles = roles  # type: ignore[attr-defined]
     return None
-
-
-def _second_factor_needed(request: HttpRequest, user: User) -> HttpResponse:
-    if has_totp(user):
-        messages.warning(request, _("Confirm with your authenticator code to open ministry pages."))
-    else:
-        messages.warning(
-            request, _("Ministry pages need two-factor authentication. Set up your authenticator app.")
-        )
-    return redirect(second_factor_url(request, user))
 
 
 def ministry_required(view: View) -> View:
