@@ -53,6 +53,10 @@ def supervisor(**kwargs: Any) -> User:
     return UserFactory(role=Role.SUPERVISOR, **kwargs)
 
 
+def policy_administrator(**kwargs: Any) -> User:
+    return UserFactory(role=Role.POLICY_ADMINISTRATOR, **kwargs)
+
+
 def site_admin(**kwargs: Any) -> User:
     """A superuser who may open the admin site (``is_staff``), without an authenticator yet."""
     return UserFactory(is_staff=True, is_superuser=True, **kwargs)
