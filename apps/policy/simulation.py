@@ -36,8 +36,7 @@ from apps.policy.population import EPOCH, Chunk, Population, PopulationError
 from apps.rubric.language.batch import BatchResult, BatchScorer
 from apps.rubric.language.document import Version
 from apps.rubric.language.results import Reference
-from apps.rubric.models import PerCapitaGNI
-from apps.rubric.selectors import reference_on, rubric_version_in_force
+from apps.rubric.selectors import reference_change_days, reference_on, rubric_version_in_force
 
 Array = npt.NDArray[Any]
 NEAR = 5  # "within 5 points of a threshold"
@@ -178,12 +177,12 @@ class SimulationResult:
 
 
 class _References:
-    """The reference data of each submission day, made once per distinct set of GNI figures published
-    by then: ``reference_on`` differs between two days only by which figures were published (the
-    lists are not dated), so the days between two publication dates share one ``Reference``."""
+    """The reference data of each submission day, made once per stretch of days with the same data:
+    ``reference_on`` differs between two days only when a GNI figure was published or a list change
+    counts from the later one (``reference_change_days``), so the days between share one ``Reference``."""
 
     def __init__(self) -> None:
-        published = sorted(set(PerCapitaGNI.objects.values_list("published_on", flat=True)))
+        published = sorted(reference_change_days())
         self.edges = np.array([(d - EPOCH).days for d in published], dtype=np.int32)
         self.published = published
         self._made: dict[int, Reference] = {}

@@ -9,9 +9,11 @@ so a case scored under "2026-07" can always be re-explained under exactly those 
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import pgtrigger
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
@@ -205,3 +207,101 @@ class GovernmentProgramme(LocalisedNameMixin):
         if self.ministry_ko and (get_language() or "en").startswith("ko"):
             return self.ministry_ko
         return self.ministry
+
+
+# --------------------------------------------------------------------------------------------------
+# The dated history of the reference lists (decision 39) and uploads awaiting confirmation (40)
+
+
+class ReferenceListChange(models.Model):
+    """One applied import of a reference list: who, when, which file, and from which day it counts.
+
+    Its rows (``ReferenceRowChange``) hold each changed row's values before and after, so the list as
+    it stood on any day is the current list with the later changes undone
+    (``apps.rubric.selectors.reference_rows_on``). Written once, never edited or deleted (a trigger).
+    """
+
+    kind = models.CharField(_("list"), max_length=20)  # a key of apps.rubric.reference_import.KINDS
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    replace = models.BooleanField(_("rows not in the file removed"), default=False)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when applied on the command line."),
+    )
+    applied_at = models.DateTimeField(_("applied at"))
+    in_force_from = models.DateField(
+        _("in force from"), help_text=_("Cases submitted before this day keep the values they had.")
+    )
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+        verbose_name = _("reference list change")
+        verbose_name_plural = _("reference list changes")
+        indexes = [models.Index(fields=["kind", "in_force_from"], name="reference_change_kind_day")]
+        triggers = [
+            pgtrigger.Protect(
+                name="reference_list_change_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.applied_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+class ReferenceRowChange(models.Model):
+    class Action(models.TextChoices):
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        REMOVED = "removed", _("removed")
+
+    change = models.ForeignKey(ReferenceListChange, on_delete=models.PROTECT, related_name="rows")
+    key = models.CharField(_("key"), max_length=255)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["change", "pk"]
+        verbose_name = _("reference row change")
+        verbose_name_plural = _("reference row changes")
+        triggers = [
+            pgtrigger.Protect(
+                name="reference_row_change_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
+
+
+class ReferenceUpload(models.Model):
+    """An uploaded, fully validated CSV kept on the server between its preview and its confirmation.
+
+    The confirmation names it by its random id and the file's SHA-256; only its uploader may apply
+    it, and only within ``REFERENCE_UPLOAD_TTL`` (``apps.policy.reference.services``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("list"), max_length=20)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    text = models.TextField(_("content"))
+    replace = models.BooleanField(_("remove rows not in the file"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("reference list upload")
+        verbose_name_plural = _("reference list uploads")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"

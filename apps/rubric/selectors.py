@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -15,9 +16,12 @@ from apps.rubric.models import (
     EngineeringSchool,
     GovernmentProgramme,
     PerCapitaGNI,
+    ReferenceListChange,
+    ReferenceRowChange,
     RubricVersion,
     StrategicField,
 )
+from apps.rubric.reference_import import KINDS, row_values
 
 # The answer "other field" in words (it is not a row of the strategic-field list).
 OTHER_FIELD_NAMES = ("other", "Other", "기타")
@@ -94,35 +98,113 @@ RECOGNISED_PROGRAMMES = "recognised_programmes"
 
 
 def reference_on(day: dt.date) -> Reference:
-    """The reference data for scoring on ``day`` (four queries).
+    """The reference data for scoring on ``day``: the lists as they stood that day (decision 39).
 
-    - ``per_capita_gni``: the figure in force on the date (``gni_in_force``), and every figure on file
-      by its year, for a threshold that names a year; with none on file, no figure (a version that
-      needs one then fails to compile with ``ValueError``, which the caller reports);
+    - ``per_capita_gni``: the figure in force on the date (the newest published by then, or the
+      earliest on file before any was), and every figure on file that day by its year, for a
+      threshold that names a year; with none on file, no figure (a version that needs one then fails
+      to compile with ``ValueError``, which the caller reports);
     - ``strategic``: the active strategic fields; ``recognised_programmes``: the recognised programmes;
-    - names in English and Korean of every field and programme (inactive ones too, so an explanation
-      names a field that left the list in words) and of the answer "other field".
+    - names in English and Korean of every field and programme (inactive ones too, and ones that left
+      the list since, so an explanation names a field in words) and of the answer "other field".
+
+    The lists are read as they are now, with every change that counts from a later day undone
+    (``reference_rows_on``): four queries when nothing changed since ``day``.
     """
+    later = _later_changes(day, ("gni", "fields", "programmes"))
     quantities: dict[str, tuple[int, int]] = {}
-    try:
-        figure = gni_in_force(day)
-    except NoGniFigure:
-        pass
-    else:
-        quantities[GNI] = (figure.year, figure.amount_krw)
-    by_year = {(GNI, year): amount for year, amount in PerCapitaGNI.objects.values_list("year", "amount_krw")}
+    figures = _rows_on("gni", later)
+    if figures:
+        known = [f for f in figures.values() if f["published_on"] <= day.isoformat()]
+        figure = (
+            max(known, key=lambda f: f["year"]) if known else min(figures.values(), key=lambda f: f["year"])
+        )
+        quantities[GNI] = (figure["year"], figure["amount_krw"])
+    by_year = {(GNI, f["year"]): f["amount_krw"] for f in figures.values()}
 
     names: dict[str, tuple[str, str]] = {}
     other, other_en, other_ko = OTHER_FIELD_NAMES
     names[other] = (other_en, other_ko)
     strategic = _codes_and_names(StrategicField, names)
     programmes = _codes_and_names(GovernmentProgramme, names)
+    if later:  # the lists as they stood on the day; today's names stay known
+        strategic = _active_codes(_rows_on("fields", later), names)
+        programmes = _active_codes(_rows_on("programmes", later), names)
     return Reference(
         quantities=quantities,
         by_year=by_year,
         lists={STRATEGIC: frozenset(strategic), RECOGNISED_PROGRAMMES: frozenset(programmes)},
         names=names,
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# The lists as they stood on a day (decision 39)
+
+
+def _later_changes(day: dt.date, kinds: tuple[str, ...]) -> list[ReferenceRowChange]:
+    """The row changes to ``kinds`` that count from a day after ``day``, newest first."""
+    return list(
+        ReferenceRowChange.objects.filter(change__kind__in=kinds, change__in_force_from__gt=day)
+        .select_related("change")
+        .order_by("-change__applied_at", "-change_id", "-pk")
+    )
+
+
+def _rows_on(kind_name: str, later: list[ReferenceRowChange]) -> dict[str, dict[str, Any]]:
+    """The list's rows (key -> recorded values) now, with the ``later`` changes to it undone."""
+    kind = KINDS[kind_name]
+    rows = {str(getattr(obj, kind.key)): row_values(kind, obj) for obj in kind.model._default_manager.all()}
+    for row in later:
+        if row.change.kind != kind_name:
+            continue
+        if row.action == ReferenceRowChange.Action.ADDED:
+            rows.pop(row.key, None)
+        elif row.before is not None:
+            rows[row.key] = row.before
+    return rows
+
+
+def reference_rows_on(kind_name: str, day: dt.date) -> dict[str, dict[str, Any]]:
+    """A reference list as it stood on ``day``: its key -> the row's recorded values
+    (``apps.rubric.reference_import.row_values``)."""
+    return _rows_on(kind_name, _later_changes(day, (kind_name,)))
+
+
+def _active_codes(rows: dict[str, dict[str, Any]], names: dict[str, tuple[str, str]]) -> set[str]:
+    active: set[str] = set()
+    for code, row in rows.items():
+        names.setdefault(code, (row["name"], row["name_ko"]))
+        if row["is_active"]:
+            active.add(code)
+    return active
+
+
+def school_rank_on(name: str, day: dt.date) -> int | None:
+    """The rank of a school named in English or Korean (any case) on the list as it stood on ``day``;
+    ``NOT_LISTED`` if it was not listed then."""
+    needle = name.strip().lower()
+    for row in reference_rows_on("schools", day).values():
+        if needle and needle in (row["name"].strip().lower(), (row["name_ko"] or "").strip().lower()):
+            rank: int | None = row["rank"]
+            return rank
+    return NOT_LISTED
+
+
+def reference_change_days() -> set[dt.date]:
+    """Every day from which ``reference_on`` may answer differently from the day before: a per-capita
+    GNI figure's publication day (on file now or in the history) and the first day of each change."""
+    days = set(PerCapitaGNI.objects.values_list("published_on", flat=True))
+    days |= set(
+        ReferenceListChange.objects.filter(kind__in=("gni", "fields", "programmes")).values_list(
+            "in_force_from", flat=True
+        )
+    )
+    for before, after in ReferenceRowChange.objects.filter(change__kind="gni").values_list("before", "after"):
+        for values in (before, after):
+            if values and values.get("published_on"):
+                days.add(dt.date.fromisoformat(values["published_on"]))
+    return days
 
 
 def _codes_and_names(
