@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -33,7 +34,7 @@ def signed_in(client: Client, admin: User) -> Client:
 
 
 def upload(client: Client, kind: str, content: bytes, *, name: str = "list.csv", replace: bool = False):
-    data = {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+    data: dict[str, Any] = {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
     if replace:
         data["replace"] = "on"
     return client.post(reverse("policy_reference:upload", args=[kind]), data)

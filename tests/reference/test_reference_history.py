@@ -113,9 +113,12 @@ def test_an_apply_is_recorded_with_who_when_the_file_and_each_row_before_and_aft
     assert change.applied_at == at(dt.date(2026, 9, 1))
     assert change.in_force_from == dt.date(2026, 9, 2)
     rows = {row.key: row for row in change.rows.all()}
-    assert rows["Beta Tech"].action == ReferenceRowChange.Action.CHANGED
-    assert (rows["Beta Tech"].before["rank"], rows["Beta Tech"].after["rank"]) == (20, 25)
-    assert rows["Beta Tech"].after["name_ko"] == "베타공대"
+    beta = rows["Beta Tech"]
+    assert beta.action == ReferenceRowChange.Action.CHANGED
+    assert beta.before is not None
+    assert beta.after is not None
+    assert (beta.before["rank"], beta.after["rank"]) == (20, 25)
+    assert beta.after["name_ko"] == "베타공대"
     assert rows["Delta Tech"].action == ReferenceRowChange.Action.ADDED
     assert rows["Delta Tech"].before is None
     assert EngineeringSchool.objects.get(name="Beta Tech").rank == 25
@@ -128,7 +131,9 @@ def test_the_command_line_import_is_recorded_too_without_a_person(tmp_path) -> N
     change = ReferenceListChange.objects.get(kind="fields")
     assert change.applied_by is None
     assert change.changed == 1
-    assert change.rows.get().before["is_active"] is True
+    row = change.rows.get()
+    assert row.before is not None
+    assert row.before["is_active"] is True
 
 
 def test_the_history_cannot_be_edited_or_deleted() -> None:

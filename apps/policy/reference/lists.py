@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -41,10 +42,10 @@ class ReferenceList:
     def kind(self) -> ReferenceKind:
         return KINDS[self.kind_name]
 
-    def rows(self) -> QuerySet:  # type: ignore[type-arg]
+    def rows(self) -> QuerySet[Any]:
         return self.kind.model._default_manager.all()
 
-    def search(self, query: str) -> QuerySet:  # type: ignore[type-arg]
+    def search(self, query: str) -> QuerySet[Any]:
         rows = self.rows()
         query = query.strip()
         if not query:

@@ -32,7 +32,7 @@ def _user(request: HttpRequest) -> User:
 
 @policy_administrator_required
 def index(request: HttpRequest) -> HttpResponse:
-    latest = {}
+    latest: dict[str, ReferenceListChange] = {}
     for change in ReferenceListChange.objects.select_related("applied_by").order_by("kind", "-applied_at"):
         latest.setdefault(change.kind, change)
     lists = [(item, item.rows().count(), latest.get(kind)) for kind, item in LISTS.items()]
