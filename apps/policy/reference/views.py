@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -158,7 +158,7 @@ def history(request: HttpRequest, kind: str) -> HttpResponse:
     changes = (
         ReferenceListChange.objects.filter(kind=item.kind_name)
         .select_related("applied_by")
-        .annotate(row_count=Count("rows"))
+        .order_by("-applied_at", "-pk")
         .prefetch_related(Prefetch("rows", queryset=ReferenceRowChange.objects.order_by("pk")))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
