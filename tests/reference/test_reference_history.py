@@ -347,3 +347,26 @@ def test_a_gni_correction_and_a_field_leaving_the_list_leave_past_scores_as_they
     points = {c["code"]: c["points"] for c in fresh.result["criteria"]}
     assert points["A3"] == 16  # 2.5 x 60,000,000: the next band down
     assert points["B1"] < before["B1"]  # "ai" no longer strategic
+
+
+def test_the_simulation_scores_each_case_on_the_lists_of_its_submission_day() -> None:
+    """A field leaves the strategic list in the middle of the period: the simulation's "before"
+    column gives each case the B1 points its real score has, on either side of that day."""
+    facts = {"field": "ai", "institution_rank": None}
+    early = submitted_case(submitted_at=at(dt.date(2026, 9, 1)), **facts)
+    apply("fields", "code,name,is_active\nai,Artificial intelligence,no\n", day=dt.date(2026, 9, 2))
+    late = submitted_case(submitted_at=at(dt.date(2026, 9, 3)), **facts)
+    real = {}
+    for case in (early, late):
+        score = case_score(case_id=case.pk)
+        assert score is not None
+        real[case.pk] = {c["code"]: c["points"] for c in score.result["criteria"]}["B1"]
+    assert real[early.pk] > real[late.pk]
+    version = rubric_version_by_code("2026-07").parsed_config()
+    simulated = {}
+    for chunk, before, _after in replay(
+        version, base=version, submitted_from=dt.date(2026, 9, 1), submitted_to=dt.date(2026, 9, 3)
+    ):
+        for row, case_id in enumerate(chunk.ids.tolist()):
+            simulated[case_id] = int(before.criteria["B1"][row])
+    assert simulated == real
