@@ -26,7 +26,7 @@ def in_korea(value: dt.datetime) -> dt.datetime:
 
 
 def format_when(value: dt.datetime | dt.date | None, *, date_only: bool = False) -> str:
-    """"7 December 2026, 14:05 KST" / "2026년 12월 7일 14:05 (KST)" (the active language's format);
+    """ "7 December 2026, 14:05 KST" / "2026년 12월 7일 14:05 (KST)" (the active language's format);
     with ``date_only`` (or for a ``date``), "7 December 2026" / "2026년 12월 7일". Empty for None."""
     if value is None:
         return ""

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_the_verification_e_mail_names_the_service_not_the_host(client: Client) -> None:
     client.post(
         "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": "a-strong-pass-phrase", "password2": "a-strong-pass-phrase"},
+        {
+            "email": "new.person@example.org",
+            "password1": "a-strong-pass-phrase",
+            "password2": "a-strong-pass-phrase",
+        },
         HTTP_HOST="127.0.0.1:8000",
     )
     (message,) = mail.outbox

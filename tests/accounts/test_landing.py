@@ -126,13 +126,19 @@ def test_a_local_next_wins_over_the_landing(client: Client, next_url: str) -> No
 def test_a_next_that_is_not_a_local_path_is_ignored(client: Client, next_url: str) -> None:
     """Even this site's own address written in full: only a path is taken (mfa.local_url)."""
     membership = MembershipFactory()
-    assert sign_in(client, membership.user, next_url) == f"/employer/organisations/{membership.organisation.pk}/"
+    assert (
+        sign_in(client, membership.user, next_url) == f"/employer/organisations/{membership.organisation.pk}/"
+    )
 
 
 def test_confirming_the_address_keeps_the_person_signed_in_and_lands_them(client: Client) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": "a-strong-pass-phrase", "password2": "a-strong-pass-phrase"},
+        {
+            "email": "new.person@example.org",
+            "password1": "a-strong-pass-phrase",
+            "password2": "a-strong-pass-phrase",
+        },
     )
     assert response.status_code == 302
     (message,) = mail.outbox

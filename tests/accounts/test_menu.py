@@ -33,7 +33,10 @@ def menu_items(client: Client) -> set[str]:
     html = client.get("/").content.decode()
     menu = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', html, re.S)
     assert menu is not None
-    return {re.sub(r"\s+", " ", text).strip() for text in re.findall(r'class="nav-link"[^>]*>([^<]+)</a>', menu.group(1))}
+    return {
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(r'class="nav-link"[^>]*>([^<]+)</a>', menu.group(1))
+    }
 
 
 def officer() -> User:
@@ -57,7 +60,15 @@ def member() -> User:
         (officer, {"Programme rosters"}),
         (policy_administrator, {"Policy"}),
     ],
-    ids=["signed-up", "applicant", "employer", "reviewer", "supervisor", "programme-officer", "policy-administrator"],
+    ids=[
+        "signed-up",
+        "applicant",
+        "employer",
+        "reviewer",
+        "supervisor",
+        "programme-officer",
+        "policy-administrator",
+    ],
 )
 def test_each_role_sees_its_own_items(client: Client, make: Callable[[], User], expected: set[str]) -> None:
     client.force_login(make())
@@ -83,7 +94,7 @@ def test_an_officer_with_the_role_but_no_roster_has_no_roster_item(client: Clien
 
 def test_the_api_documentation_is_linked_from_the_footer_for_everyone(client: Client) -> None:
     html = client.get("/").content.decode()
-    footer = html[html.index('<footer'):]
+    footer = html[html.index("<footer") :]
     assert 'href="/api/docs/"' in footer
     assert "API" not in menu_items(client)
     assert ALL_ITEMS  # the menu's items, for the reader

@@ -169,6 +169,14 @@ def _officer(email: str) -> User:
     return user
 
 
+def _applicant(email: str) -> User:
+    return UserFactory.create(email=email, role=Role.APPLICANT)
+
+
+def _member(email: str) -> User:
+    return MembershipFactory.create(user=UserFactory.create(email=email, role=Role.EMPLOYER)).user
+
+
 def _everything(email: str) -> User:
     """The widest menu there is: an employer member who is also supervisor, roster keeper and policy administrator."""
     user = MembershipFactory(user=UserFactory(email=email, role=Role.EMPLOYER)).user
@@ -180,8 +188,8 @@ def _everything(email: str) -> User:
 
 PERSONAS: dict[str, Callable[[str], User] | None] = {
     "anonymous": None,
-    "applicant": lambda email: UserFactory(email=email, role=Role.APPLICANT),
-    "employer": lambda email: MembershipFactory(user=UserFactory(email=email, role=Role.EMPLOYER)).user,
+    "applicant": _applicant,
+    "employer": _member,
     "reviewer": lambda email: reviewer(email=email),
     "supervisor": lambda email: supervisor(email=email),
     "programme-officer": _officer,
@@ -203,7 +211,11 @@ def test_the_header_stays_on_one_line_for_every_role(
         if make is not None:
             # A long address, as staff addresses are: the header shortens it rather than wrap.
             make(f"{name}.with-a-long-address-{language}@ministry-of-trade.example.go.kr")
-            sign_in(page, live_server.url, f"{name}.with-a-long-address-{language}@ministry-of-trade.example.go.kr")
+            sign_in(
+                page,
+                live_server.url,
+                f"{name}.with-a-long-address-{language}@ministry-of-trade.example.go.kr",
+            )
         page.goto(f"{live_server.url}/self-assessment/")
         navbar = page.locator("header nav.navbar")
         box = navbar.bounding_box()
@@ -212,7 +224,7 @@ def test_the_header_stays_on_one_line_for_every_role(
         tops = page.locator("header nav .nav-item").evaluate_all(
             "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
         )
-        assert len(set(tops)) <= 2 and max(tops) - min(tops) <= 12, f"{name} ({language}): items on several rows {tops}"
+        assert max(tops) - min(tops) <= 12, f"{name} ({language}): items on several rows {tops}"
         page.locator("header").screenshot(path=str(screens / f"landing-header-{language}-{name}.png"))
         context.close()
     lowest = min(heights.values())

@@ -40,7 +40,9 @@ def test_a_date_time_reads_in_korea_time_and_says_so(language: str, expected: st
         ("ko", "2026년 12월 8일 00:30 (KST)", "2026년 12월 8일"),
     ],
 )
-def test_a_moment_after_midnight_in_korea_is_on_the_korean_day(language: str, date_time: str, day: str) -> None:
+def test_a_moment_after_midnight_in_korea_is_on_the_korean_day(
+    language: str, date_time: str, day: str
+) -> None:
     """15:30 UTC on the 7th is 00:30 on the 8th in Korea: both the time and the day say the 8th."""
     at = dt.datetime(2026, 12, 7, 15, 30, tzinfo=UTC)
     assert render("{{ at|when }}", language, at=at) == date_time
@@ -74,7 +76,12 @@ def test_django_s_own_formats_agree_with_the_filter() -> None:
 
 @pytest.mark.parametrize(
     ("language", "name", "expected"),
-    [("en", "Priya Raman", "Dear Priya Raman,"), ("ko", "Priya Raman", "Priya Raman 님께,"), ("en", "", "Hello,"), ("ko", " ", "안녕하세요.")],
+    [
+        ("en", "Priya Raman", "Dear Priya Raman,"),
+        ("ko", "Priya Raman", "Priya Raman 님께,"),
+        ("en", "", "Hello,"),
+        ("ko", " ", "안녕하세요."),
+    ],
 )
 def test_the_greeting(language: str, name: str, expected: str) -> None:
     assert render("{% greeting name %}", language, name=name) == expected

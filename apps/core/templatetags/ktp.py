@@ -20,7 +20,7 @@ register = template.Library()
 
 
 @register.filter
-def when(value: dt.datetime | dt.date | None | str, arg: str = "") -> str:
+def when(value: dt.datetime | dt.date | str | None, arg: str = "") -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, dt.date):  # a string, say: shown as it is rather than dropped
