@@ -20,7 +20,7 @@ from apps.accounts.totp import add_totp_authenticator
 from apps.programmes.services import programme_officer_appoint
 from tests.browser.test_ministry_journey import PASSWORD, REVIEWER_SECRET, Shot, check_axe, totp_code
 from tests.factories import MembershipFactory, UserFactory
-from tests.ministry import policy_administrator, reviewer, supervisor
+from tests.ministry import enrolment_link, policy_administrator, reviewer, supervisor
 from tests.programmes.factories import programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +92,7 @@ def test_the_account_pages_look_like_the_service_with_their_errors_in_a_summary(
     expect(page.locator("header")).to_contain_text("new.person@example.org")
 
     # A wrong password: the summary says so, the address stays.
-    page.locator("header").get_by_role("button", name="Log out").click()
+    page.locator("header").get_by_role("button", name="Sign out").click()
     sign_in(page, base, "new.person@example.org", "not-the-password")
     expect_error_summary(page, "not correct")
     expect(page.locator("main input[name=login]")).to_have_value("new.person@example.org")
@@ -158,6 +158,47 @@ def test_a_reviewer_with_a_wrong_code_sees_why_then_lands_on_the_queue(
     page.locator("main input[name=code]").fill(totp_code(REVIEWER_SECRET))
     submit(page)
     expect(page).to_have_url(re.compile(r"/ministry/$"))
+
+    # The two-factor overview, and the confirmations it asks for, with their error states.
+    page.goto(f"{live_server.url}/accounts/2fa/")
+    check_axe(page, "the two-factor overview")
+    shot(page, "10-two-factor-overview")
+    page.goto(f"{live_server.url}/accounts/reauthenticate/")
+    page.locator("main input[name=password]").fill("not-the-password")
+    submit(page)
+    expect_error_summary(page, re.compile("password", re.I))
+    check_axe(page, "the password confirmation with a wrong password")
+    page.goto(f"{live_server.url}/accounts/2fa/reauthenticate/")
+    page.locator("main input[name=code]").fill("000000")
+    submit(page)
+    expect_error_summary(page, re.compile("code", re.I))
+    check_axe(page, "the code confirmation with a wrong code")
+    shot(page, "11-code-confirmation-wrong-code")
+
+
+def test_a_new_reviewer_s_authenticator_set_up_with_a_wrong_code(
+    browser: Browser, live_server: Any, shot: Shot
+) -> None:
+    newcomer = reviewer()
+    page = browser.new_context().new_page()
+    sign_in(page, live_server.url, newcomer.email)
+    page.goto(live_server.url + enrolment_link(newcomer))
+    page.get_by_role("button", name="Set up my authenticator app").click()
+    page.locator("main input[name=password]").fill(PASSWORD)
+    submit(page)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    check_axe(page, "the authenticator set-up")
+    page.locator("main input[name=code]").fill("000000")
+    submit(page)
+    expect_error_summary(page, re.compile("code", re.I))
+    check_axe(page, "the authenticator set-up with a wrong code")
+    shot(page, "12-set-up-wrong-code")
+    secret = page.locator("main input[readonly]").first.input_value()
+    page.locator("main input[name=code]").fill(totp_code(secret))
+    submit(page)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+    check_axe(page, "the recovery codes")
+    shot(page, "13-recovery-codes")
 
 
 # --- the header at 1280 px ----------------------------------------------------------------------
