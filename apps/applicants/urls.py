@@ -1,9 +1,11 @@
 from django.urls import path
 
 from apps.applicants import views
+from apps.applicants.landing import landing
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/", landing, name="landing"),  # after signing in: each role's home (decision 50)
     path("self-assessment/", views.self_assessment, name="self_assessment"),
     path("self-assessment/compare/", views.self_assessment_compare, name="self_assessment_compare"),
     path("self-assessment/scenarios/", views.scenarios, name="self_assessment_scenarios"),

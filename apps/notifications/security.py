@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.hooks import enqueue, safe_on_commit
@@ -22,11 +21,11 @@ DELIVER_TASK = "notifications.deliver"
 
 def notify_sign_in_failures(*, user: User, failures: int, source: str, window_start: int) -> int:
     """Record the alert for ``user`` (once per window) and enqueue its delivery; its row's id."""
-    since = timezone.localtime(dt.datetime.fromtimestamp(window_start, tz=dt.UTC))
     context = {
+        "user": user,
         "email": user.email,
         "failures": failures,
-        "since": f"{since:%Y-%m-%d %H:%M}",
+        "since": dt.datetime.fromtimestamp(window_start, tz=dt.UTC),  # in words by the template
         "source": source,
         "reset_url": f"{settings.SITE_URL}{reverse('account_reset_password')}",
     }

@@ -20,7 +20,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,6 +44,7 @@ from apps.cases.review import (
     case_start_review,
 )
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
+from apps.core.dates import format_when
 from apps.core.uploads import safe_download_name
 from apps.organisations.models import SmeClaim
 from apps.reviewers.access import get_case_for_ministry, ministry_required
@@ -430,7 +430,7 @@ def _latest_change(case: Case) -> str:
     return _("latest: %(what)s by %(who)s at %(when)s") % {
         "what": event.get_kind_display(),
         "who": actor,
-        "when": formats.date_format(timezone.localtime(event.at), "Y-m-d H:i"),
+        "when": format_when(event.at),
     }
 
 

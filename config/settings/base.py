@@ -160,7 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "/"
+# After signing in (or confirming an address, which signs in): each role's home, through the
+# ``landing`` view, unless a local ``next`` says otherwise (apps.accounts.adapter, decision 50).
+LOGIN_REDIRECT_URL = "landing"
+# The service's name in account e-mails (translated; the Sites framework is not used, so allauth
+# would otherwise name the request's host). Its address is SITE_URL.
+SERVICE_NAME = "K-Tech Pass"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

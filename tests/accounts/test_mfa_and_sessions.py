@@ -71,7 +71,9 @@ def case_page():
 
 def test_reviewer_without_an_authenticator_sets_one_up_and_reaches_the_page_they_wanted(client, case_page):
     person = reviewer()
-    assert password_login(client, person.email) == "/"
+    assert (
+        password_login(client, person.email) == "/welcome/"
+    )  # the landing page sends each role home (decision 50)
 
     response = client.get(case_page)  # signed in with a password only: stopped
     assert response.status_code == 302

@@ -80,7 +80,7 @@ def test_the_owner_gets_one_e_mail_per_window_however_many_failures(clock, owner
     fail(owner.email, "192.0.2.44", 10)  # a second address in the same hour
     (alert,) = alerts_to(owner)
     assert alert.subject == "Failed sign-in attempts on your K-Tech Pass account"
-    assert "reviewer@example.go.kr 5 times since 2026-11-18 19:00 (Korean time)" in alert.body
+    assert "reviewer@example.go.kr 5 times since 18 November 2026, 19:00 KST" in alert.body
     assert ATTACKER in alert.body
     assert "/accounts/password/reset/" in alert.body
     assert Notification.objects.filter(recipient=owner, sent_at__isnull=False).count() == 1

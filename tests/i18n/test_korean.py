@@ -456,11 +456,12 @@ def test_api_validation_messages_in_korean(api_client: Any) -> None:
             assert all(HANGUL.search(message) for message in messages), errors
 
 
-def test_korean_date_times_put_the_meridiem_first() -> None:
+def test_korean_date_times_use_a_24_hour_clock_in_korea_time() -> None:
+    """No meridiem to misplace ("11:15 오후", issue 13): one format per language (decision 50)."""
     import datetime as dt
 
     from django.utils import formats, translation
 
     with translation.override("ko"):
         text = formats.date_format(dt.datetime(2026, 12, 7, 23, 15), "DATETIME_FORMAT")
-    assert text == "2026년 12월 7일 오후 11:15"
+    assert text == "2026년 12월 7일 23:15 (KST)"

@@ -188,7 +188,7 @@ def test_a_digest_retried_after_one_of_its_cases_was_decided_leaves_that_case_ou
     smtp.up()
     assert redrive_at(seoul(13, 8, 5)) == 1
     message = mail.outbox[0]
-    assert message.subject == "Your reminders for Sept. 13, 2026: 1 case"
+    assert message.subject == "Your reminders for 13 September 2026: 1 case"
     assert second.reference in message.body
     assert case.reference not in message.body
     assert Reminder.objects.get(case=case).cancelled_at is not None
@@ -218,5 +218,5 @@ def test_a_digest_not_sent_on_its_day_gives_way_to_the_next_days_digest(case, di
     assert (reminder.notification_id, reminder.cancelled_at) == (None, None)  # waits for today's
     with time_machine.travel(seoul(11, 10, 15), tick=False):  # send_digests, every quarter hour
         assert reminders.send_digests(inline=True) == 1
-    assert mail.outbox[0].subject == "Your reminders for Sept. 11, 2026: 1 case"
+    assert mail.outbox[0].subject == "Your reminders for 11 September 2026: 1 case"
     assert "4 days left." in mail.outbox[0].body  # as of today's digest

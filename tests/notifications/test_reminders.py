@@ -112,7 +112,7 @@ def test_the_e_mail_names_the_case_the_days_left_and_links_to_the_workspace(case
     assert message.subject == f"{case.reference}: 5 days left to decide"
     assert "Dear Kim Reviewer," in message.body
     assert "is due in 5 days" in message.body
-    assert "Sept. 15, 2026, 10 a.m. (Korea time)" in message.body
+    assert "Due: 15 September 2026, 10:00 KST" in message.body
     assert f"https://ktechpass.example/ministry/cases/{case.reference}/" in message.body
     assert "https://ktechpass.example/ministry/preferences/" in message.body
 
@@ -439,7 +439,7 @@ def test_held_reminders_go_into_exactly_one_digest_a_day(case, digest_reader):
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.to == [digest_reader.email]
-    assert digest.subject == "Your reminders for Sept. 10, 2026: 1 case"
+    assert digest.subject == "Your reminders for 10 September 2026: 1 case"
     assert case.reference in digest.body
     assert "5 days left." in digest.body
     assert Reminder.objects.get().sent_at is not None

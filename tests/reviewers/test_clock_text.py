@@ -90,7 +90,7 @@ def test_a_clock_paused_while_overdue_reads_paused_and_overdue(assignee):
     state, text = clock_of(html)
     assert state == "paused"
     assert (
-        text == "Paused (3 days overdue) Paused since 2026-11-19 09:00, waiting for an answer."
+        text == "Paused (3 days overdue) Paused since 19 November 2026, 09:00 KST, waiting for an answer."
     )  # not "-3 days left"
     assert "정지(3일 경과)" in clock_of(korean)[1]
 
