@@ -82,7 +82,7 @@ def top_200_document(base: dict[str, Any], code: str = TOP_200) -> dict[str, Any
 
 def demo_policy_administrators(password: str) -> tuple[User, User]:
     author = demo_user(AUTHOR, "Jung Dawon", Role.POLICY_ADMINISTRATOR, password)
-    approver = demo_user(APPROVER, "Han Seojin", Role.POLICY_ADMINISTRATOR, password)
+    approver = demo_user(APPROVER, "Seo Jiwoo", Role.POLICY_ADMINISTRATOR, password)
     for user in (author, approver):
         give_demo_authenticator(user)  # policy pages need the second factor
     return author, approver
@@ -104,7 +104,9 @@ def seed_top_200_draft(*, author: User | None = None) -> RubricVersion:
     if problems:
         raise RuntimeError(f"the demo draft {TOP_200} is invalid: {problems}")
     for change in documents.diff(base.config, draft.config):
-        versions.change_reason_save(draft=draft, path=change.path, reason=REASON, reference=REFERENCE, by=author)
+        versions.change_reason_save(
+            draft=draft, path=change.path, reason=REASON, reference=REFERENCE, by=author
+        )
     for name, profile, expected, source in CASES:
         versions.conformance_case_add(
             version=draft, name=name, profile=profile, expected=expected, source=source, by=author
@@ -119,6 +121,10 @@ def load_demo_policy(*, password: str) -> list[tuple[str, str, str]]:
     reasons = ChangeReason.objects.filter(version=draft).count()
     cases = ConformanceCase.objects.filter(version=draft).count()
     return [
-        (author.email, "policy admin, TOTP", f"wrote the draft {draft.code} ({reasons} changes, {cases} cases)"),
+        (
+            author.email,
+            "policy admin, TOTP",
+            f"wrote the draft {draft.code} ({reasons} changes, {cases} cases)",
+        ),
         (approver.email, "policy admin, TOTP", f"approves or sends back {draft.code} at /policy/versions/"),
     ]

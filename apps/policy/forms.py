@@ -62,12 +62,6 @@ class ConformanceCaseForm(forms.Form):
         return _json_field(self.cleaned_data["expected"], str(_("expected results")))
 
 
-class ReasonForm(forms.Form):
-    path = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    reference = forms.CharField(label=_("Legal or policy reference"), max_length=300)
-
-
 class ApproveForm(forms.Form):
     start = forms.DateField(
         label=_("In force from"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.models import User
 from apps.policy import documents, versions
 from apps.policy.access import policy_administrator_required
-from apps.policy.forms import ApproveForm, ConformanceCaseForm, ReasonForm, ReturnForm, StartDraftForm
+from apps.policy.forms import ApproveForm, ConformanceCaseForm, ReturnForm, StartDraftForm
 from apps.policy.models import ConformanceCase, SimulationRun, VersionEvent
 from apps.policy.versions import VersionRefused
 from apps.rubric.models import RubricVersion, VersionState
@@ -112,7 +112,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("policy:edit", code=draft.code)
     elif request.method == "POST" and request.POST.get("form") == "parameters":
-        typed = {key[6:]: value for key, value in request.POST.items() if key.startswith("param:")}
+        typed = {key[6:]: request.POST.get(key, "") for key in request.POST if key.startswith("param:")}
         param_errors = versions.draft_set_parameters(draft=draft, typed=typed, by=user)
         if not param_errors:
             messages.success(request, _("Parameters saved."))
@@ -148,17 +148,29 @@ def validate(request: HttpRequest, code: str) -> HttpResponse:
 @policy_administrator_required
 @require_POST
 def reason(request: HttpRequest, code: str) -> HttpResponse:
+    """Save the reasons and references filled in (one row per changed parameter); a row with only
+    one of the two is refused and named."""
     draft = _editable(request, code)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
+    rows = zip(
+        request.POST.getlist("path"),
+        request.POST.getlist("reason"),
+        request.POST.getlist("reference"),
+        strict=False,
+    )
+    saved = 0
+    for path, why, reference in rows:
+        if not why.strip() and not reference.strip():
+            continue
         try:
-            versions.change_reason_save(by=_user(request), draft=draft, **form.cleaned_data)
+            versions.change_reason_save(
+                draft=draft, path=path, reason=why, reference=reference, by=_user(request)
+            )
         except VersionRefused as exc:
-            messages.error(request, str(exc))
+            messages.error(request, f"{path}: {exc}")
         else:
-            messages.success(request, _("Reason saved for %(path)s.") % {"path": form.cleaned_data["path"]})
-    else:
-        messages.error(request, _("Give both a reason and a legal or policy reference."))
+            saved += 1
+    if saved:
+        messages.success(request, _("%(n)s reason(s) saved.") % {"n": saved})
     return redirect(_detail_url(draft) + "#changes")
 
 
@@ -265,7 +277,7 @@ def approve(request: HttpRequest, code: str) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("start", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("policy:version", code=version.code)
     start = form.cleaned_data["start"]
     try:

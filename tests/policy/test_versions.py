@@ -111,7 +111,11 @@ def test_the_structured_form_changes_numbers_in_their_type_or_names_the_bad_one(
     assert draft.config["clock"]["days"] == 14  # nothing saved
     errors = versions.draft_set_parameters(
         draft=draft,
-        typed={"thresholds[0].points": "65", "clock.days": "10", "criteria[1].points.sum[0].bands.bands[0].min": "9"},
+        typed={
+            "thresholds[0].points": "65",
+            "clock.days": "10",
+            "criteria[1].points.sum[0].bands.bands[0].min": "9",
+        },
         by=author,
     )
     assert errors == {}
@@ -151,9 +155,15 @@ def test_a_reason_is_stored_per_changed_parameter_only(author: User) -> None:
     with pytest.raises(VersionRefused):
         versions.change_reason_save(draft=draft, path="clock.days", reason="r", reference="x", by=author)
     with pytest.raises(VersionRefused):
-        versions.change_reason_save(draft=draft, path="bonuses[0].points", reason="r", reference=" ", by=author)
+        versions.change_reason_save(
+            draft=draft, path="bonuses[0].points", reason="r", reference=" ", by=author
+        )
     versions.change_reason_save(
-        draft=draft, path="bonuses[0].points", reason="Draw SMEs in", reference="Framework Act on SMEs", by=author
+        draft=draft,
+        path="bonuses[0].points",
+        reason="Draw SMEs in",
+        reference="Framework Act on SMEs",
+        by=author,
     )
     assert ChangeReason.objects.get(version=draft).reference == "Framework Act on SMEs"
 
@@ -221,7 +231,9 @@ def test_boundary_proposals_sit_at_each_threshold_and_just_below(author: User) -
     assert proposals["A3: offered_salary_krw = 149865000"].expected["points"]["A3"] == 20
     assert proposals["A3: offered_salary_krw = 149864999"].expected["points"]["A3"] == 16
     assert proposals["A2: experience_years = 7.9"].expected["points"]["A2"] == 7
-    added = versions.proposals_accept(version=draft, names=["pass_mark: total 70", "pass_mark: total 69"], by=author)
+    added = versions.proposals_accept(
+        version=draft, names=["pass_mark: total 70", "pass_mark: total 69"], by=author
+    )
     assert added == 2
     assert all(run.passed for run in versions.review(draft).runs)
     assert "pass_mark: total 70" not in {p.name for p in versions.proposals(draft)}
@@ -274,11 +286,14 @@ def test_a_start_date_in_the_past_is_refused(author: User, approver: User) -> No
     assert not RubricVersion.objects.get(pk=draft.pk).published
 
 
-def test_publishing_ends_the_replaced_version_the_day_before_in_one_step(author: User, approver: User) -> None:
+def test_publishing_ends_the_replaced_version_the_day_before_in_one_step(
+    author: User, approver: User
+) -> None:
     draft = submitted(author)
     versions.draft_approve(draft=draft, by=approver, start=dt.date(2027, 3, 1))
     draft.refresh_from_db()
-    assert draft.published and draft.approved_by == approver
+    assert draft.published
+    assert draft.approved_by == approver
     assert (draft.effective_from, draft.effective_to) == (dt.date(2027, 3, 1), None)
     assert draft.config["effective_from"] == "2027-03-01"
     assert draft.state(TODAY) == VersionState.PUBLISHED
@@ -289,7 +304,8 @@ def test_publishing_ends_the_replaced_version_the_day_before_in_one_step(author:
     kinds = {(e.version.code, e.kind) for e in VersionEvent.objects.filter(actor=approver)}
     assert kinds == {(draft.code, VersionEventKind.PUBLISHED), ("2026-07", VersionEventKind.ENDED)}
     history = draft.history.order_by("pgh_id").last()
-    assert history is not None and history.pgh_context.metadata["actor"] == approver.pk
+    assert history is not None
+    assert history.pgh_context.metadata["actor"] == approver.pk
     with time_machine.travel(dt.datetime(2027, 3, 2, 1, 0, tzinfo=dt.UTC), tick=False):
         assert draft.state(dt.date(2027, 3, 2)) == VersionState.IN_FORCE
         assert base().state(dt.date(2027, 3, 2)) == VersionState.ENDED
@@ -302,7 +318,9 @@ def test_publishing_today_is_allowed(author: User, approver: User) -> None:
     assert base().effective_to == TODAY - dt.timedelta(days=1)
 
 
-def test_a_start_on_or_before_another_published_versions_start_is_an_overlap(author: User, approver: User) -> None:
+def test_a_start_on_or_before_another_published_versions_start_is_an_overlap(
+    author: User, approver: User
+) -> None:
     first = submitted(author)
     versions.draft_approve(draft=first, by=approver, start=dt.date(2027, 3, 1))
     second = versions.draft_start(base=base(), code="2027-02", title="t", by=author)
@@ -310,7 +328,7 @@ def test_a_start_on_or_before_another_published_versions_start_is_an_overlap(aut
         version=second, name="c", profile={}, expected={"total": 2}, source="s", by=author
     )
     versions.draft_submit(draft=second, by=author)
-    with pytest.raises(VersionRefused, match="2027-03-top-200.*overlap"):
+    with pytest.raises(VersionRefused, match=r"2027-03-top-200.*overlap"):
         versions.draft_approve(draft=second, by=approver, start=dt.date(2027, 2, 1))
 
 
@@ -340,7 +358,10 @@ def test_send_back_needs_a_reason_and_makes_it_editable_again(author: User, appr
     draft.refresh_from_db()
     assert draft.state(TODAY) == VersionState.DRAFT
     assert draft.returned_reason == "Cite the amendment's article."
-    assert VersionEvent.objects.get(version=draft, kind=VersionEventKind.RETURNED).detail == draft.returned_reason
+    assert (
+        VersionEvent.objects.get(version=draft, kind=VersionEventKind.RETURNED).detail
+        == draft.returned_reason
+    )
 
 
 def test_the_published_rules_stay_read_only(author: User, approver: User) -> None:
@@ -381,6 +402,7 @@ def test_the_demo_draft_widens_the_top_100_rules_and_its_cases_pass(author: User
         "effective_to": None,
     }
     review = versions.review(draft)
-    assert review.cases_pass and not review.blockers
+    assert review.cases_pass
+    assert not review.blockers
     assert {c.path for c, _reason in review.changes} >= {"tracks[0].eligible_when.any[0].all[1].value"}
     assert seed_top_200_draft(author=author).pk == draft.pk  # idempotent
