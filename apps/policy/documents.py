@@ -88,6 +88,15 @@ def split(path: str) -> list[str | int]:
     return [int(index) if index else key for key, index in TOKEN.findall(path)]
 
 
+# Lists whose items the rubric language names by their code in its error paths ("criteria.A1.max",
+# "tracks.quantitative..."): the same paths here, so an error, a diff row and a reason agree.
+BY_CODE = frozenset({"criteria", "tracks"})
+
+
+def _by_code(path: str, items: list[Any]) -> bool:
+    return path in BY_CODE and all(isinstance(i, dict) and isinstance(i.get("code"), str) for i in items)
+
+
 def leaves(value: Any, path: str = "") -> dict[str, Any]:
     """Every scalar of a JSON value by its path (an empty object or list is a leaf too)."""
     found: dict[str, Any] = {}
@@ -95,19 +104,26 @@ def leaves(value: Any, path: str = "") -> dict[str, Any]:
         for key, inner in value.items():
             found.update(leaves(inner, join(path, key)))
     elif isinstance(value, list) and value:
+        named = _by_code(path, value)
         for index, inner in enumerate(value):
-            found.update(leaves(inner, join(path, index)))
+            found.update(leaves(inner, join(path, inner["code"] if named else index)))
     else:
         found[path] = value
     return found
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, list) and isinstance(key, str):
+        return next(i for i, item in enumerate(node) if isinstance(item, dict) and item.get("code") == key)
+    return key
 
 
 def get(document: Any, path: str) -> Any:
     node = document
     for key in split(path):
         try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
+            node = node[_child(node, key)]
+        except (KeyError, IndexError, TypeError, StopIteration):
             return MISSING
     return node
 
@@ -119,15 +135,15 @@ def replaced(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
         keys = split(path)
         node: Any = out
         for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
+            node = node[_child(node, key)]
+        node[_child(node, keys[-1])] = value
     return out
 
 
 def context(document: Any, path: str) -> str:
     """Where a path sits in words a policy person reads: the criterion, bonus, threshold or track code."""
     keys = split(path)
-    if len(keys) >= 2 and isinstance(keys[1], int):
+    if len(keys) >= 2:
         item = get(document, join(str(keys[0]), keys[1]))
         if isinstance(item, dict) and isinstance(item.get("code"), str):
             return f"{keys[0]} {item['code']}"

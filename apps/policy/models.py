@@ -57,7 +57,7 @@ class SimulationRun(models.Model):
 class ChangeReason(models.Model):
     """Why a draft changes one parameter of its base, and the legal or policy text behind it.
 
-    Keyed by the parameter's path in the document (``criteria[0].points.table.columns.bands[0].max``):
+    Keyed by the parameter's path in the document (``criteria.A1.points.table.columns.bands[0].max``):
     the diff itself is always computed from the two documents, never stored.
     """
 

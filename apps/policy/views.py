@@ -148,8 +148,9 @@ def validate(request: HttpRequest, code: str) -> HttpResponse:
 @policy_administrator_required
 @require_POST
 def reason(request: HttpRequest, code: str) -> HttpResponse:
-    """Save the reasons and references filled in (one row per changed parameter); a row with only
-    one of the two is refused and named."""
+    """Save the reasons and references filled in (one row per changed parameter; rows left empty take
+    the shared "one reason for several changes" when given); a row with only one of the two is
+    refused and named."""
     draft = _editable(request, code)
     rows = zip(
         request.POST.getlist("path"),
@@ -157,10 +158,14 @@ def reason(request: HttpRequest, code: str) -> HttpResponse:
         request.POST.getlist("reference"),
         strict=False,
     )
+    all_reason, all_reference = request.POST.get("all_reason", ""), request.POST.get("all_reference", "")
     saved = 0
-    for path, why, reference in rows:
+    for path, typed_reason, typed_reference in rows:
+        why, reference = typed_reason, typed_reference
         if not why.strip() and not reference.strip():
-            continue
+            if not (all_reason.strip() or all_reference.strip()):
+                continue
+            why, reference = all_reason, all_reference
         try:
             versions.change_reason_save(
                 draft=draft, path=path, reason=why, reference=reference, by=_user(request)

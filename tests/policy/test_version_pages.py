@@ -140,6 +140,23 @@ def test_the_structured_form_keeps_what_was_typed_when_a_value_is_wrong(author: 
     )
     assert response.status_code == 302
     assert ChangeReason.objects.get(version=draft).reason == "Draw SMEs in"
+    versions.draft_set_parameters(
+        draft=draft, typed={"clock.days": "12", "clock.unassigned_alert_days": "3"}, by=author
+    )
+    response = client.post(
+        reverse("policy:reason", args=[draft.code]),
+        {
+            "path": ["bonuses[0].points", "clock.days", "clock.unassigned_alert_days"],
+            "reason": ["", "", "Faster alerts"],
+            "reference": ["", "", ""],
+            "all_reason": "Twelve days",
+            "all_reference": "Cabinet decision 2026-11",
+        },
+        follow=True,
+    )
+    reasons = dict(ChangeReason.objects.filter(version=draft).values_list("path", "reason"))
+    assert reasons == {"bonuses[0].points": "Twelve days", "clock.days": "Twelve days"}
+    assert "clock.unassigned_alert_days: Give both a reason" in response.content.decode()
 
 
 def test_cases_are_added_run_and_proposed_from_the_page(author: User) -> None:
@@ -187,7 +204,7 @@ def test_the_approver_confirms_before_publishing(author: User, approver: User) -
     client = as_user(approver)
     page = client.get(reverse("policy:version", args=[TOP_200])).content.decode()
     assert reverse("policy:approve", args=[TOP_200]) in page
-    assert 'data-path="tracks[0].eligible_when.any[0].all[1].value"' in page
+    assert 'data-path="tracks.quantitative.eligible_when.any[0].all[1].value"' in page
     assert 'data-passed="yes"' in page
     assert "No simulation of this version yet." in page
     response = client.post(reverse("policy:approve", args=[TOP_200]), {"start": "2027-03-01"})

@@ -114,7 +114,7 @@ def test_the_structured_form_changes_numbers_in_their_type_or_names_the_bad_one(
         typed={
             "thresholds[0].points": "65",
             "clock.days": "10",
-            "criteria[1].points.sum[0].bands.bands[0].min": "9",
+            "criteria.A2.points.sum[0].bands.bands[0].min": "9",
         },
         by=author,
     )
@@ -127,7 +127,7 @@ def test_the_structured_form_changes_numbers_in_their_type_or_names_the_bad_one(
     assert changes == {
         "thresholds[0].points": (70, 65),
         "clock.days": (14, 10),
-        "criteria[1].points.sum[0].bands.bands[0].min": ("10", "9"),
+        "criteria.A2.points.sum[0].bands.bands[0].min": ("10", "9"),
     }
 
 
@@ -136,11 +136,11 @@ def test_the_parameters_cover_pass_mark_points_bands_bonus_caps_and_clock() -> N
     assert {
         "thresholds[0].points",
         "bonuses[0].points",
-        "criteria[0].max",
-        "criteria[0].points.table.points.master[0]",
-        "criteria[0].points.table.columns.bands[0].max",
-        "criteria[2].points.bands.bands[0].min.times",
-        "tracks[0].eligible_when.any[0].all[1].value",
+        "criteria.A1.max",
+        "criteria.A1.points.table.points.master[0]",
+        "criteria.A1.points.table.columns.bands[0].max",
+        "criteria.A3.points.bands.bands[0].min.times",
+        "tracks.quantitative.eligible_when.any[0].all[1].value",
         "clock.days",
         "clock.reminder_days_left[1]",
         "clock.unassigned_alert_days",
@@ -404,5 +404,7 @@ def test_the_demo_draft_widens_the_top_100_rules_and_its_cases_pass(author: User
     review = versions.review(draft)
     assert review.cases_pass
     assert not review.blockers
-    assert {c.path for c, _reason in review.changes} >= {"tracks[0].eligible_when.any[0].all[1].value"}
+    assert {c.path for c, _reason in review.changes} >= {
+        "tracks.quantitative.eligible_when.any[0].all[1].value"
+    }
     assert seed_top_200_draft(author=author).pk == draft.pk  # idempotent
