@@ -9,6 +9,7 @@ the author to check and accept.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,6 +48,19 @@ class Expectation:
     @property
     def ok(self) -> bool:
         return self.expected == self.actual
+
+    @property
+    def expected_text(self) -> str:
+        return as_json(self.expected)
+
+    @property
+    def actual_text(self) -> str:
+        return as_json(self.actual)
+
+
+def as_json(value: Any) -> str:
+    """A value as the author wrote it (JSON: true, false, numbers), text left as it is."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
@@ -139,6 +153,10 @@ class Proposal:
     profile: dict[str, Any]
     expected: dict[str, Any]
     source: str
+
+    @property
+    def profile_text(self) -> str:
+        return as_json(self.profile)
 
 
 def result_as_expected(the_scorer: Scorer, profile: Mapping[str, Any]) -> dict[str, Any]:

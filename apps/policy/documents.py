@@ -211,6 +211,19 @@ class Change:
     after: Any
     where: str
 
+    @property
+    def before_text(self) -> str:
+        return shown(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return shown(self.after)
+
+
+def shown(value: Any) -> str:
+    """A leaf as JSON writes it (true, null, "8"), or "—" where there is none."""
+    return "—" if value is MISSING else json.dumps(value, ensure_ascii=False)
+
 
 def diff(base: Any, draft: Any) -> list[Change]:
     """Parameter by parameter: every leaf whose value differs, was added or removed (identity and

@@ -1,6 +1,9 @@
-"""Stored impact simulations: each run with its inputs, progress and result (issue 10)."""
+"""Issue 10's records: stored impact simulations (each run with its inputs, progress and result), and
+the drafting record of rubric versions (reasons for changes, conformance cases, the timeline)."""
 
 from __future__ import annotations
+
+import json
 
 from django.conf import settings
 from django.db import models
@@ -107,6 +110,10 @@ class ConformanceCase(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def profile_text(self) -> str:
+        return json.dumps(self.profile, ensure_ascii=False)
 
 
 class VersionEventKind(models.TextChoices):
