@@ -9,9 +9,11 @@ so a case scored under "2026-07" can always be re-explained under exactly those 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -37,6 +39,25 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
+class VersionState(models.TextChoices):
+    """A version's place in its life (decision 0033); only the first two are editable by anyone.
+
+    - draft: a policy administrator is writing it (``published`` false, not submitted);
+    - awaiting: submitted for a second policy administrator's approval (read-only until sent back);
+    - published: approved, with a start date still to come (the self-assessment shows it "from");
+    - in_force: published and in force today; ended: published, its end date has passed.
+
+    Only published versions are ever used to score a case (``apps.rubric.selectors``).
+    """
+
+    DRAFT = "draft", _("Draft")
+    AWAITING = "awaiting", _("Awaiting approval")
+    PUBLISHED = "published", _("Published, not yet in force")
+    IN_FORCE = "in_force", _("In force")
+    ENDED = "ended", _("Ended")
+
+
+@pghistory.track(obj_field=pghistory.ObjForeignKey(related_name="history"))
 class RubricVersion(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_('For example "2026-07".'))
     title = models.CharField(_("title"), max_length=200)
@@ -45,6 +66,19 @@ class RubricVersion(models.Model):
     config = models.JSONField(_("configuration"))
     published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The drafting and four-eyes record (issue 10); empty on the versions shipped by migrations.
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("based on")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted for approval"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    returned_reason = models.TextField(_("why it was sent back"), blank=True)
 
     class Meta:
         ordering = ["effective_from"]
@@ -83,6 +117,15 @@ class RubricVersion(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def state(self, today: dt.date) -> VersionState:
+        if not self.published:
+            return VersionState.AWAITING if self.submitted_at else VersionState.DRAFT
+        if self.effective_from > today:
+            return VersionState.PUBLISHED
+        if self.effective_to is not None and self.effective_to < today:
+            return VersionState.ENDED
+        return VersionState.IN_FORCE
 
     def clean(self) -> None:
         from apps.rubric.language.reading import ConfigErrors

@@ -11,6 +11,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.demo.cases import load_demo_cases
 from apps.demo.ministry import DEMO_TOTP_SECRET, give_demo_authenticator, load_demo_ministry
+from apps.demo.policy import load_demo_policy
 from apps.notifications.reminders import sweep as sweep_reminders
 from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
@@ -48,6 +49,9 @@ class Command(BaseCommand):
         # e-mailed as the beat's sweep would; a second run finds them sent and sends nothing.
         owed = sweep_reminders(inline=True)
         self.stdout.write(f"Reminders recorded for the demo caseload: {owed}")
+        self.stdout.write("Policy administration (issue 10), two-factor with the same demo secret:")
+        for email, role, what in load_demo_policy(password=DEMO_PASSWORD):
+            self.stdout.write(f"  {role:<22} {email}: {what}")
 
     def _load_reference_lists(self) -> None:
         for kind, model, file_name in (
