@@ -39,6 +39,7 @@ CODE_SALT = "apps.cases.letters.verification-code"
 CODE_LENGTH = 16  # 80 bits
 CONTENT_FILE = Path(__file__).resolve().parent / "letter_content.json"
 LANGUAGES = ("en", "ko")
+KOREAN_FONT = "HYGothic-Medium"  # reportlab's built-in CID font: no font file to ship
 
 
 # --- The verification code -----------------------------------------------------------------------
@@ -242,10 +243,11 @@ def _fonts(language: str) -> tuple[str, str]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    for name in ("HYSMyeongJo-Medium", "HYGothic-Medium"):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return "HYSMyeongJo-Medium", "HYGothic-Medium"
+    # HYGothic for body and headings: HYSMyeongJo's Latin letters and hyphens came out spaced
+    # ("K- 테크", "F- 2- T") in the rendering checked (pdftoppm), HYGothic's did not.
+    if KOREAN_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(KOREAN_FONT))
+    return KOREAN_FONT, KOREAN_FONT
 
 
 def _max_points(code: str) -> int | None:
