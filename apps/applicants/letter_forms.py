@@ -43,14 +43,18 @@ class VerifyLetterForm(forms.Form):
         max_length=40,
         help_text=_("As printed on the letter, for example KTP-7Q2M-X9RB."),
         error_messages={"required": _("Enter the case reference printed on the letter.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
     code = forms.CharField(
         label=_("Verification code"),
         max_length=40,
         help_text=_("The 16-character code printed on the letter; hyphens and spaces do not matter."),
         error_messages={"required": _("Enter the verification code printed on the letter.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -50,7 +50,9 @@ def letter_download(request: HttpRequest, reference: str) -> HttpResponse:
     letter = current_letter(case)
     if letter is None:
         raise Http404
-    response = HttpResponse(render_letter_pdf(letter, verify_url=verify_url()), content_type="application/pdf")
+    response = HttpResponse(
+        render_letter_pdf(letter, verify_url=verify_url()), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{letter_file_name(letter)}"'
     return response
 
@@ -82,7 +84,9 @@ def review_request_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your request for a review has been sent to the ministry. We will e-mail you when it is decided."),
+                _(
+                    "Your request for a review has been sent to the ministry. We will e-mail you when it is decided."
+                ),
             )
             return to_status(case)
     context = {"case": case, "form": form, "window": window}

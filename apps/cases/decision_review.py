@@ -89,9 +89,7 @@ def review_request(
                 )
             return []
 
-        event = transition(
-            case=case, move=REQUEST_REVIEW, by=by, reason=grounds.strip(), change=open_review
-        )
+        event = transition(case=case, move=REQUEST_REVIEW, by=by, reason=grounds.strip(), change=open_review)
         clock = _clock(case)
         assert clock is not None  # open_review checked it
         review = ReviewRequest.objects.create(

@@ -117,7 +117,8 @@ def letter_verify(*, reference: str, code: str) -> Verification:
 
 
 def _verified_total(case: Case) -> int:
-    assert case.rubric_version is not None and case.submitted_at is not None
+    assert case.rubric_version is not None
+    assert case.submitted_at is not None
     scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
     return scorer.score(case_profile(case, scorer)).total
 
@@ -208,8 +209,9 @@ class LetterContent:
 
 
 def _texts(value: Any, path: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                          for lang in LANGUAGES):
+    if not isinstance(value, dict) or any(
+        not isinstance(value.get(lang), str) or not value[lang].strip() for lang in LANGUAGES
+    ):
         raise ValueError(f"{CONTENT_FILE.name}: {path} needs a text in each of {', '.join(LANGUAGES)}")
     return {lang: value[lang] for lang in LANGUAGES}
 
@@ -265,8 +267,9 @@ def _page(letter: DecisionLetter, language: str, verify_url: str) -> list[Any]:
     body = ParagraphStyle("body", fontName=body_font, fontSize=10.5, leading=15)
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=colors.HexColor("#333333"))
     title = ParagraphStyle("title", parent=body, fontName=heading_font, fontSize=18, leading=24, spaceAfter=4)
-    heading = ParagraphStyle("heading", parent=body, fontName=heading_font, fontSize=12.5, leading=17,
-                             spaceBefore=10, spaceAfter=4)
+    heading = ParagraphStyle(
+        "heading", parent=body, fontName=heading_font, fontSize=12.5, leading=17, spaceBefore=10, spaceAfter=4
+    )
     content = letter_content()
     case = letter.case
     maximum = _max_points(letter.rubric_version_code)
@@ -288,8 +291,10 @@ def _page(letter: DecisionLetter, language: str, verify_url: str) -> list[Any]:
     ]
     table = Table(
         [
-            [Paragraph(escape(label), ParagraphStyle("label", parent=body, fontName=heading_font)),
-             Paragraph(escape(value), ParagraphStyle("value", parent=body, fontName=font))]
+            [
+                Paragraph(escape(label), ParagraphStyle("label", parent=body, fontName=heading_font)),
+                Paragraph(escape(value), ParagraphStyle("value", parent=body, fontName=font)),
+            ]
             for label, value, font in rows
         ],
         colWidths=[48 * mm, 112 * mm],
@@ -331,7 +336,9 @@ def _page(letter: DecisionLetter, language: str, verify_url: str) -> list[Any]:
         Spacer(1, 4 * mm),
         Paragraph(
             escape(
-                _("Anyone can check that this letter is genuine and current at %(url)s with the case reference and the verification code.")
+                _(
+                    "Anyone can check that this letter is genuine and current at %(url)s with the case reference and the verification code."
+                )
                 % {"url": verify_url}
             ),
             small,
@@ -388,4 +395,3 @@ __all__ = [
     "letter_withdraw",
     "render_letter_pdf",
 ]
-

@@ -81,7 +81,9 @@ class AfterDecision:
         return next((letter for letter in self.letters if letter.is_current), None)
 
 
-def after_decision(case: Case, roles: frozenset[str], bound: dict[str, Any] | None = None) -> AfterDecision | None:
+def after_decision(
+    case: Case, roles: frozenset[str], bound: dict[str, Any] | None = None
+) -> AfterDecision | None:
     """The panel for a decided case (None before a decision); ``bound``: a form just refused."""
     if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.REVIEW_REQUESTED):
         return None
@@ -96,13 +98,17 @@ def after_decision(case: Case, roles: frozenset[str], bound: dict[str, Any] | No
             days_left=days_left(due_at=review.due_at, now=now) if review.is_open else None,
             overdue=review.is_open and is_overdue(due_at=review.due_at, now=now),
         )
-    letters = list(DecisionLetter.objects.filter(case=case).select_related("issued_by").order_by("-issued_at", "-pk"))
+    letters = list(
+        DecisionLetter.objects.filter(case=case).select_related("issued_by").order_by("-issued_at", "-pk")
+    )
     review_open = review is not None and review.is_open and case.status == CaseStatus.REVIEW_REQUESTED
     approved = case.status == CaseStatus.APPROVED
     has_current = any(letter.is_current for letter in letters)
     review_form = None
     if supervisor and review_open:
-        review_form = bound.get("review_form") or ReviewDecisionForm(initial={"lock_version": case.lock_version})
+        review_form = bound.get("review_form") or ReviewDecisionForm(
+            initial={"lock_version": case.lock_version}
+        )
     withdraw_form = None
     if supervisor and approved and has_current:
         withdraw_form = bound.get("withdraw_form") or LetterWithdrawForm()
@@ -112,7 +118,9 @@ def after_decision(case: Case, roles: frozenset[str], bound: dict[str, Any] | No
     return AfterDecision(
         review=review,
         review_clock=clock,
-        review_documents=list(CaseDocument.objects.filter(case=case, kind=REVIEW_KIND).order_by("uploaded_at")),
+        review_documents=list(
+            CaseDocument.objects.filter(case=case, kind=REVIEW_KIND).order_by("uploaded_at")
+        ),
         letters=letters,
         review_form=review_form,
         withdraw_form=withdraw_form,

@@ -26,7 +26,7 @@ ANCHOR = "after-decision"
 
 
 def _again(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse:
-    roles = getattr(request, "ministry_roles", frozenset())
+    roles: frozenset[str] = getattr(request, "ministry_roles", frozenset())
     return _render(request, case, status=400, after_decision=after_decision(case, roles, bound))
 
 
@@ -51,7 +51,10 @@ def review_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
             expected_version=form.cleaned_data["lock_version"],
         )
     except StaleCase:
-        messages.error(request, _("The case changed while you were reading it. Nothing was saved; check it and decide again."))
+        messages.error(
+            request,
+            _("The case changed while you were reading it. Nothing was saved; check it and decide again."),
+        )
         return redirect(_page(case, ANCHOR))
     except ValidationError as error:
         _add_errors(form, error)
@@ -78,7 +81,10 @@ def letter_reissue_view(request: HttpRequest, reference: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as refused:
         messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
     else:
-        messages.success(request, _("A new decision letter with a new code was issued; the old code now reads as replaced."))
+        messages.success(
+            request,
+            _("A new decision letter with a new code was issued; the old code now reads as replaced."),
+        )
     return redirect(_page(case, ANCHOR))
 
 
@@ -99,5 +105,7 @@ def letter_withdraw_view(request: HttpRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         _add_errors(form, error)
         return _again(request, case, withdraw_form=form)
-    messages.success(request, _("The decision letter was withdrawn. Anyone who checks it now reads that it is withdrawn."))
+    messages.success(
+        request, _("The decision letter was withdrawn. Anyone who checks it now reads that it is withdrawn.")
+    )
     return redirect(_page(case, ANCHOR))

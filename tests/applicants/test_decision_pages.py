@@ -49,7 +49,8 @@ def expect(persona: str, response, owner_status: int) -> None:
     if persona == "owner":
         assert response.status_code == owner_status, response.content[:500]
     elif persona == "anonymous":
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/?next=")
     else:
         assert response.status_code == 404, (persona, response.status_code)
 
@@ -90,7 +91,8 @@ def test_there_is_no_letter_for_a_rejection_nor_a_review_for_an_approval():
     owner = Client()
     owner.force_login(approved.applicant)
     response = owner.get(f"/apply/{approved.reference}/review-request/")
-    assert response.status_code == 302 and response.url == f"/apply/{approved.reference}/status/"
+    assert response.status_code == 302
+    assert response.url == f"/apply/{approved.reference}/status/"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -178,7 +180,8 @@ def test_the_check_says_genuine_replaced_withdrawn_or_no_match_and_nothing_more(
     page = genuine.content.decode()
     assert (genuine.status_code, verdict(genuine)) == (200, "genuine")
     assert "the application was approved on Nov. 10, 2026, and the letter is current" in page
-    assert "Ada Lovelace" not in page and str(letter.score_total) + " points" not in page
+    assert "Ada Lovelace" not in page
+    assert str(letter.score_total) + " points" not in page
 
     assert verdict(check(client, case.reference, "AAAA-BBBB-CCCC-DDDD")) == "no_match"
     assert verdict(check(client, "KTP-0000-0000", code_of(letter))) == "no_match"
@@ -215,7 +218,10 @@ def test_wrong_codes_for_one_reference_are_throttled_from_every_address():
     code = code_of(current_letter(case))
     client = Client()
     for attempt in range(20):
-        assert verdict(check(client, case.reference, f"AAAA-BBBB-CCCC-{attempt:04d}", f"10.1.0.{attempt}")) == "no_match"
+        assert (
+            verdict(check(client, case.reference, f"AAAA-BBBB-CCCC-{attempt:04d}", f"10.1.0.{attempt}"))
+            == "no_match"
+        )
     assert check(client, case.reference, code, "10.2.0.1").status_code == 429
     other = decided_case(approve=True, at=DECIDED)
     assert verdict(check(client, other.reference, code_of(current_letter(other)), "10.2.0.1")) == "genuine"
@@ -238,7 +244,8 @@ def test_a_supervisor_decides_the_review_in_the_workspace_and_a_refusal_keeps_th
 
     helper = sign_in(Client(), reviewer())
     page = helper.get(f"/ministry/cases/{case.reference}/").content.decode()
-    assert "Request for a review of the rejection" in page and "Decide the review</button>" not in page
+    assert "Request for a review of the rejection" in page
+    assert "Decide the review</button>" not in page
 
     url = f"/ministry/cases/{case.reference}/review/"
     refused = boss.post(url, {"explanation": "Kept text.", "lock_version": case.lock_version})
@@ -246,7 +253,9 @@ def test_a_supervisor_decides_the_review_in_the_workspace_and_a_refusal_keeps_th
     assert "Choose to uphold or to overturn the rejection." in refused.content.decode()
     assert "Kept text." in refused.content.decode()
 
-    done = boss.post(url, {"outcome": "upheld", "explanation": "Bachelor's only.", "lock_version": case.lock_version})
+    done = boss.post(
+        url, {"outcome": "upheld", "explanation": "Bachelor's only.", "lock_version": case.lock_version}
+    )
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 
 from apps.cases import letters
 from apps.cases.letters import (
-    CODE_LENGTH,
     Verdict,
     code_of,
     current_letter,
@@ -45,8 +44,14 @@ def approved():
 def test_an_approval_issues_one_current_letter_with_the_cases_facts(approved):
     letter = current_letter(approved)
     assert letter is not None
-    assert (letter.track, letter.rubric_version_code, letter.decided_at) == ("quantitative", "2026-07", DECIDED)
-    assert letter.score_total == approved.score.total if hasattr(approved, "score") else letter.score_total > 0
+    assert (letter.track, letter.rubric_version_code, letter.decided_at) == (
+        "quantitative",
+        "2026-07",
+        DECIDED,
+    )
+    assert (
+        letter.score_total == approved.score.total if hasattr(approved, "score") else letter.score_total > 0
+    )
     assert approved.events.filter(kind=CaseEvent.Kind.LETTER_ISSUED).count() == 1
 
 
@@ -74,8 +79,12 @@ def test_the_code_depends_on_the_secret(approved, settings):
 
 
 def test_codes_differ_between_letters_and_references():
-    assert letter_code(reference="KTP-AAAA-BBBB", nonce="n1") != letter_code(reference="KTP-AAAA-BBBB", nonce="n2")
-    assert letter_code(reference="KTP-AAAA-BBBB", nonce="n1") != letter_code(reference="KTP-AAAA-BBBC", nonce="n1")
+    assert letter_code(reference="KTP-AAAA-BBBB", nonce="n1") != letter_code(
+        reference="KTP-AAAA-BBBB", nonce="n2"
+    )
+    assert letter_code(reference="KTP-AAAA-BBBB", nonce="n1") != letter_code(
+        reference="KTP-AAAA-BBBC", nonce="n1"
+    )
 
 
 def test_the_right_code_verifies_as_genuine_however_it_is_typed(approved):
@@ -119,7 +128,8 @@ def test_a_new_letter_supersedes_the_old_code(approved):
     old = current_letter(approved)
     old_code = code_of(old)
     new = letter_reissue(case=approved, by=supervisor())
-    assert new.pk != old.pk and code_of(new) != old_code
+    assert new.pk != old.pk
+    assert code_of(new) != old_code
     assert letter_verify(reference=approved.reference, code=old_code).verdict == Verdict.SUPERSEDED
     assert letter_verify(reference=approved.reference, code=code_of(new)).verdict == Verdict.GENUINE
     assert current_letter(approved) == new
@@ -173,7 +183,8 @@ def test_the_letter_is_history_tracked(approved):
 
 def test_the_shipped_letter_content_has_every_text_in_both_languages():
     content = letters.letter_content()
-    assert len(content.next_steps) >= 2 and len(content.benefits) >= 5
+    assert len(content.next_steps) >= 2
+    assert len(content.benefits) >= 5
     assert any("two weeks" in item["en"] for item in content.next_steps)
     assert any("2주" in item["ko"] for item in content.next_steps)
 
@@ -181,9 +192,26 @@ def test_the_shipped_letter_content_has_every_text_in_both_languages():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"issuer": {"en": "x", "ko": "y"}, "next_steps": [], "benefits": [{"en": "a", "ko": "b"}]}, "next_steps"),
-        ({"issuer": {"en": "x", "ko": "y"}, "next_steps": [{"en": "a"}], "benefits": [{"en": "a", "ko": "b"}]}, r"next_steps\[0\]"),
-        ({"issuer": {"en": "x"}, "next_steps": [{"en": "a", "ko": "b"}], "benefits": [{"en": "a", "ko": "b"}]}, "issuer"),
+        (
+            {"issuer": {"en": "x", "ko": "y"}, "next_steps": [], "benefits": [{"en": "a", "ko": "b"}]},
+            "next_steps",
+        ),
+        (
+            {
+                "issuer": {"en": "x", "ko": "y"},
+                "next_steps": [{"en": "a"}],
+                "benefits": [{"en": "a", "ko": "b"}],
+            },
+            r"next_steps\[0\]",
+        ),
+        (
+            {
+                "issuer": {"en": "x"},
+                "next_steps": [{"en": "a", "ko": "b"}],
+                "benefits": [{"en": "a", "ko": "b"}],
+            },
+            "issuer",
+        ),
         ([], "object"),
     ],
 )
@@ -199,7 +227,9 @@ def _pdf_text(pdf: bytes) -> str:
     """The text operators of every content stream (reportlab writes Latin text as literal strings;
     its streams are ASCII85- and Flate-encoded)."""
     parts = []
-    for header, stream in re.findall(rb"<<((?:(?!endobj).)*?)>>\s*stream\r?\n(.*?)\s*endstream", pdf, re.DOTALL):
+    for header, stream in re.findall(
+        rb"<<((?:(?!endobj).)*?)>>\s*stream\r?\n(.*?)\s*endstream", pdf, re.DOTALL
+    ):
         data = stream
         if b"ASCII85Decode" in header:
             data = base64.a85decode(data, adobe=data.endswith(b"~>"))

@@ -74,7 +74,9 @@ def test_a_version_without_a_review_period_offers_none(rejected, monkeypatch):
     from apps.cases import decision_review
 
     clock = rejected.rubric_version.parsed_config().service_clock
-    monkeypatch.setattr(decision_review, "_clock", lambda case: dataclasses.replace(clock, review_request_days=None))
+    monkeypatch.setattr(
+        decision_review, "_clock", lambda case: dataclasses.replace(clock, review_request_days=None)
+    )
     assert review_window(rejected, now=DECIDED).open is False
     with pytest.raises(ValidationError, match="offer no review"):
         ask(rejected, at=DECIDED + dt.timedelta(days=1))
@@ -89,7 +91,11 @@ def test_the_review_has_its_own_clock_and_its_documents(rejected):
     document = rejected.documents.get(kind=REVIEW_KIND)
     assert (document.original_name, document.uploaded_by) == ("transcript.pdf", rejected.applicant)
     event = rejected.events.get(kind=CaseEvent.Kind.REVIEW_REQUESTED)
-    assert (event.from_status, event.to_status, event.actor) == ("rejected", "review_requested", rejected.applicant)
+    assert (event.from_status, event.to_status, event.actor) == (
+        "rejected",
+        "review_requested",
+        rejected.applicant,
+    )
     assert event.reason == review.grounds
 
 
@@ -128,13 +134,24 @@ def test_upheld_rejects_for_good_and_tells_the_applicant(rejected):
     rejected.refresh_from_db()
     boss = supervisor()
     event = review_decide(
-        review=review, by=boss, uphold=True, explanation="The degree is a bachelor's.",
+        review=review,
+        by=boss,
+        uphold=True,
+        explanation="The degree is a bachelor's.",
         expected_version=rejected.lock_version,
     )
     rejected.refresh_from_db()
     review.refresh_from_db()
-    assert (rejected.status, event.kind, event.actor) == (CaseStatus.REJECTED, CaseEvent.Kind.REVIEW_UPHELD, boss)
-    assert (review.outcome, review.decided_by, review.explanation) == ("upheld", boss, "The degree is a bachelor's.")
+    assert (rejected.status, event.kind, event.actor) == (
+        CaseStatus.REJECTED,
+        CaseEvent.Kind.REVIEW_UPHELD,
+        boss,
+    )
+    assert (review.outcome, review.decided_by, review.explanation) == (
+        "upheld",
+        boss,
+        "The degree is a bachelor's.",
+    )
     assert review_window(rejected).open is False  # once only
     assert open_review(rejected) is None
     assert not DecisionLetter.objects.filter(case=rejected).exists()
@@ -145,7 +162,10 @@ def test_overturned_needs_the_tracks_conditions_on_the_verified_facts(rejected):
     rejected.refresh_from_db()
     with pytest.raises(ValidationError, match="conditions are not met"):
         review_decide(
-            review=review, by=supervisor(), uphold=False, explanation="Overturned.",
+            review=review,
+            by=supervisor(),
+            uphold=False,
+            explanation="Overturned.",
             expected_version=rejected.lock_version,
         )
     rejected.refresh_from_db()
@@ -154,19 +174,32 @@ def test_overturned_needs_the_tracks_conditions_on_the_verified_facts(rejected):
 
 def test_overturned_approves_and_issues_a_letter():
     # Rejected although eligible (a doctorate from a top-100 school): the review corrects it.
-    case = decided_case(approve=False, at=DECIDED, degree_level="doctorate", institution_rank=26,
-                        experience_years="10", offered_salary_krw=150_000_000)
+    case = decided_case(
+        approve=False,
+        at=DECIDED,
+        degree_level="doctorate",
+        institution_rank=26,
+        experience_years="10",
+        offered_salary_krw=150_000_000,
+    )
     review = ask(case, at=DECIDED + dt.timedelta(days=2))
     case.refresh_from_db()
     boss = supervisor()
     at = DECIDED + dt.timedelta(days=5)
     with time_machine.travel(at, tick=False):
-        review_decide(review=review, by=boss, uphold=False, explanation="The degree was misread.",
-                      expected_version=case.lock_version)
+        review_decide(
+            review=review,
+            by=boss,
+            uphold=False,
+            explanation="The degree was misread.",
+            expected_version=case.lock_version,
+        )
     case.refresh_from_db()
     assert (case.status, case.decided_at) == (CaseStatus.APPROVED, at)
     letter = current_letter(case)
-    assert letter is not None and letter.decided_at == at and letter.issued_by == boss
+    assert letter is not None
+    assert letter.decided_at == at
+    assert letter.issued_by == boss
     assert letter_verify(reference=case.reference, code=code_of(letter)).verdict == Verdict.GENUINE
 
 
@@ -174,11 +207,25 @@ def test_only_a_supervisor_decides_and_on_the_current_version(rejected):
     review = ask(rejected, at=DECIDED + dt.timedelta(days=1))
     rejected.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        review_decide(review=review, by=reviewer(), uphold=True, explanation="x", expected_version=rejected.lock_version)
+        review_decide(
+            review=review, by=reviewer(), uphold=True, explanation="x", expected_version=rejected.lock_version
+        )
     with pytest.raises(ValidationError):
-        review_decide(review=review, by=supervisor(), uphold=True, explanation=" ", expected_version=rejected.lock_version)
+        review_decide(
+            review=review,
+            by=supervisor(),
+            uphold=True,
+            explanation=" ",
+            expected_version=rejected.lock_version,
+        )
     with pytest.raises(StaleCase):
-        review_decide(review=review, by=supervisor(), uphold=True, explanation="x", expected_version=rejected.lock_version - 1)
+        review_decide(
+            review=review,
+            by=supervisor(),
+            uphold=True,
+            explanation="x",
+            expected_version=rejected.lock_version - 1,
+        )
     rejected.refresh_from_db()
     assert rejected.status == CaseStatus.REVIEW_REQUESTED
     review.refresh_from_db()
@@ -188,7 +235,15 @@ def test_only_a_supervisor_decides_and_on_the_current_version(rejected):
 def test_a_review_cannot_be_decided_twice(rejected):
     review = ask(rejected, at=DECIDED + dt.timedelta(days=1))
     rejected.refresh_from_db()
-    review_decide(review=review, by=supervisor(), uphold=True, explanation="x", expected_version=rejected.lock_version)
+    review_decide(
+        review=review, by=supervisor(), uphold=True, explanation="x", expected_version=rejected.lock_version
+    )
     rejected.refresh_from_db()
     with pytest.raises(TransitionNotAllowed):
-        review_decide(review=review, by=supervisor(), uphold=True, explanation="y", expected_version=rejected.lock_version)
+        review_decide(
+            review=review,
+            by=supervisor(),
+            uphold=True,
+            explanation="y",
+            expected_version=rejected.lock_version,
+        )
