@@ -155,3 +155,12 @@ def open_review(case: Case) -> ReviewRequest | None:
     if case.status != CaseStatus.REVIEW_REQUESTED:
         return None
     return ReviewRequest.objects.filter(case=case, outcome="").select_related("requested_by").first()
+
+
+def open_reviews() -> list[ReviewRequest]:
+    """Every review waiting for a supervisor, the earliest due first."""
+    return list(
+        ReviewRequest.objects.filter(outcome="", case__status=CaseStatus.REVIEW_REQUESTED)
+        .select_related("case", "requested_by")
+        .order_by("due_at", "pk")
+    )

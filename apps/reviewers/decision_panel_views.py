@@ -9,12 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from apps.cases.decision_review import open_review, review_decide
+from apps.cases.clock import days_left, is_overdue
+from apps.cases.decision_review import open_review, open_reviews, review_decide
 from apps.cases.letters import current_letter, letter_reissue, letter_withdraw
 from apps.cases.models import Case
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
@@ -109,3 +111,17 @@ def letter_withdraw_view(request: HttpRequest, reference: str) -> HttpResponse:
         request, _("The decision letter was withdrawn. Anyone who checks it now reads that it is withdrawn.")
     )
     return redirect(_page(case, ANCHOR))
+
+
+@supervisor_required
+@never_cache
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Supervisors' list of reviews waiting for a decision, the most urgent first (the queue shows
+    first decisions only: decision 0047)."""
+    now = timezone.now()
+    rows = [
+        (review, days_left(due_at=review.due_at, now=now), is_overdue(due_at=review.due_at, now=now))
+        for review in open_reviews()
+    ]
+    return render(request, "reviewers/reviews.html", {"rows": rows, "ministry_section": "reviews"})

@@ -260,3 +260,18 @@ def test_a_supervisor_decides_the_review_in_the_workspace_and_a_refusal_keeps_th
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED
     assert ReviewRequest.objects.get(case=case).outcome == "upheld"
+
+
+@time_machine.travel(SOON_AFTER, tick=False)
+def test_supervisors_find_the_reviews_waiting_the_earliest_due_first():
+    first = decided_case(approve=False, at=DECIDED)
+    second = decided_case(approve=False, at=DECIDED)
+    decided_case(approve=False, at=DECIDED)  # no review asked
+    with time_machine.travel(SOON_AFTER - dt.timedelta(hours=1), tick=False):
+        review_request(case=second, by=second.applicant, grounds="Earlier.")
+    review_request(case=first, by=first.applicant, grounds="Later.")
+    page = sign_in(Client(), supervisor()).get("/ministry/reviews/").content.decode()
+    listed = re.findall(r'data-review-case="([A-Z0-9-]+)"', page)
+    assert listed == [second.reference, first.reference]
+    assert "14 days left" in page
+    assert sign_in(Client(), reviewer()).get("/ministry/reviews/").status_code == 404

@@ -153,9 +153,11 @@ def test_a_rejected_applicant_asks_for_a_review_and_a_supervisor_overturns_it(
 
     boss = staff_with_authenticator(supervisor, SUPERVISOR_SECRET, "Sun Supervisor")
     page = browser.new_context(locale="en-GB").new_page()
-    workspace = f"/ministry/cases/{case.reference}/"
     at_the_start_of_a_code_step()
-    sign_in_with_code(page, base, boss, SUPERVISOR_SECRET, workspace)
+    sign_in_with_code(page, base, boss, SUPERVISOR_SECRET, "/ministry/reviews/")
+    check_axe(page, "the supervisors' list of reviews")
+    shot(page, "reviews-list")
+    page.get_by_role("link", name=case.reference).click()
     panel = page.locator("#after-decision")
     expect(panel).to_contain_text("My degree is a doctorate from a top-100 school")
     expect(panel).to_contain_text("Review clock: 14 days left")
