@@ -454,6 +454,7 @@ class CaseNote(models.Model):
         return f"{self.case_id} note by {self.author_id}"
 
 
+@pghistory.track()
 class ReviewRequest(models.Model):
     """The applicant's request for a review of a rejection (one per case), and its outcome.
 

@@ -152,6 +152,7 @@ def test_upheld_rejects_for_good_and_tells_the_applicant(rejected):
         boss,
         "The degree is a bachelor's.",
     )
+    assert [e.pgh_label for e in review.events.order_by("pgh_id")] == ["insert", "update"]  # pghistory
     assert review_window(rejected).open is False  # once only
     assert open_review(rejected) is None
     assert not DecisionLetter.objects.filter(case=rejected).exists()
