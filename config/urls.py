@@ -34,5 +34,6 @@ urlpatterns = [
     path("policy/reference/", include("apps.policy.reference.urls")),
     path("policy/", include("apps.policy.urls")),
     path("apply/", include("apps.applicants.application_urls")),
+    path("letters/", include("apps.applicants.letter_urls")),  # the public check of a decision letter
     path("", include("apps.applicants.urls")),
 ]

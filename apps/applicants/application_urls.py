@@ -4,6 +4,7 @@ user's own is a 404 (see ``apps.cases.selectors.get_case_for_applicant``)."""
 from django.urls import path
 
 from apps.applicants import application_views as views
+from apps.applicants import letter_views
 
 app_name = "application"
 
@@ -32,5 +33,7 @@ urlpatterns = [
         views.sponsorship_confirm_view,
         name="sponsorship_confirm",
     ),
+    path("<str:reference>/letter/", letter_views.letter_download, name="letter"),
+    path("<str:reference>/review-request/", letter_views.review_request_view, name="review_request"),
     path("<str:reference>/<slug:step>/", views.wizard_step, name="step"),
 ]

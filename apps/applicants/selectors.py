@@ -299,7 +299,13 @@ def open_information_request(case: Case) -> InformationRequest | None:
 
 def case_decision(case: Case) -> CaseEvent | None:
     """The event that decided a closed case (approval or rejection); None for any other case."""
-    if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED):
+    if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.REVIEW_REQUESTED):
         return None
-    kinds = [CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED]
+    # A review's outcome is the decision that stands (an overturned rejection is an approval).
+    kinds = [
+        CaseEvent.Kind.APPROVED,
+        CaseEvent.Kind.REJECTED,
+        CaseEvent.Kind.REVIEW_UPHELD,
+        CaseEvent.Kind.REVIEW_OVERTURNED,
+    ]
     return case.events.filter(kind__in=kinds).order_by("-at", "-pk").first()

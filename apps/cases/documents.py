@@ -11,6 +11,9 @@ from apps.rubric.language.catalogue import default_catalogue
 # catalogue's list of evidence a version may require.
 RESPONSE_KIND = "information_response"
 RESPONSE_LABEL = _("Answer to an information request")
+# Evidence sent with a request for a review of a rejection (apps.cases.decision_review).
+REVIEW_KIND = "review_evidence"
+REVIEW_LABEL = _("Evidence for a review of the decision")
 
 
 def document_kinds() -> tuple[str, ...]:
@@ -22,5 +25,7 @@ def document_label(kind: str) -> str:
     """The kind's name in the active language (the code itself for a kind nobody named)."""
     if kind == RESPONSE_KIND:
         return str(RESPONSE_LABEL)
+    if kind == REVIEW_KIND:
+        return str(REVIEW_LABEL)
     label = default_catalogue().documents.get(kind)
     return label.get(get_language()) if label else kind

@@ -28,6 +28,10 @@ class CaseStatus(models.TextChoices):
     - in_review: a reviewer is assessing it; the clock runs.
     - information_requested: waiting on the applicant or employer; the clock is paused.
     - approved / rejected: decided; the clock has stopped.
+    - review_requested: rejected, and the applicant asked for a review within the rubric version's
+      period (``clock.review_request_days``); the review runs on its own clock
+      (``ReviewRequest.due_at``) until a supervisor upholds the rejection (rejected again, final) or
+      overturns it (approved).
     - withdrawn: the applicant withdrew it before a decision; final.
     """
 
@@ -38,6 +42,7 @@ class CaseStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVIEW_REQUESTED = "review_requested", _("Review requested")
 
 
 OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFORMATION_REQUESTED)
@@ -205,6 +210,11 @@ class CaseEvent(models.Model):
         SME_VERIFIED = "sme_verified", _("SME status verified")
         SME_REJECTED = "sme_rejected", _("SME status rejected")
         ROSTER_CONFIRMED = "roster_confirmed", _("Programme roster match confirmed")
+        REVIEW_REQUESTED = "review_requested", _("Review of the decision requested")
+        REVIEW_UPHELD = "review_upheld", _("Review decided: the rejection is upheld")
+        REVIEW_OVERTURNED = "review_overturned", _("Review decided: the rejection is overturned")
+        LETTER_ISSUED = "letter_issued", _("Decision letter issued")
+        LETTER_WITHDRAWN = "letter_withdrawn", _("Decision letter withdrawn")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -442,3 +452,87 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} note by {self.author_id}"
+
+
+@pghistory.track()
+class ReviewRequest(models.Model):
+    """The applicant's request for a review of a rejection (one per case), and its outcome.
+
+    Made within the rubric version's ``clock.review_request_days`` after the decision; the review
+    has its own clock (``due_at``: the version's ``clock.days`` from the request) and is decided by a
+    supervisor: upheld (the case is rejected again, for good) or overturned (approved).
+    """
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld: the rejection stands")
+        OVERTURNED = "overturned", _("Overturned: the application is approved")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="review_request")
+    grounds = models.TextField(_("why the decision should be reviewed"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("review due by"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    explanation = models.TextField(_("explanation for the applicant"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(decided_at__isnull=True))
+                | (~Q(outcome="") & Q(decided_at__isnull=False)),
+                name="review_request_outcome_has_decision_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: review {self.outcome or 'open'}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+
+@pghistory.track()
+class DecisionLetter(models.Model):
+    """The decision letter of an approved case (apps.cases.letters).
+
+    Its verification code is never stored: it is an HMAC, under the server's secret, of the case's
+    reference and this row's random ``nonce`` (decision 0046), so the letter can be printed again
+    and a copy of the database alone tells nobody a code. At most one letter per case is current;
+    a new letter supersedes the old one, and a withdrawn letter stays withdrawn.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    nonce = models.CharField(max_length=64, unique=True)
+    track = models.CharField(_("track"), max_length=32, choices=Track.choices)
+    score_total = models.PositiveSmallIntegerField(_("score"))
+    rubric_version_code = models.CharField(_("rules version"), max_length=20)
+    decided_at = models.DateTimeField(_("decision date"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(superseded_at__isnull=True, withdrawn_at__isnull=True),
+                name="decision_letter_one_current_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: letter of {self.issued_at:%Y-%m-%d}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.withdrawn_at is None

@@ -20,6 +20,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.clock import paused_for
 from apps.cases.documents import RESPONSE_KIND
+from apps.cases.letters import letter_issue
 from apps.cases.models import (
     Case,
     CaseEvent,
@@ -293,7 +294,8 @@ def case_decide(
     expected_version: int,
 ) -> CaseEvent:
     """Approve or reject with reasons the applicant sees; refused if the case changed meanwhile, if a
-    reason belongs to the other outcome, or (an approval) if the track's conditions are not met."""
+    reason belongs to the other outcome, or (an approval) if the track's conditions are not met. An
+    approval issues the decision letter in the same transaction."""
     _require_assignee_or_supervisor(case, by)
     unknown = set(reason_codes) - set(DecisionReason.values)
     if not reason_codes or unknown:
@@ -313,12 +315,16 @@ def case_decide(
         locked.decided_at = now
         return ["decided_at"]
 
-    return transition(
-        case=case,
-        move=APPROVE if approve else REJECT,
-        by=by,
-        reason=explanation,
-        data={"reason_codes": list(reason_codes)},
-        expected_version=expected_version,
-        change=close,
-    )
+    with transaction.atomic():
+        event = transition(
+            case=case,
+            move=APPROVE if approve else REJECT,
+            by=by,
+            reason=explanation,
+            data={"reason_codes": list(reason_codes)},
+            expected_version=expected_version,
+            change=close,
+        )
+        if approve:
+            letter_issue(case=case, by=by)  # the decision letter and its code (decision 0046)
+    return event

@@ -81,6 +81,21 @@ WITHDRAW = Move(
     CaseStatus.WITHDRAWN,
     CaseEvent.Kind.WITHDRAWN,
 )
+REQUEST_REVIEW = Move(
+    _("sent for review"),
+    frozenset({CaseStatus.REJECTED}),
+    CaseStatus.REVIEW_REQUESTED,
+    CaseEvent.Kind.REVIEW_REQUESTED,
+)
+UPHOLD_REJECTION = Move(
+    _("upheld"), frozenset({CaseStatus.REVIEW_REQUESTED}), CaseStatus.REJECTED, CaseEvent.Kind.REVIEW_UPHELD
+)
+OVERTURN_REJECTION = Move(
+    _("overturned"),
+    frozenset({CaseStatus.REVIEW_REQUESTED}),
+    CaseStatus.APPROVED,
+    CaseEvent.Kind.REVIEW_OVERTURNED,
+)
 
 
 def transition(

@@ -27,6 +27,7 @@ CASE_STATUS_EXPLAINED: dict[str, Promise] = {
     CaseStatus.APPROVED: _("The application was approved."),
     CaseStatus.REJECTED: _("The application was not approved."),
     CaseStatus.WITHDRAWN: _("The candidate withdrew the application."),
+    CaseStatus.REVIEW_REQUESTED: _("The application was not approved; the candidate asked for a review."),
 }
 
 SPONSORSHIP_STATUS_EXPLAINED: dict[str, Promise] = {

@@ -23,7 +23,7 @@ from django.template import Context, Engine
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
-from apps.cases.models import CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
+from apps.cases.models import Case, CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.core.text import one_line
 from apps.notifications.models import Notification
 
@@ -166,6 +166,7 @@ def notify_case_event(event_id: int) -> list[int]:
     context = {
         "case": case,
         "event": event,
+        "name": applicant_name(case),
         # The status this event moved to: the message may be composed after the case moved on.
         "status": event.get_to_status_display,
         "status_url": f"{settings.SITE_URL}/apply/{case.reference}/status/",
@@ -177,6 +178,16 @@ def notify_case_event(event_id: int) -> list[int]:
     for notification_id in ids:
         deliver(notification_id)
     return ids
+
+
+def applicant_name(case: Case) -> str:
+    """The name to greet the applicant by: as in their application, else their account's; "" when
+    neither is known (the greeting then says "Dear applicant"), never their e-mail address."""
+    for candidate in (case.applicant_name, case.applicant.full_name):
+        name = (candidate or "").strip()
+        if name and "@" not in name:  # the queue's copy falls back to the address (apps.cases.search)
+            return name
+    return ""
 
 
 def _notify_employer_asked(event: CaseEvent) -> list[int]:

@@ -5,7 +5,7 @@ The page is ``ministry:case``; each action is a POST to a sub-URL (a GET there l
 
 from django.urls import path
 
-from apps.reviewers import workspace_views
+from apps.reviewers import decision_panel_views, workspace_views
 
 CASE = "cases/<str:reference>/"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path(f"{CASE}request-information/", workspace_views.request_information, name="case_request_information"),
     path(f"{CASE}decide/", workspace_views.decide, name="case_decide"),
     path(f"{CASE}notes/", workspace_views.note, name="case_note"),
+    # After the decision (supervisors): reviews of rejections waiting, deciding one, the decision letter.
+    path("reviews/", decision_panel_views.review_list, name="reviews"),
+    path(f"{CASE}review/", decision_panel_views.review_decide_view, name="case_review_decide"),
+    path(f"{CASE}letter/reissue/", decision_panel_views.letter_reissue_view, name="case_letter_reissue"),
+    path(f"{CASE}letter/withdraw/", decision_panel_views.letter_withdraw_view, name="case_letter_withdraw"),
 ]

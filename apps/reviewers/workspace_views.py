@@ -140,6 +140,8 @@ def _forms(workspace: Workspace, bound: dict[str, Any]) -> dict[str, Any]:
 
 def _render(request: HttpRequest, case: Case, *, status: int = 200, **bound: Any) -> HttpResponse:
     workspace = workspace_for(case, _user(request), getattr(request, "ministry_roles", frozenset()))
+    if "after_decision" in bound:  # the after-decision panel with a refused form (decision_panel_views)
+        workspace.after_decision = bound.pop("after_decision")
     forms = _forms(workspace, bound)
     with_errors = [form for form in _all_forms(forms) if form.is_bound and form.errors]
     for form in _all_forms(forms):

@@ -22,7 +22,9 @@ from apps.applicants.selectors import (
     open_information_request,
     score_summary,
 )
-from apps.cases.models import Case, CaseStatus
+from apps.cases.decision_review import review_window
+from apps.cases.letters import current_letter
+from apps.cases.models import Case, CaseStatus, ReviewRequest
 from apps.cases.review import may_answer
 from apps.cases.selectors import case_days_left
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
@@ -42,6 +44,9 @@ STATUS_EXPLANATIONS: dict[str, Promise] = {
     CaseStatus.APPROVED: gettext_lazy("Your application has been approved."),
     CaseStatus.REJECTED: gettext_lazy("Your application has not been approved."),
     CaseStatus.WITHDRAWN: gettext_lazy("You withdrew this application. It will not be processed."),
+    CaseStatus.REVIEW_REQUESTED: gettext_lazy(
+        "Your application was not approved, and you asked for a review of the decision. A supervisor is reviewing it."
+    ),
 }
 NEXT_ACTIONS: dict[str, Promise] = {
     CaseStatus.DRAFT: gettext_lazy("Continue your application and submit it when it is complete."),
@@ -59,6 +64,9 @@ NEXT_ACTIONS: dict[str, Promise] = {
         "Read the decision and its reasons below. We have also e-mailed you. You may apply again."
     ),
     CaseStatus.WITHDRAWN: gettext_lazy("Nothing. You can start a new application at any time."),
+    CaseStatus.REVIEW_REQUESTED: gettext_lazy(
+        "Nothing for now. We will e-mail you when the review is decided."
+    ),
 }
 
 
@@ -100,6 +108,18 @@ def status_context(
         "decision_detail": event_detail(decision) if decision else "",
         "track_label": track_label(case),
         "facts": declared_fact_rows(case),
-        "can_withdraw": not case.is_final,
+        "can_withdraw": not case.is_final and case.status != CaseStatus.REVIEW_REQUESTED,
+        "decision_after": decision_after(case),
         **documents_context(case, errors),
+    }
+
+
+def decision_after(case: Case) -> dict[str, Any]:
+    """What follows a decision: the approval's letter, the rejection's review (or the period to ask)."""
+    if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.REVIEW_REQUESTED):
+        return {}
+    return {
+        "letter": current_letter(case),
+        "review": ReviewRequest.objects.filter(case=case).first(),
+        "window": review_window(case),
     }

@@ -265,6 +265,9 @@ class Clock:
     days: int
     reminder_days_left: tuple[int, ...]
     unassigned_alert_days: int
+    # Days after a rejection (Korea's calendar, the decision's day excluded, the last day included)
+    # within which the applicant may request a review; None: this version offers no review.
+    review_request_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1041,7 +1044,9 @@ def _documents(value: Any, path: str, catalogue: Catalogue) -> tuple[str, ...]:
 
 
 def _read_clock(value: Any) -> Clock:
-    item = r.obj(value, "clock", ("days", "reminder_days_left", "unassigned_alert_days"))
+    item = r.obj(
+        value, "clock", ("days", "reminder_days_left", "unassigned_alert_days"), ("review_request_days",)
+    )
     days = r.whole(item["days"], "clock.days", low=1, high=365)
     reminders = tuple(
         r.whole(v, f"clock.reminder_days_left[{i}]", low=0, high=days)
@@ -1050,7 +1055,12 @@ def _read_clock(value: Any) -> Clock:
     if list(reminders) != sorted(set(reminders), reverse=True):
         raise ConfigError("clock.reminder_days_left", "must be distinct and listed from the most days down")
     alert = r.whole(item["unassigned_alert_days"], "clock.unassigned_alert_days", low=1, high=days)
-    return Clock(days, reminders, alert)
+    review = (
+        r.whole(item["review_request_days"], "clock.review_request_days", low=1, high=365)
+        if "review_request_days" in item
+        else None
+    )
+    return Clock(days, reminders, alert, review)
 
 
 def read_version(data: Any, catalogue: Catalogue) -> Version:
