@@ -181,9 +181,10 @@ def notify_case_event(event_id: int) -> list[int]:
 
 
 def applicant_name(case: Case) -> str:
-    """The name to greet the applicant by: as in their application, else their account's; "" when
-    neither is known (the greeting then says "Dear applicant"), never their e-mail address."""
-    for candidate in (case.applicant_name, case.applicant.full_name):
+    """The name to greet the applicant by: as in their application, else their profile's, else their account's; "" when
+    neither is known (the greeting then says "Hello,"), never their e-mail address."""
+    profile = getattr(case.applicant, "applicant_profile", None)
+    for candidate in (case.applicant_name, profile and profile.full_name, case.applicant.full_name):
         name = (candidate or "").strip()
         if name and "@" not in name:  # the queue's copy falls back to the address (apps.cases.search)
             return name

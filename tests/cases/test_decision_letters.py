@@ -247,7 +247,7 @@ def test_the_pdf_has_an_english_and_a_korean_page_with_the_facts(approved):
     text = _pdf_text(pdf)
     assert approved.reference in text
     assert code_of(letter) in text
-    assert "Nov. 10, 2026" in text  # the decision date, Korea's calendar
+    assert "10 November 2026" in text  # the decision date, Korea's calendar
     assert "/BaseFont /HYGothic-Medium" in pdf.decode("latin-1")  # the Korean page's built-in CID font
     assert "ktp.example/letters/verify/" in text
     assert "two weeks" in text  # a next step, from letter_content.json

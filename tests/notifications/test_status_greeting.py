@@ -38,13 +38,13 @@ def test_else_the_accounts_name():
     applicant = UserFactory(role=Role.APPLICANT, full_name="Grace Hopper")
     body = status_mail(applicant)
     assert body.startswith("Dear Grace Hopper,")
-    assert "When: Nov. 10, 2026, 3:30 p.m. (Korea time)" in body
+    assert "When: 10 November 2026, 15:30 KST" in body
 
 
 def test_never_the_e_mail_address():
     applicant = UserFactory(role=Role.APPLICANT, full_name="", email="someone@example.org")
     body = status_mail(applicant, applicant_name="someone@example.org")
-    assert body.startswith("Dear applicant,")
+    assert body.startswith("Hello,")
     assert "Dear someone@example.org" not in body
 
 
@@ -52,4 +52,4 @@ def test_in_korean_too():
     applicant = UserFactory(role=Role.APPLICANT, full_name="김민지", preferred_language="ko")
     body = status_mail(applicant)
     assert "김민지" in body.splitlines()[0]
-    assert "2026년 11월 10일 오후 3:30(한국 시간)" in body
+    assert "2026년 11월 10일 15:30 (KST)" in body
