@@ -143,7 +143,9 @@ def verification_state(organisation: Organisation) -> str:
         return Verification.MISSING
     if latest.status == OwnershipClaimStatus.PENDING:
         return Verification.PENDING
-    return Verification.REJECTED
+    if latest.status == OwnershipClaimStatus.REJECTED:
+        return Verification.REJECTED
+    return Verification.MISSING
 
 
 def registration_claims_of(organisation: Organisation) -> QuerySet[OwnershipClaim]:
