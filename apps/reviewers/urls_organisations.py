@@ -6,7 +6,11 @@ from apps.reviewers import organisation_views
 
 urlpatterns = [
     path("organisations/claims/", organisation_views.ownership_claims, name="ownership_claims"),
-    path("organisations/claims/<int:ownership_claim_id>/", organisation_views.ownership_claim, name="ownership_claim"),
+    path(
+        "organisations/claims/<int:ownership_claim_id>/",
+        organisation_views.ownership_claim,
+        name="ownership_claim",
+    ),
     path(
         "organisations/claims/<int:ownership_claim_id>/certificate/",
         organisation_views.ownership_certificate,
