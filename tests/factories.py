@@ -17,6 +17,9 @@ from apps.organisations.models import (
     MemberRole,
     Membership,
     Organisation,
+    OwnershipClaim,
+    OwnershipClaimKind,
+    OwnershipClaimStatus,
     SizeClass,
     SmeClaim,
     SmeClaimStatus,
@@ -104,12 +107,18 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     sector = "Semiconductors"
     size_class = SizeClass.SME
 
+    class Params:
+        # A new organisation is unverified (decision 44); ``verified=True`` is one whose business
+        # registration certificate a reviewer has checked, so its sponsorships can be sent.
+        verified = factory.Trait(verified_at=factory.LazyFunction(lambda: dt.datetime.now(dt.UTC)))
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
-    organisation = factory.SubFactory(OrganisationFactory)
+    # The organisations members act for in tests sponsor candidates: verified ones.
+    organisation = factory.SubFactory(OrganisationFactory, verified=True)
     user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
     role = MemberRole.ADMIN
 
@@ -129,6 +138,25 @@ class SmeClaimFactory(factory.django.DjangoModelFactory):
     valid_to = dt.date(2027, 12, 31)
     status = SmeClaimStatus.VERIFIED
     submitted_by = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+
+
+class OwnershipClaimFactory(factory.django.DjangoModelFactory):
+    """A business registration certificate waiting for the ministry (a transfer claim by default)."""
+
+    class Meta:
+        model = OwnershipClaim
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = OwnershipClaimKind.TRANSFER
+    certificate = factory.django.FileField(filename="registration.pdf", data=PDF_BYTES)
+    certificate_name = "registration.pdf"
+    certificate_content_type = "application/pdf"
+    certificate_extension = ".pdf"
+    certificate_size = len(PDF_BYTES)
+    certificate_sha256 = "0" * 64
+    note = "I am the representative director."
+    status = OwnershipClaimStatus.PENDING
+    submitted_by = factory.SubFactory(UserFactory)
 
 
 FULL_ANSWERS: dict[str, Any] = {
@@ -158,7 +186,7 @@ class SponsorshipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sponsorship
 
-    organisation = factory.SubFactory(OrganisationFactory)
+    organisation = factory.SubFactory(OrganisationFactory, verified=True)
     candidate_email = factory.LazyAttribute(
         lambda o: o.case.applicant.email if o.case else "candidate@example.org"
     )

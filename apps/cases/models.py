@@ -204,6 +204,7 @@ class CaseEvent(models.Model):
         DOCUMENT_ADDED = "document_added", _("Document added")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         SPONSORSHIP_CONFIRMED = "sponsorship_confirmed", _("Sponsorship confirmed")
+        SPONSORSHIP_DECLINED = "sponsorship_declined", _("Sponsorship declined")
         ASSIGNED = "assigned", _("Assigned to a reviewer")
         REASSIGNED = "reassigned", _("Reassigned to another reviewer")
         QUALITATIVE_ASSESSED = "qualitative_assessed", _("Qualitative criteria assessed")
@@ -297,12 +298,14 @@ class CaseDocument(models.Model):
 
 class SponsorshipStatus(models.TextChoices):
     """draft: the employer is writing it · submitted: sent to the candidate · confirmed: the candidate
-    accepted it on their case · withdrawn: the employer took it back."""
+    accepted it on their case · withdrawn: the employer took it back · declined: the candidate
+    refused it (the employer is told)."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted to the candidate")
     CONFIRMED = "confirmed", _("Confirmed by the applicant")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", _("Declined by the candidate")
 
 
 @pghistory.track()
@@ -334,6 +337,8 @@ class Sponsorship(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

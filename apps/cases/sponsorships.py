@@ -1,7 +1,9 @@
 """The life of a sponsorship: an employer drafts and submits it; the named applicant confirms it.
 
-States: draft -> submitted -> confirmed, and draft/submitted -> withdrawn by the employer. Every
-change is recorded by pghistory (who, through the context) and tells the employer's members by
+States: draft -> submitted -> confirmed, draft/submitted -> withdrawn by the employer, and
+submitted -> declined by the candidate. Only a verified organisation can submit (decision 44); nobody
+can confirm a sponsorship from an organisation they belong to, or belonged to while their case was
+open (decision 45). Every change is recorded by pghistory (who, through the context) and tells the employer's members by
 e-mail (the notifications app reacts to the task sent after commit).
 """
 
@@ -21,6 +23,7 @@ from apps.cases.models import Case, CaseEvent, CaseStatus, Sponsorship, Sponsors
 from apps.cases.transitions import enqueue_after_commit, record_event
 from apps.core.text import one_line
 from apps.organisations.models import Organisation
+from apps.organisations.selectors import was_member_since
 
 SPONSORSHIP_TASK = "notifications.deliver_sponsorship_change"
 EDITABLE_FIELDS = (
@@ -84,9 +87,17 @@ def sponsorship_submit(*, sponsorship: Sponsorship, by: User, case_reference: st
     """Send the sponsorship to the candidate: linked to their case by its reference, or by e-mail."""
     _require_member(sponsorship.organisation, by)
     with transaction.atomic(), pghistory.context(actor=by.pk):
-        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        locked = Sponsorship.objects.select_for_update().select_related("organisation").get(pk=sponsorship.pk)
         if locked.status != SponsorshipStatus.DRAFT:
             raise ValidationError(_("This sponsorship has already been submitted or withdrawn."))
+        if not locked.organisation.is_verified:
+            raise ValidationError(
+                _(
+                    "Your organisation is not verified yet, so its sponsorships cannot be sent. Upload the "
+                    "business registration certificate; once the ministry verifies it you can send this one."
+                ),
+                code="unverified",
+            )
         if case_reference:
             locked.case = _open_draft_case(case_reference, locked.candidate_email)
         locked.status = SponsorshipStatus.SUBMITTED
@@ -189,3 +200,36 @@ def _check_confirmable(sponsorship: Sponsorship, case: Case, by: User) -> None:
         raise ValidationError(_("This application has been withdrawn; it cannot take a sponsorship."))
     if case.status != CaseStatus.DRAFT:
         raise ValidationError(_("This application has already been submitted."))
+    if was_member_since(by, sponsorship.organisation_id, case.created_at):
+        raise PermissionDenied(
+            _(
+                "You cannot confirm a sponsorship from %(organisation)s: you are, or were while this "
+                "application was open, a member of it. An employer must sponsor you independently."
+            )
+            % {"organisation": sponsorship.organisation.name}
+        )
+
+
+def sponsorship_decline(*, sponsorship: Sponsorship, by: User, reason: str = "") -> Sponsorship:
+    """The candidate refuses a sponsorship offered to them; the employer's members are told."""
+    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        addressed_to_case = locked.case is not None and locked.case.applicant_id == by.pk
+        addressed_to_email = locked.case_id is None and locked.candidate_email == by.email.lower()
+        if not (addressed_to_case or addressed_to_email):
+            raise PermissionDenied(_("This sponsorship is not addressed to you."))
+        if locked.status != SponsorshipStatus.SUBMITTED:
+            raise ValidationError(_("This sponsorship is not waiting for your answer."))
+        locked.status = SponsorshipStatus.DECLINED
+        locked.declined_at = timezone.now()
+        locked.decline_reason = reason.strip()
+        locked.save()
+        if locked.case is not None:
+            record_event(
+                case=locked.case,
+                kind=CaseEvent.Kind.SPONSORSHIP_DECLINED,
+                by=by,
+                data={"organisation": locked.organisation.name, "sponsorship": locked.pk},
+            )
+        _changed(locked, by)
+    return locked

@@ -23,7 +23,13 @@ from apps.cases.review import case_decide, case_request_information, case_start_
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
 from apps.cases.sponsorships import sponsorship_confirm, sponsorship_create, sponsorship_submit
 from apps.organisations.models import Organisation, SizeClass
-from apps.organisations.services import organisation_register, sme_claim_submit, sme_claim_verify
+from apps.organisations.services import (
+    organisation_register,
+    ownership_claim_verify,
+    registration_certificate_submit,
+    sme_claim_submit,
+    sme_claim_verify,
+)
 from apps.programmes.services import roster_match
 
 SME_NAME = "Hanbit Semiconductor (demo)"
@@ -117,13 +123,22 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         sector="Semiconductors",
         size_class=SizeClass.SME,
     )
-    organisation_register(
+    large = organisation_register(
         user=large_admin,
         name=LARGE_NAME,
         business_registration_number="124-81-00998",
         sector="Shipbuilding and aerospace",
         size_class=SizeClass.LARGE,
     )
+    # Both demo organisations are verified the way a real one is (decision 44): the administrator
+    # sends the business registration certificate and a reviewer verifies it.
+    for organisation, admin in ((sme, employer), (large, large_admin)):
+        certificate = registration_certificate_submit(
+            organisation=organisation, by=admin, upload=pdf("business-registration-certificate.pdf")
+        )
+        ownership_claim_verify(
+            claim=certificate, by=reviewer, reason="Demo: the number and name match the certificate."
+        )
     today = timezone.localdate()
     claim = sme_claim_submit(
         organisation=sme,

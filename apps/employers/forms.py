@@ -25,6 +25,8 @@ from apps.organisations.brn import normalise_brn, validate_brn
 from apps.organisations.models import SizeClass
 from apps.rubric.selectors import strategic_fields
 
+# The example number the forms show: it passes its own check digit (tests/organisations/test_brn.py).
+EXAMPLE_BRN = "123-45-67891"
 MAX_SALARY_KRW = 10_000_000_000
 MAX_RECRUITING_MONTHS = 240
 RATINGS = range(6)  # the default rubric's 0-5 scales
@@ -48,7 +50,7 @@ class OrganisationRegisterForm(forms.Form):
         label=_("Business registration number"),
         max_length=20,
         help_text=_(
-            "The 10-digit number on the business registration certificate, for example 123-45-67890. Hyphens are optional."
+            "The 10-digit number on the business registration certificate, for example %(example)s. Hyphens are optional."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter the business registration number.")},
@@ -71,7 +73,75 @@ class OrganisationRegisterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["business_registration_number"]
+        field.help_text = str(field.help_text) % {"example": EXAMPLE_BRN}
         self.helper = _no_helper_form_tag()
+
+    def clean_business_registration_number(self) -> str:
+        digits = normalise_brn(self.cleaned_data["business_registration_number"])
+        validate_brn(digits)
+        return digits
+
+
+UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class RegistrationCertificateForm(forms.Form):
+    """The organisation's administrator sends the business registration certificate (사업자등록증)."""
+
+    certificate = forms.FileField(
+        label=_("Business registration certificate (사업자등록증)"),
+        help_text=_(
+            "A scan or photo of the whole certificate showing the number and the organisation's name, "
+            "as a PDF, JPEG or PNG file of at most %(size)s."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+        error_messages={
+            "required": _("Choose the certificate file."),
+            "empty": _("The chosen file is empty. Choose the file again."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note for the reviewer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Keep the note to %(limit_value)d characters.")},
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["certificate"]
+        field.help_text = str(field.help_text) % {"size": filesizeformat(max_bytes)}
+        self.helper = _no_helper_form_tag()
+
+
+class OwnershipClaimForm(RegistrationCertificateForm):
+    """Someone claims a number already registered by another person."""
+
+    business_registration_number = forms.CharField(
+        label=_("Business registration number"),
+        max_length=20,
+        help_text=_("The number on your certificate, for example %(example)s."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the business registration number.")},
+    )
+    field_order = ["business_registration_number", "certificate", "note"]
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, max_bytes=max_bytes, **kwargs)
+        number = self.fields["business_registration_number"]
+        number.help_text = str(number.help_text) % {"example": EXAMPLE_BRN}
+        note = self.fields["note"]
+        note.required = True
+        note.label = _("Who you are and why the number is yours")
+        note.help_text = _(
+            "For example: “I am the representative director; the organisation was registered by a former employee.” "
+            "The ministry reads this with the certificate."
+        )
+        note.error_messages["required"] = _(
+            "Say who you are in the organisation and why the number is yours."
+        )
 
     def clean_business_registration_number(self) -> str:
         digits = normalise_brn(self.cleaned_data["business_registration_number"])

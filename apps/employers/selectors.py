@@ -4,14 +4,17 @@ another organisation's sponsorship under this organisation's URL is a 404 like a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.cases.clock import days_left
 from apps.cases.models import CaseStatus, Sponsorship, SponsorshipStatus
 from apps.organisations.models import Organisation
 from apps.rubric.selectors import strategic_fields
@@ -37,7 +40,12 @@ SPONSORSHIP_STATUS_EXPLAINED: dict[str, Promise] = {
     SponsorshipStatus.SUBMITTED: _("Sent to the candidate, who must confirm it on their application."),
     SponsorshipStatus.CONFIRMED: _("The candidate confirmed it on their application."),
     SponsorshipStatus.WITHDRAWN: _("Your organisation withdrew it. It no longer counts for any application."),
+    SponsorshipStatus.DECLINED: _("The candidate declined it. It does not count for any application."),
 }
+
+
+# The states in which the ministry's processing clock applies to a case.
+OPEN_FOR_MINISTRY = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFORMATION_REQUESTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +58,37 @@ class SponsoredCase:
     status_label: str
     status_explained: str
     submitted_at: dt.datetime | None
+    due_at: dt.datetime | None = None  # while the ministry's clock runs (or is paused)
+    days_left: int | None = None
+    paused: bool = False
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class SponsorshipRow:
+    """A line of the sponsorships list: the application's status only once the candidate confirmed."""
+
+    sponsorship: Sponsorship
+    case_status_label: str
 
 
 def sponsorships_of(organisation: Organisation) -> QuerySet[Sponsorship]:
     return (
         Sponsorship.objects.filter(organisation=organisation)
         .select_related("case")
-        .only("pk", "candidate_name", "job_title", "status", "created_at", "submitted_at", "case__reference")
+        .only(
+            "pk",
+            "candidate_name",
+            "job_title",
+            "status",
+            "created_at",
+            "submitted_at",
+            "case__reference",
+            "case__status",
+        )
         .order_by("-created_at", "-pk")
     )
 
@@ -78,13 +110,31 @@ def sponsored_case(sponsorship: Sponsorship) -> SponsoredCase:
     case = sponsorship.case
     if case is None or sponsorship.status != SponsorshipStatus.CONFIRMED:
         raise Http404
+    clock_runs = case.due_at is not None and case.status in OPEN_FOR_MINISTRY
     return SponsoredCase(
         reference=case.reference,
         status=case.status,
         status_label=str(case.get_status_display()),
         status_explained=str(CASE_STATUS_EXPLAINED.get(case.status, "")),
         submitted_at=case.submitted_at,
+        due_at=case.due_at if clock_runs else None,
+        days_left=(
+            days_left(due_at=case.due_at, now=timezone.now(), paused_at=case.paused_at)
+            if clock_runs and case.due_at is not None
+            else None
+        ),
+        paused=clock_runs and case.paused_at is not None,
     )
+
+
+def sponsorship_rows(sponsorships: Iterable[Sponsorship]) -> list[SponsorshipRow]:
+    rows = []
+    for sponsorship in sponsorships:
+        label = ""
+        if sponsorship.status == SponsorshipStatus.CONFIRMED and sponsorship.case is not None:
+            label = str(sponsorship.case.get_status_display())
+        rows.append(SponsorshipRow(sponsorship, label))
+    return rows
 
 
 def field_label(code: str) -> str:

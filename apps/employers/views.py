@@ -39,6 +39,8 @@ from apps.employers.forms import (
     InformationAnswerForm,
     InviteForm,
     OrganisationRegisterForm,
+    OwnershipClaimForm,
+    RegistrationCertificateForm,
     SmeClaimForm,
     SponsorshipForm,
     SponsorshipSubmitForm,
@@ -50,9 +52,10 @@ from apps.employers.selectors import (
     field_label,
     get_sponsorship,
     sponsored_case,
+    sponsorship_rows,
     sponsorships_of,
 )
-from apps.organisations.models import MemberRole, Organisation
+from apps.organisations.models import MemberRole, Organisation, OwnershipClaim, SizeClass
 from apps.organisations.selectors import (
     admin_count,
     get_invitation_by_token,
@@ -63,8 +66,12 @@ from apps.organisations.selectors import (
     is_admin,
     organisation_members,
     organisations_of,
+    ownership_claims_by,
     pending_invitations,
+    registration_claims_of,
+    sme_claim_pending,
     sme_claims_of,
+    verification_state,
 )
 from apps.organisations.services import (
     invitation_accept,
@@ -73,6 +80,8 @@ from apps.organisations.services import (
     member_invite,
     member_remove,
     organisation_register,
+    ownership_claim_submit,
+    registration_certificate_submit,
     sme_claim_submit,
 )
 
@@ -85,6 +94,7 @@ class OrganisationRow:
     organisation: Organisation
     role_label: str
     member_count: int
+    verification: str
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -135,6 +145,9 @@ def _org_context(request: HttpRequest, organisation: Organisation, section: str)
         "organisation": organisation,
         "section": section,
         "user_is_admin": is_admin(request.user, organisation),
+        # What every page of the organisation says is pending (its header).
+        "verification": verification_state(organisation),
+        "sme_claim_pending": sme_claim_pending(organisation),
     }
 
 
@@ -165,26 +178,156 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for organisation in organisations_of(request.user):
         annotated: Any = organisation  # organisations_of annotates my_role and member_count
         role = str(MemberRole(annotated.my_role).label)
-        rows.append(OrganisationRow(organisation, role, annotated.member_count))
-    return render(request, "employers/dashboard.html", {"rows": rows})
+        rows.append(
+            OrganisationRow(organisation, role, annotated.member_count, verification_state(organisation))
+        )
+    context = {"rows": rows, "claims": list(ownership_claims_by(request.user)[:20])}
+    return render(request, "employers/dashboard.html", context)
 
 
 @login_required
 @require_http_methods(GET_POST)
 def organisation_register_view(request: HttpRequest) -> HttpResponse:
     form = OrganisationRegisterForm(request.POST or None)
+    claim_url = ""
     if request.method == "POST" and form.is_valid():
         try:
             organisation = organisation_register(user=_user(request), **form.cleaned_data)
         except ValidationError as exc:
+            number = form.cleaned_data["business_registration_number"]
             _add_service_errors(form, exc)
+            if "duplicate" in _codes(exc):
+                claim_url = f"{reverse('employers:claim_new')}?number={number}"
         else:
             messages.success(
                 request,
-                _("%(name)s is registered. You are its administrator.") % {"name": organisation.name},
+                _(
+                    "%(name)s is registered. You are its administrator. Upload its business registration "
+                    "certificate so the ministry can verify it: until then its sponsorships cannot be sent."
+                )
+                % {"name": organisation.name},
             )
-            return redirect(_org_url(organisation))
-    return render(request, "employers/organisation_register.html", {"form": form})
+            return redirect(_org_url(organisation, "verification"))
+    return render(request, "employers/organisation_register.html", {"form": form, "claim_url": claim_url})
+
+
+def _codes(exc: ValidationError) -> set[str]:
+    if hasattr(exc, "error_dict"):
+        return {error.code for errors in exc.error_dict.values() for error in errors if error.code}
+    return {error.code for error in exc.error_list if error.code}
+
+
+# --- ownership: the certificate and claims to a number ---------------------------------------------
+
+
+@login_required
+@require_http_methods(GET_POST)
+def verification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the organisation's verification stands; its administrators upload the certificate here."""
+    organisation = _organisation(request, pk)
+    context = _org_context(request, organisation, "verification")
+    form = None
+    if context["user_is_admin"] and not organisation.is_verified:
+        form = RegistrationCertificateForm(
+            request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
+    if request.method == "POST":
+        if form is None:
+            if not context["user_is_admin"]:
+                raise PermissionDenied(_("Only the organisation's administrators can send its certificate."))
+            messages.info(request, _("This organisation is already verified."))
+            return redirect(_org_url(organisation, "verification"))
+        if form.is_valid():
+            try:
+                registration_certificate_submit(
+                    organisation=organisation,
+                    by=_user(request),
+                    upload=form.cleaned_data["certificate"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your business registration certificate was sent. A reviewer will verify it."),
+                )
+                return redirect(_org_url(organisation, "verification"))
+    context.update(
+        form=form,
+        claims=_page(request, registration_claims_of(organisation)),
+        verification=verification_state(organisation),
+    )
+    return render(
+        request, "employers/verification.html", context, status=400 if form and form.errors else 200
+    )
+
+
+@login_required
+def verification_certificate(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponseBase:
+    organisation = _organisation(request, pk)
+    claim = registration_claims_of(organisation).filter(pk=claim_pk).first()
+    if claim is None:
+        raise Http404
+    if refused := _read_only(request):
+        return refused
+    return _download(claim)
+
+
+def _download(claim: OwnershipClaim) -> FileResponse:
+    response = FileResponse(
+        claim.certificate.open("rb"),
+        as_attachment=True,
+        filename=safe_download_name(claim.certificate_name, claim.certificate_extension),
+        content_type=claim.certificate_content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(GET_POST)
+def claim_new(request: HttpRequest) -> HttpResponse:
+    """Claim a number someone else registered: the certificate goes to the ministry."""
+    initial = {"business_registration_number": request.GET.get("number", "")[:20]}
+    form = OwnershipClaimForm(
+        request.POST or None, request.FILES or None, initial=initial, max_bytes=settings.UPLOAD_MAX_BYTES
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = ownership_claim_submit(
+                business_registration_number=form.cleaned_data["business_registration_number"],
+                by=_user(request),
+                upload=form.cleaned_data["certificate"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc, "certificate")
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your claim to %(number)s was sent to the ministry with your certificate. Its current "
+                    "administrators have been told. You will receive an e-mail when a reviewer decides."
+                )
+                % {"number": claim.organisation.formatted_brn},
+            )
+            return redirect("employers:dashboard")
+    status = 400 if form.errors else 200
+    return render(request, "employers/claim_new.html", {"form": form}, status=status)
+
+
+@login_required
+def claim_certificate(request: HttpRequest, claim_pk: int) -> HttpResponseBase:
+    """The claimant's own certificate (nobody else's: 404)."""
+    claim = ownership_claims_by(request.user).filter(pk=claim_pk).first()
+    if claim is None:
+        raise Http404
+    if refused := _read_only(request):
+        return refused
+    return _download(claim)
 
 
 # --- the organisation and its members -------------------------------------------------------------
@@ -332,7 +475,11 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(GET_POST)
 def sme_claims(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
+    offered = organisation.size_class != SizeClass.LARGE  # a large enterprise has no SME bonus to claim
     form = SmeClaimForm(request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES)
+    if request.method == "POST" and not offered:
+        messages.error(request, _("A large enterprise cannot claim the SME bonus."))
+        return redirect(_org_url(organisation, "sme_claims"))
     if request.method == "POST" and form.is_valid():
         try:
             sme_claim_submit(
@@ -352,7 +499,7 @@ def sme_claims(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_org_url(organisation, "sme_claims"))
     context = {
         **_org_context(request, organisation, "sme"),
-        "form": form,
+        "form": form if offered else None,
         "claims": _page(request, sme_claims_of(organisation)),
     }
     return render(request, "employers/sme_claims.html", context)
@@ -387,7 +534,8 @@ def sponsorship_list(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     context = {
         **_org_context(request, organisation, "sponsorships"),
-        "sponsorships": _page(request, sponsorships_of(organisation)),
+        "sponsorships": (page := _page(request, sponsorships_of(organisation))),
+        "rows": sponsorship_rows(page.object_list),
     }
     return render(request, "employers/sponsorship_list.html", context)
 
@@ -429,6 +577,7 @@ def sponsorship_detail(request: HttpRequest, pk: int, sponsorship_pk: int) -> Ht
         "field_label": field_label(sponsorship.field),
         "status_explained": SPONSORSHIP_STATUS_EXPLAINED.get(sponsorship.status, ""),
         "is_draft": sponsorship.status == SponsorshipStatus.DRAFT,
+        "can_send": organisation.is_verified,
         "is_confirmed": sponsorship.status == SponsorshipStatus.CONFIRMED,
         "can_withdraw": can_withdraw(sponsorship),
     }
@@ -461,6 +610,15 @@ def sponsorship_submit_view(request: HttpRequest, pk: int, sponsorship_pk: int) 
     if sponsorship.status != SponsorshipStatus.DRAFT:
         messages.error(request, _("This sponsorship has already been submitted or withdrawn."))
         return redirect(detail_url)
+    if not organisation.is_verified:
+        messages.error(
+            request,
+            _(
+                "Your organisation is not verified yet, so its sponsorships cannot be sent. Upload the "
+                "business registration certificate; once the ministry verifies it you can send this one."
+            ),
+        )
+        return redirect(_org_url(organisation, "verification"))
     form = SponsorshipSubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["case_reference"]

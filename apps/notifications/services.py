@@ -26,6 +26,7 @@ from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.core.text import one_line
 from apps.notifications.models import Notification
+from apps.organisations.models import MemberRole, OwnershipClaim
 
 logger = logging.getLogger(__name__)
 # A failed send is retried by the sweep after 5, 10, 20 ... minutes: ten attempts span about 42
@@ -255,6 +256,38 @@ def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:
     return ids
 
 
+def notify_ownership_claim(claim_id: int, status: str) -> list[int]:
+    """A claim to an organisation's number: its administrators are told when one arrives; the person
+    who sent it, when the ministry decides (decision 44)."""
+    claim = OwnershipClaim.objects.select_related("organisation", "submitted_by").filter(pk=claim_id).first()
+    if claim is None:
+        return []
+    context = {
+        "claim": claim,
+        "organisation": claim.organisation,
+        "status": status,
+        "site_url": settings.SITE_URL,
+    }
+    ids: list[int] = []
+    if status == "pending":
+        if claim.kind != "transfer":
+            return []
+        admins = User.objects.filter(
+            memberships__organisation=claim.organisation, memberships__role=MemberRole.ADMIN
+        ).order_by("pk")
+        for admin in admins:
+            to = recipient_for(admin)
+            key = f"ownership:{claim.pk}:pending:{to.email}"
+            ids.append(record(key=key, to=to, template="ownership_claim_admin", context=context).pk)
+    else:
+        to = recipient_for(claim.submitted_by)
+        key = f"ownership:{claim.pk}:{status}:{to.email}"
+        ids.append(record(key=key, to=to, template="ownership_claim_decided", context=context).pk)
+    for notification_id in ids:
+        deliver(notification_id)
+    return ids
+
+
 def redrive_unsent(limit: int = 200) -> int:
     """Send what a crash or a mail outage left unsent, each message once its back-off has passed.
 
@@ -303,6 +336,7 @@ SPONSORSHIP_CHANGES = (
     (SponsorshipStatus.SUBMITTED, "submitted_at"),
     (SponsorshipStatus.CONFIRMED, "confirmed_at"),
     (SponsorshipStatus.WITHDRAWN, "withdrawn_at"),
+    (SponsorshipStatus.DECLINED, "declined_at"),
 )
 
 

@@ -17,6 +17,11 @@ def deliver_sponsorship_change(sponsorship_id: int, status: str) -> int:
     return len(services.notify_sponsorship_change(sponsorship_id, status))
 
 
+@shared_task(name="notifications.deliver_ownership_claim", acks_late=True)
+def deliver_ownership_claim(claim_id: int, status: str) -> int:
+    return len(services.notify_ownership_claim(claim_id, status))
+
+
 @shared_task(name="notifications.deliver", acks_late=True)
 def deliver(notification_id: int) -> bool:
     """Send one recorded message (at most once: ``services.deliver`` locks and marks it)."""

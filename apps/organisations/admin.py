@@ -11,7 +11,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.organisations.models import Invitation, Membership, Organisation, SmeClaim
+from apps.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipPeriod,
+    Organisation,
+    OwnershipClaim,
+    SmeClaim,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,7 +37,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "formatted_brn", "sector", "size_class", "created_at")
     list_filter = ("size_class",)
     search_fields = ("name", "business_registration_number")
-    readonly_fields = ("created_at", "created_by")
+    readonly_fields = ("created_at", "created_by", "verified_at", "verified_by")  # decided by reviewers
     inlines = (MembershipInline,)
 
 
@@ -88,6 +95,50 @@ class SmeClaimAdmin(admin.ModelAdmin):
         "reviewed_at",
         "review_reason",
     )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(OwnershipClaim)
+class OwnershipClaimAdmin(admin.ModelAdmin):
+    """Business registration certificates: decided on the ministry's pages, read-only here."""
+
+    list_display = ("organisation", "kind", "status", "submitted_by", "submitted_at", "reviewed_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("organisation", "submitted_by")
+    search_fields = (
+        "organisation__name",
+        "organisation__business_registration_number",
+        "submitted_by__email",
+    )
+    exclude = ("certificate",)
+    readonly_fields = (
+        "organisation",
+        "kind",
+        "certificate_name",
+        "certificate_content_type",
+        "certificate_size",
+        "certificate_sha256",
+        "note",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(MembershipPeriod)
+class MembershipPeriodAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "started_at", "ended_at")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__email", "organisation__name")
+    readonly_fields = ("organisation", "user", "role", "started_at", "ended_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

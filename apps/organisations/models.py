@@ -1,4 +1,10 @@
-"""Organisations that hire, the people who act for them, and their SME claims.
+"""Organisations that hire, the people who act for them, their ownership and their SME claims.
+
+An organisation is **unverified** until a reviewer has checked its business registration
+certificate (``OwnershipClaim`` of kind "registration"): until then it may prepare sponsorships but
+not send them (decision 44). Someone else who holds the same number may claim it ("transfer"); a
+verified transfer makes them the administrator. Memberships keep their history in
+``MembershipPeriod`` so "was a member while the case was open" can be answered (decision 45).
 
 An SME claim earns the +10 bonus only when a reviewer has verified it and its certificate is valid
 on the case's submission date (policy.md section 3.C). States of a claim:
@@ -46,6 +52,11 @@ class Organisation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Set when a reviewer verifies the business registration certificate (or a transfer claim).
+    verified_at = models.DateTimeField(_("ownership verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +69,10 @@ class Organisation(models.Model):
     @property
     def formatted_brn(self) -> str:
         return format_brn(self.business_registration_number)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class MemberRole(models.TextChoices):
@@ -159,3 +174,93 @@ class SmeClaim(models.Model):
     def counts_on(self, day: dt.date) -> bool:
         """Earns the bonus for a case submitted on ``day``."""
         return self.status == SmeClaimStatus.VERIFIED and self.valid_from <= day <= self.valid_to
+
+
+class MembershipPeriod(models.Model):
+    """One stretch of a person's membership, kept after they leave (``ended_at`` set then).
+
+    ``Membership`` is the present; this is the history the self-sponsorship rule reads: an applicant
+    who was a member at any time while their case was open may not confirm that organisation's
+    sponsorship (decision 45). Written by the services, never by hand.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_periods"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_period_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} from {self.started_at:%Y-%m-%d}"
+
+
+class OwnershipClaimKind(models.TextChoices):
+    REGISTRATION = "registration", _("Proof of ownership by the organisation's administrator")
+    TRANSFER = "transfer", _("Claim to the registration number by another person")
+
+
+class OwnershipClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+def registration_certificate_path(instance: OwnershipClaim, filename: str) -> str:
+    return f"registration-certificates/{instance.organisation_id}/{uuid.uuid4().hex}{instance.certificate_extension}"
+
+
+@pghistory.track()
+class OwnershipClaim(models.Model):
+    """A business registration certificate (사업자등록증) offered as proof of owning the number.
+
+    pending -> verified | rejected, by a reviewer or supervisor, with a reason (as SME claims).
+    A "registration" claim verifies the organisation; a "transfer" claim, by someone who is not a
+    member, also makes them its administrator (decision 44).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="ownership_claims")
+    kind = models.CharField(_("kind"), max_length=16, choices=OwnershipClaimKind.choices)
+    certificate = models.FileField(
+        _("business registration certificate"), upload_to=registration_certificate_path
+    )
+    certificate_name = models.CharField(max_length=200)
+    certificate_content_type = models.CharField(max_length=64)
+    certificate_extension = models.CharField(max_length=8)
+    certificate_size = models.PositiveIntegerField()
+    certificate_sha256 = models.CharField(max_length=64)
+    note = models.TextField(_("note for the reviewer"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OwnershipClaimStatus.choices, default=OwnershipClaimStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "submitted_by"],
+                condition=Q(status="pending"),
+                name="ownership_claim_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.organisation} ({self.status})"

@@ -1,4 +1,5 @@
-"""Changes to organisations: registration, members and invitations, SME claims.
+"""Changes to organisations: registration, ownership (verification and claims), members and
+invitations, SME claims.
 
 Keyword-only functions that check the actor, change rows atomically (pghistory records who through
 the context) and send e-mail only after the commit. Views call these; they never write rows.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pghistory
 from django.conf import settings
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
-from apps.core.hooks import safe_on_commit
+from apps.core.hooks import enqueue, safe_on_commit
 from apps.core.text import one_line
 from apps.core.uploads import check_upload
 from apps.organisations.brn import normalise_brn, validate_brn
@@ -33,7 +35,11 @@ from apps.organisations.models import (
     Invitation,
     MemberRole,
     Membership,
+    MembershipPeriod,
     Organisation,
+    OwnershipClaim,
+    OwnershipClaimKind,
+    OwnershipClaimStatus,
     SizeClass,
     SmeClaim,
     SmeClaimStatus,
@@ -45,6 +51,33 @@ INVITATION_VALID_FOR = dt.timedelta(days=14)
 # The page where an invitee accepts; the employer pages own it (addressed by name, not imported).
 INVITATION_ACCEPT_URL_NAME = "employers:invitation_accept"
 SME_REVIEWER_ROLES = (Role.REVIEWER, Role.SUPERVISOR)
+# Sent after commit by name (apps.notifications owns the task; this app does not import it).
+OWNERSHIP_CLAIM_TASK = "notifications.deliver_ownership_claim"
+
+
+# --- Membership history ----------------------------------------------------------------------------
+
+
+def _join(organisation: Organisation, user: User, role: str) -> Membership:
+    """A new membership and the start of its period in the history (decision 45)."""
+    membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+    MembershipPeriod.objects.create(
+        organisation=organisation, user=user, role=role, started_at=membership.joined_at
+    )
+    return membership
+
+
+def _leave(membership: Membership) -> None:
+    """End a membership: the row goes, its period is closed and kept; no organisation, no employer role."""
+    user = membership.user
+    MembershipPeriod.objects.filter(
+        organisation_id=membership.organisation_id, user=user, ended_at__isnull=True
+    ).update(ended_at=timezone.now())
+    membership.delete()
+    if not Membership.objects.filter(user=user).exists():
+        group = Group.objects.filter(name=Role.EMPLOYER.value).first()
+        if group is not None:
+            user.groups.remove(group)
 
 
 # --- Registration --------------------------------------------------------------------------------
@@ -68,12 +101,15 @@ def organisation_register(
         raise ValidationError({"sector": _("Enter the organisation's sector.")})
     duplicate = ValidationError(
         {
-            "business_registration_number": _(
-                "An organisation with this business registration number is already registered. "
-                "Ask its administrator to invite you."
+            "business_registration_number": ValidationError(
+                _(
+                    "An organisation with this business registration number is already registered. "
+                    "Ask its administrator to invite you, or, if the number is your organisation's, claim it "
+                    "with your business registration certificate."
+                ),
+                code="duplicate",
             )
-        },
-        code="duplicate",
+        }
     )
     if Organisation.objects.filter(business_registration_number=digits).exists():
         raise duplicate
@@ -86,7 +122,7 @@ def organisation_register(
                 size_class=size_class,
                 created_by=user,
             )
-            Membership.objects.create(organisation=organisation, user=user, role=MemberRole.ADMIN)
+            _join(organisation, user, MemberRole.ADMIN)
             user_grant_role(user=user, role=Role.EMPLOYER)
     except IntegrityError:  # registered by someone else a moment ago
         raise duplicate from None
@@ -216,9 +252,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             raise ValidationError(_("You are already a member of this organisation."), code="already_member")
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
-        membership = Membership.objects.create(
-            organisation=invitation.organisation, user=user, role=MemberRole.STAFF
-        )
+        membership = _join(invitation.organisation, user, MemberRole.STAFF)
         user_grant_role(user=user, role=Role.EMPLOYER)
     return membership
 
@@ -245,13 +279,8 @@ def member_remove(*, organisation: Organisation, by: User, member: Membership) -
                 % {"email": target.user.email},
                 code="last_admin",
             )
-        user = target.user
-        target.delete()
-        if not Membership.objects.filter(user=user).exists():
-            # Without any organisation, the employer role means nothing: take it away.
-            group = Group.objects.filter(name=Role.EMPLOYER.value).first()
-            if group is not None:
-                user.groups.remove(group)
+        # Without any organisation, the employer role means nothing: _leave takes it away.
+        _leave(target)
 
 
 def member_change_role(*, organisation: Organisation, by: User, member: Membership, role: str) -> Membership:
@@ -278,7 +307,189 @@ def member_change_role(*, organisation: Organisation, by: User, member: Membersh
         if target.role != role:
             target.role = role
             target.save(update_fields=["role"])
+            MembershipPeriod.objects.filter(
+                organisation=organisation, user_id=target.user_id, ended_at__isnull=True
+            ).update(role=role)
     return target
+
+
+# --- Ownership: the registration certificate, claims to a number ----------------------------------
+
+
+def _checked_certificate(upload: UploadedFile) -> Any:
+    try:
+        return check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"certificate": exc.error_list}) from None
+
+
+def _notify_after_commit(claim_id: int, status: str) -> None:
+    """Tell the people concerned once the change is committed (apps.notifications sends it)."""
+
+    def send() -> None:
+        enqueue(OWNERSHIP_CLAIM_TASK, claim_id, status)
+
+    safe_on_commit(send, what=f"notify ownership claim {claim_id}")
+
+
+def _new_ownership_claim(
+    *, organisation: Organisation, by: User, kind: str, upload: UploadedFile, note: str
+) -> OwnershipClaim:
+    checked = _checked_certificate(upload)
+    waiting = ValidationError(
+        _(
+            "Your certificate for this organisation is already waiting for the ministry. You will be told the outcome."
+        ),
+        code="already_pending",
+    )
+    if OwnershipClaim.objects.filter(
+        organisation=organisation, submitted_by=by, status=OwnershipClaimStatus.PENDING
+    ).exists():
+        raise waiting
+    try:
+        with transaction.atomic(), pghistory.context(actor=by.pk):
+            claim = OwnershipClaim(
+                organisation=organisation,
+                kind=kind,
+                certificate_name=checked.original_name,
+                certificate_content_type=checked.content_type,
+                certificate_extension=checked.extension,
+                certificate_size=checked.size,
+                certificate_sha256=checked.sha256,
+                note=note.strip(),
+                submitted_by=by,
+            )
+            claim.certificate.save(f"upload{checked.extension}", upload, save=False)
+            claim.save()
+            _notify_after_commit(claim.pk, OwnershipClaimStatus.PENDING.value)
+    except IntegrityError:  # the same person sent it twice at once
+        raise waiting from None
+    return claim
+
+
+def registration_certificate_submit(
+    *, organisation: Organisation, by: User, upload: UploadedFile, note: str = ""
+) -> OwnershipClaim:
+    """The administrator proves the organisation is theirs: the certificate waits for a reviewer."""
+    _require_admin(organisation, by)
+    if organisation.is_verified:
+        raise ValidationError(_("This organisation is already verified."), code="verified")
+    return _new_ownership_claim(
+        organisation=organisation, by=by, kind=OwnershipClaimKind.REGISTRATION, upload=upload, note=note
+    )
+
+
+def ownership_claim_submit(
+    *, business_registration_number: str, by: User, upload: UploadedFile, note: str
+) -> OwnershipClaim:
+    """Someone who is not a member claims an already registered number with their certificate.
+
+    The ministry decides; the organisation's administrators are told after commit (decision 44).
+    """
+    digits = normalise_brn(business_registration_number)
+    try:
+        validate_brn(digits)
+    except ValidationError as exc:
+        raise ValidationError({"business_registration_number": exc.error_list}) from None
+    organisation = Organisation.objects.filter(business_registration_number=digits).first()
+    if organisation is None:
+        raise ValidationError(
+            {
+                "business_registration_number": _(
+                    "No organisation is registered with this number. Register it instead."
+                )
+            },
+            code="not_registered",
+        )
+    if organisation.memberships.filter(user=by).exists():
+        raise ValidationError(
+            {"business_registration_number": _("You are already a member of this organisation.")},
+            code="already_member",
+        )
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Say who you are in the organisation and why the number is yours.")}, code="note"
+        )
+    return _new_ownership_claim(
+        organisation=organisation, by=by, kind=OwnershipClaimKind.TRANSFER, upload=upload, note=note
+    )
+
+
+def _require_ministry(organisation: Organisation, by: User, what: str) -> None:
+    if not any(by.has_role(role) for role in SME_REVIEWER_ROLES):
+        raise PermissionDenied(_("Only reviewers and supervisors can decide %(what)s.") % {"what": what})
+    if organisation.memberships.filter(user=by).exists():
+        raise PermissionDenied(_("You cannot review a claim of an organisation you belong to."))
+
+
+def _decide_claim(*, claim: OwnershipClaim, by: User, status: str, reason: str) -> OwnershipClaim:
+    _require_ministry(claim.organisation, by, _("ownership claims"))
+    now = timezone.now()
+    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
+        organisation = Organisation.objects.select_for_update().get(pk=claim.organisation_id)
+        updated = OwnershipClaim.objects.filter(pk=claim.pk, status=OwnershipClaimStatus.PENDING).update(
+            status=status, reviewed_by=by, reviewed_at=now, review_reason=reason
+        )
+        if not updated:  # decided already, perhaps by another reviewer a moment ago
+            raise ValidationError(_("Only a claim waiting for verification can be verified or rejected."))
+        claim.refresh_from_db()
+        if status == OwnershipClaimStatus.VERIFIED:
+            if organisation.verified_at is None:
+                organisation.verified_at, organisation.verified_by = now, by
+                organisation.save(update_fields=["verified_at", "verified_by"])
+            if claim.kind == OwnershipClaimKind.TRANSFER:
+                _transfer_administration(organisation, claim, by)
+        decided = [(claim.pk, status)]
+        if status == OwnershipClaimStatus.VERIFIED:
+            # Nobody else's certificate for this number can now be right: close the others.
+            others = OwnershipClaim.objects.filter(
+                organisation=organisation, status=OwnershipClaimStatus.PENDING
+            )
+            decided += [
+                (pk, OwnershipClaimStatus.REJECTED.value) for pk in others.values_list("pk", flat=True)
+            ]
+            others.update(
+                status=OwnershipClaimStatus.REJECTED,
+                reviewed_by=by,
+                reviewed_at=now,
+                review_reason=_("Another certificate for this number was verified."),
+            )
+        for claim_id, outcome in decided:
+            _notify_after_commit(claim_id, outcome)
+    return claim
+
+
+def _transfer_administration(organisation: Organisation, claim: OwnershipClaim, by: User) -> None:
+    """The claimant becomes the administrator; the administrators before them leave (staff stay)."""
+    claimant = claim.submitted_by
+    for membership in Membership.objects.select_for_update().filter(organisation=organisation):
+        if membership.user_id == claimant.pk:
+            continue
+        if membership.role == MemberRole.ADMIN:
+            _leave(membership)
+    existing = Membership.objects.filter(organisation=organisation, user=claimant).first()
+    if existing is None:
+        _join(organisation, claimant, MemberRole.ADMIN)
+    elif existing.role != MemberRole.ADMIN:
+        existing.role = MemberRole.ADMIN
+        existing.save(update_fields=["role"])
+    user_grant_role(user=claimant, role=Role.EMPLOYER)
+
+
+def ownership_claim_verify(*, claim: OwnershipClaim, by: User, reason: str = "") -> OwnershipClaim:
+    """A reviewer confirms the certificate: the organisation is verified (a transfer also changes
+    its administrator). ``reason``: what they checked, kept with the claim."""
+    return _decide_claim(claim=claim, by=by, status=OwnershipClaimStatus.VERIFIED, reason=reason.strip())
+
+
+def ownership_claim_reject(*, claim: OwnershipClaim, by: User, reason: str) -> OwnershipClaim:
+    """A reviewer refuses the certificate, with a reason the person who sent it sees."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for rejecting it; the person who sent it will see it.")}
+        )
+    return _decide_claim(claim=claim, by=by, status=OwnershipClaimStatus.REJECTED, reason=reason)
 
 
 # --- SME claims ----------------------------------------------------------------------------------
@@ -290,6 +501,13 @@ def sme_claim_submit(
     """Upload the SME confirmation certificate; the claim waits for a reviewer (no bonus until then)."""
     if not organisation.memberships.filter(user=by).exists():
         raise PermissionDenied(_("Only members of the organisation can claim SME status for it."))
+    if organisation.size_class == SizeClass.LARGE:
+        raise ValidationError(
+            _(
+                "A large enterprise cannot claim the SME bonus. If the size class is wrong, contact the ministry."
+            ),
+            code="large",
+        )
     if valid_to < valid_from:
         raise ValidationError(
             {"valid_to": _("The certificate cannot end before it starts. Check both dates.")}, code="dates"

@@ -4,7 +4,7 @@ Each view is wrapped by apps.reviewers.access (404 for non-staff, second factor 
 tests/reviewers/test_ministry_permissions.py walks this namespace and checks every URL.
 """
 
-from apps.reviewers import urls_dashboard, urls_preferences, urls_queue, urls_workspace
+from apps.reviewers import urls_dashboard, urls_organisations, urls_preferences, urls_queue, urls_workspace
 
 app_name = "ministry"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *urls_workspace.urlpatterns,
     *urls_dashboard.urlpatterns,
     *urls_preferences.urlpatterns,
+    *urls_organisations.urlpatterns,
 ]

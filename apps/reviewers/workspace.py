@@ -46,6 +46,7 @@ from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
 from apps.reviewers.decision_panel import AfterDecision, after_decision
+from apps.reviewers.sponsor_checks import SponsorFlag, sponsor_flags
 from apps.rubric.answers import profile_from_answers
 from apps.rubric.language.document import Criterion, Version, rule_facts
 from apps.rubric.language.reading import ConfigErrors
@@ -281,6 +282,7 @@ class Workspace:
     history: History
     can: Abilities
     track_label: str
+    sponsor_flags: list[SponsorFlag]  # reasons to doubt the sponsor's independence (decision 45)
     after_decision: AfterDecision | None = None  # a review of a rejection, the decision letters
 
 
@@ -648,5 +650,6 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         history=history_rows(case),
         can=can,
         track_label=str(Track(case.track).label) if case.track else "",
+        sponsor_flags=sponsor_flags(case, sponsorship),
         after_decision=after_decision(case, roles),
     )

@@ -23,9 +23,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from apps.cases.models import Case, CaseScore, CaseStatus
+from apps.organisations.models import Organisation
 from apps.rubric.models import EngineeringSchool
 from config.celery import app as celery_app
 from tests.factories import PDF_BYTES
@@ -281,6 +283,11 @@ def employer_sponsors(page: Page, base: str, shot: Shot, reference: str) -> None
     page.get_by_role("button", name="Register the organisation").click()
     expect(flash(page)).to_contain_text("Hanbit AI Labs is registered.")
     expect(main(page)).to_contain_text("220-81-62517")
+    # The ministry's verification of the certificate is its own journey (decision 44,
+    # tests/browser/test_employer_trust_browser.py); here the organisation is verified directly.
+    Organisation.objects.filter(business_registration_number=BRN.replace("-", "")).update(
+        verified_at=timezone.now()
+    )
 
     page.get_by_role("navigation", name="Organisation sections").get_by_role(
         "link", name="Sponsorships"

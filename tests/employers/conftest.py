@@ -19,6 +19,9 @@ from apps.organisations.models import (
     MemberRole,
     Membership,
     Organisation,
+    OwnershipClaim,
+    OwnershipClaimKind,
+    OwnershipClaimStatus,
     SmeClaim,
     SmeClaimStatus,
 )
@@ -27,6 +30,7 @@ from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     OrganisationFactory,
+    OwnershipClaimFactory,
     SmeClaimFactory,
     SponsorshipFactory,
     UserFactory,
@@ -74,12 +78,13 @@ class World:
     confirmed: Sponsorship
     claim: SmeClaim
     invitation: Invitation
+    certificate: OwnershipClaim  # org_a's verified business registration certificate
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    org_a = OrganisationFactory(name="Hanbit Semiconductor")
-    org_b = OrganisationFactory(name="Daehan Robotics")
+    org_a = OrganisationFactory(name="Hanbit Semiconductor", verified=True)
+    org_b = OrganisationFactory(name="Daehan Robotics", verified=True)
     admin_a = MembershipFactory(organisation=org_a, role=MemberRole.ADMIN, user__email="admin.a@example.org")
     staff_a = staff_membership(org_a, user__email="staff.a@example.org")
     admin_b = MembershipFactory(organisation=org_b, role=MemberRole.ADMIN, user__email="admin.b@example.org")
@@ -102,8 +107,26 @@ def world(db: None) -> World:
     )
     claim = SmeClaimFactory(organisation=org_a, status=SmeClaimStatus.PENDING, submitted_by=admin_a.user)
     invitation = InvitationFactory(organisation=org_a, invited_by=admin_a.user, email="invitee@example.org")
+    certificate = OwnershipClaimFactory(
+        organisation=org_a,
+        kind=OwnershipClaimKind.REGISTRATION,
+        status=OwnershipClaimStatus.VERIFIED,
+        submitted_by=admin_a.user,
+    )
     return World(
-        org_a, org_b, admin_a, staff_a, admin_b, applicant, officer, case, draft, confirmed, claim, invitation
+        org_a,
+        org_b,
+        admin_a,
+        staff_a,
+        admin_b,
+        applicant,
+        officer,
+        case,
+        draft,
+        confirmed,
+        claim,
+        invitation,
+        certificate,
     )
 
 

@@ -34,14 +34,17 @@ REGISTRATION = {
 }
 
 
-def test_registering_makes_the_user_admin_and_opens_the_organisation(world):
+def test_registering_makes_the_user_admin_and_asks_for_the_certificate(world):
     user = UserFactory()
     client = client_for(user)
     response = client.post(reverse("employers:register"), REGISTRATION, follow=True)
     organisation = Organisation.objects.get(business_registration_number="2208162517")
-    assert response.redirect_chain[-1][0] == reverse("employers:organisation", kwargs={"pk": organisation.pk})
-    assert "Hanbit Display is registered. You are its administrator." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("employers:verification", kwargs={"pk": organisation.pk})
+    page = response.content.decode()
+    assert "Hanbit Display is registered. You are its administrator." in page
+    assert "Send the business registration certificate" in page
     assert Membership.objects.get(organisation=organisation).role == MemberRole.ADMIN
+    assert not organisation.is_verified
 
 
 def test_a_wrong_check_digit_is_explained_and_the_typed_values_are_kept(world):
@@ -75,7 +78,9 @@ def test_a_duplicate_number_points_to_the_administrator(world):
         reverse("employers:register"), {**REGISTRATION, "business_registration_number": number}
     )
     page = response.content.decode()
-    assert "already registered. Ask its administrator to invite you." in page
+    assert "already registered. Ask its administrator to invite you" in page
+    claim_url = reverse("employers:claim_new") + f"?number={world.org_a.business_registration_number}"
+    assert f'href="{claim_url}"' in page  # the way to claim it, with the number filled in
     assert (
         Organisation.objects.filter(
             business_registration_number=world.org_a.business_registration_number

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 MEMBER_PAGES = [
     ("organisation", {}),
+    ("verification", {}),
+    ("verification_certificate", {"claim_pk": "certificate"}),
     ("sme_claims", {}),
     ("sme_certificate", {"claim_pk": "claim"}),
     ("sponsorships", {}),
@@ -161,3 +163,40 @@ def test_every_form_carries_a_csrf_token_and_a_post_without_one_is_refused(world
     assert response.status_code == 403
     world.draft.refresh_from_db()
     assert world.draft.status == SponsorshipStatus.DRAFT
+
+
+# --- verification and claims (issue 12) ---------------------------------------------------------
+
+
+def test_staff_of_a_sees_the_verification_page_but_cannot_send_a_certificate(world):
+    world.org_a.verified_at = None
+    world.org_a.save(update_fields=["verified_at"])
+    client = client_for(world.staff_a.user)
+    page = client.get(url(world, "verification", {})).content.decode()
+    assert "Only the organisation's administrators can send the certificate." in page
+    assert client.post(url(world, "verification", {}), {"note": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["admin_a", "staff_a", "admin_b", "applicant", "officer"])
+def test_the_claim_form_needs_a_login_only(world, persona):
+    address = reverse("employers:claim_new")
+    assert Client().get(address).status_code == 302
+    user = getattr(world, persona)
+    assert client_for(getattr(user, "user", user)).get(address).status_code == 200
+
+
+def test_a_claimants_certificate_is_theirs_alone(world):
+    from tests.factories import OwnershipClaimFactory, UserFactory
+
+    claimant = UserFactory()
+    claim = OwnershipClaimFactory(organisation=world.org_a, submitted_by=claimant)
+    address = reverse("employers:claim_certificate", kwargs={"claim_pk": claim.pk})
+    assert client_for(claimant).get(address).status_code == 200
+    for user in (world.admin_a.user, world.admin_b.user, world.applicant, world.officer):
+        assert client_for(user).get(address).status_code == 404
+    assert Client().get(address).status_code == 302
+    # A member of A cannot reach the claim through A's own verification pages either.
+    certificate = reverse(
+        "employers:verification_certificate", kwargs={"pk": world.org_a.pk, "claim_pk": claim.pk}
+    )
+    assert client_for(world.admin_a.user).get(certificate).status_code == 404

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 DUPLICATE = (
     "An organisation with this business registration number is already registered. "
-    "Ask its administrator to invite you."
+    "Ask its administrator to invite you, or, if the number is your organisation's, claim it "
+    "with your business registration certificate."
 )
 
 

@@ -63,7 +63,7 @@ def test_an_enqueue_the_broker_refuses_is_reported_not_raised_and_not_retried_at
 def test_sponsorship_changes_whose_task_was_lost_are_e_mailed_once_by_the_sweep(
     broker_down, django_capture_on_commit_callbacks
 ):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory(verified=True)
     admin = MembershipFactory(organisation=organisation, role=MemberRole.ADMIN).user
     MembershipFactory(organisation=organisation)
     sent = SponsorshipFactory(

@@ -48,11 +48,18 @@ from apps.cases.models import (
     SponsorshipStatus,
     Track,
 )
-from apps.organisations.models import MemberRole, Organisation, SmeClaim
+from apps.organisations.models import MemberRole, Organisation, OwnershipClaim, SmeClaim
 from apps.programmes.services import programme_officer_appoint
 from apps.reviewers import access
 from apps.rubric.models import GovernmentProgramme
-from tests.factories import PDF_BYTES, MembershipFactory, SmeClaimFactory, SponsorshipFactory, UserFactory
+from tests.factories import (
+    PDF_BYTES,
+    MembershipFactory,
+    OwnershipClaimFactory,
+    SmeClaimFactory,
+    SponsorshipFactory,
+    UserFactory,
+)
 from tests.ministry import reviewer, sign_in, submitted_case, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +70,7 @@ SECOND_FACTOR_PAGES = {"mfa_activate_totp", "mfa_reauthenticate", "account_reaut
 PLAUSIBLE: dict[str, str] = {"chart": "queue", "format": "csv", "kind": "passport", "track": "quantitative"}
 # An id argument names its object: the first keyword found in the argument's name wins.
 OBJECT_FOR_ID = [
+    ("ownership", "ownership_claim"),
     ("claim", "claim"),
     ("document", "document"),
     ("note", "note"),
@@ -161,6 +169,7 @@ class World:
     information_request: InformationRequest
     organisation: Organisation
     claim: SmeClaim
+    ownership_claim: OwnershipClaim
     reviewer: User
     reviewer_without_second_factor: User
     supervisor: User
@@ -178,6 +187,7 @@ def world() -> World:
     membership = MembershipFactory(user=employer, role=MemberRole.ADMIN)
     organisation = membership.organisation
     claim = SmeClaimFactory(organisation=organisation, submitted_by=employer)
+    ownership_claim = OwnershipClaimFactory(organisation=organisation, submitted_by=UserFactory())
     SponsorshipFactory(
         organisation=organisation,
         case=case,
@@ -223,6 +233,7 @@ def world() -> World:
         information_request=answered,
         organisation=organisation,
         claim=claim,
+        ownership_claim=ownership_claim,
         reviewer=the_reviewer,
         reviewer_without_second_factor=reviewer(),
         supervisor=supervisor(),
