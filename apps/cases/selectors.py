@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.cases.casefile import ESTIMATE
+from apps.cases.casefile import ESTIMATE, track_uses_assessment
 from apps.cases.clock import days_left
 from apps.cases.models import (
     INTERNAL_EVENT_KINDS,
@@ -26,7 +26,7 @@ from apps.organisations.models import SmeClaimStatus
 from apps.rubric.answers import UnknownInstitution, profile_from_answers
 from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.scorer import ScoreResult
-from apps.rubric.selectors import NoGniFigure, NoVersionInForce, scorer_for
+from apps.rubric.selectors import NoGniFigure, NoVersionInForce, rubric_version_by_code, scorer_for
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Estimate:
         return code in self.estimated
 
 
-def _sme_verified_on(sponsorship: Sponsorship, day: dt.date) -> bool:
+def sme_verified_on(sponsorship: Sponsorship, day: dt.date) -> bool:
     return sponsorship.organisation.sme_claims.filter(
         status=SmeClaimStatus.VERIFIED, valid_from__lte=day, valid_to__gte=day
     ).exists()
@@ -122,7 +122,7 @@ def _draft_score(case: Case) -> ScoreResult:
     )
     answers = scored_answers(case, scorer.version, sponsorship=sponsorship, assessment=None)
     answers["degree_level"] = answers.get("degree_level") or "none"
-    verified = sponsorship is not None and _sme_verified_on(sponsorship, day)
+    verified = sponsorship is not None and sme_verified_on(sponsorship, day)
     return scorer.score(profile_from_answers(answers, scorer, sme_verified=verified))
 
 
@@ -140,10 +140,12 @@ def case_estimate(case: Case) -> Estimate | None:
     if result is None:
         return None
     sponsored = case.sponsorships.filter(status=SponsorshipStatus.CONFIRMED).exists()
+    config = rubric_version_by_code(result.rubric_version).parsed_config()
+    sponsorship_matters = not case.track or track_uses_assessment(config, case.track)
     return Estimate(
         result=result,
         recorded=case.submitted_at is not None,
         estimated=tuple(c.code for c in result.criteria if c.basis == ESTIMATE),
-        awaiting_sponsorship=not sponsored,
+        awaiting_sponsorship=not sponsored and sponsorship_matters,
         sme_basis=result.sme_bonus_basis,
     )
