@@ -169,7 +169,8 @@ def test_a_quantitative_case_agrees_before_and_after_submission(client_a, applic
 def test_an_unverified_sme_claim_earns_no_bonus_in_the_estimate_either(client_a, applicant):
     case = qualitative_draft(applicant, client_a, sme_verified=False)
     estimate = case_estimate(case)
-    assert estimate is not None and estimate.result.sme_bonus == 0
+    assert estimate is not None
+    assert estimate.result.sme_bonus == 0
     assert estimate.sme_basis != "verified"
     html = page(client_a, f"/apply/{case.reference}/review/")
     assert "counts only once a reviewer has verified your employer" in html
