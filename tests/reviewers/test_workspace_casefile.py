@@ -242,3 +242,30 @@ def test_the_demo_documents_are_one_page_pdfs_that_pass_the_upload_checks():
     assert content.count(b"/Type /Page ") == 1
     assert len(content) > 500  # a page with text, not a 45-byte stub
     assert b"(Holder: Diego Ram\xedrez \\(demo\\))" in content  # Latin-1, parentheses escaped
+
+
+def test_the_assessment_service_refuses_a_track_that_does_not_use_it(submitted, assignee):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from apps.cases.assessment import QualitativeValues, qualitative_assess
+
+    values = QualitativeValues(
+        field="ai",
+        field_justification="x",
+        publications_and_patents=3,
+        publications_justification="x",
+        led_project_years=Decimal(1),
+        international_award=False,
+        leadership_justification="x",
+        core_technology_role=3,
+        core_technology_justification="x",
+        hard_to_fill=False,
+        hard_to_fill_justification="x",
+        transfer_plan=3,
+        transfer_plan_justification="x",
+    )
+    with pytest.raises(ValidationError, match="not decided on the qualitative criteria"):
+        qualitative_assess(case=submitted, by=assignee, values=values)
+    assert not QualitativeAssessment.objects.filter(case=submitted).exists()
