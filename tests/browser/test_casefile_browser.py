@@ -159,3 +159,44 @@ def test_a_reviewer_jumps_through_the_file_with_the_summary_in_view(browser: Any
     settled_at(page, "#file-education")  # at the top of the screen, under nothing
     page.screenshot(path=str(SCREENS / "casefile-200pct-education.png"))
     zoomed.close()
+
+
+def test_the_applicant_reviews_everything_before_submitting(browser: Any, live_server: Any) -> None:
+    """The review page: the whole application as it will be submitted (the sponsorship's salary in
+    place of the applicant's own), the one estimate; axe at 1280 px, a screenshot."""
+    from django.test import Client
+
+    applicant = UserFactory(email="priya@example.org", full_name="Priya Raman", role=Role.APPLICANT)
+    EngineeringSchoolFactory(name="Korea Advanced Institute of Science and Technology", rank=26)
+    answers = demo_profile(applicant, dict(STRONG), "strong")
+    case = case_start(applicant=applicant, answers=answers, track="qualitative")
+    for kind in QUALITATIVE_DOCS:
+        document_add(case=case, by=applicant, kind=kind, upload=pdf(f"{kind}.pdf", kind))
+    organisation = OrganisationFactory(size_class=SizeClass.SME, name="Hanbit Semiconductor (demo)")
+    SmeClaimFactory(organisation=organisation)
+    SponsorshipFactory(
+        organisation=organisation,
+        case=case,
+        candidate_email=applicant.email,
+        status=SponsorshipStatus.CONFIRMED,
+        confirmed_at=timezone.now(),
+        offered_salary_krw=130_000_000,
+    )
+    client = Client()
+    client.force_login(applicant)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    sign_in_browser(context, live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/apply/{case.reference}/review/")
+    text = page.locator("main").inner_text()
+    for expected in (
+        "Priya Raman",
+        "Korea Advanced Institute of Science and Technology",
+        "Orion Foundry (demo)",
+        "130,000,000",
+    ):
+        assert expected in text, expected
+    assert "Not given" not in text
+    page.screenshot(path=str(SCREENS / "casefile-applicant-review.png"), full_page=True)
+    check_axe(page, "the application's review page")
+    context.close()
