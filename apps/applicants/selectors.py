@@ -12,35 +12,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.applicants.self_assessment import assess
 from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
-    CaseScore,
     CaseStatus,
     DecisionReason,
     InformationRequest,
     Sponsorship,
     SponsorshipStatus,
 )
-from apps.cases.scoring import explained_score, sponsorship_answers
 from apps.cases.selectors import public_timeline
 from apps.cases.services import config_for
 from apps.cases.sponsorships import sponsorships_offered_to
 from apps.organisations.models import Membership
-from apps.rubric.answers import UnknownInstitution
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version
-from apps.rubric.language.reading import ConfigErrors
-from apps.rubric.language.scorer import ScoreResult
-from apps.rubric.selectors import NoGniFigure, NoVersionInForce, reference_names, rubric_version_in_force
-from apps.rubric.wording import INSTITUTION, fact_label, fact_value, with_institution
+from apps.rubric.selectors import NoVersionInForce, reference_names
+from apps.rubric.wording import fact_label, fact_value, with_institution
 
 logger = logging.getLogger(__name__)
 
@@ -87,25 +80,6 @@ def offered_sponsorship(*, case: Case, user: User, sponsorship_id: int) -> Spons
     return None
 
 
-def application_assessment(case: Case) -> ScoreResult | None:
-    """The engine's view of the draft under today's rules: each track's verdict and reasons.
-
-    An estimate from declared facts; a confirmed sponsorship's terms replace the self-assessment's
-    guesses about the job offer. None when no rules or GNI figure apply today.
-    """
-    answers: dict[str, Any] = dict(case.facts)
-    answers["degree_level"] = answers.get("degree_level") or "none"
-    sponsorship = confirmed_sponsorship(case)
-    try:
-        version = rubric_version_in_force(timezone.localdate())
-        if sponsorship is not None:
-            answers.update(sponsorship_answers(sponsorship, version.parsed_config()))
-        return assess(answers=answers)
-    except (NoVersionInForce, NoGniFigure, UnknownInstitution, ConfigErrors, ValueError):
-        logger.warning("could not assess draft %s", case.reference, exc_info=True)
-        return None
-
-
 # --- The evidence checklist ----------------------------------------------------------------------
 
 
@@ -146,46 +120,6 @@ def document_checklist(
         for kind in list(required) + others
     ]
     return items, bool(required)
-
-
-# --- The declared facts, in words (the review step and the status page) -------------------------
-
-# Facts the employer's sponsorship or the ministry supplies; the applicant's summary leaves them out.
-NOT_DECLARED_SOURCES = frozenset({"sponsorship", "sme_claim"})
-
-
-def _fact_text(name: str, value: Any, names: dict[str, str]) -> str:
-    """One declared fact in words (an empty answer says what it will count as)."""
-    empty = value in (None, "")
-    if name == "degree_level":
-        return fact_value(name, value or "none", names)
-    if name == "field":
-        return str(names.get(str(value), _("Other field")))
-    if name == "government_programme":
-        return str(names.get(str(value), _("None"))) if value else _("None")
-    if name == "institution_rank" and empty:
-        return _("Unranked or not listed")
-    if name in (INSTITUTION, "offered_salary_krw") and empty:
-        return _("Not given")
-    if empty:
-        return "0"
-    return fact_value(name, value, names)
-
-
-def declared_fact_codes() -> list[str]:
-    """What the applicant declares, in the catalogue's order: every fact but those the sponsorship
-    supplies, and the university's name before its rank."""
-    return with_institution(
-        [f.code for f in default_catalogue().facts.values() if f.source not in NOT_DECLARED_SOURCES]
-    )
-
-
-def declared_fact_rows(case: Case) -> list[tuple[str, str]]:
-    """The declared facts in words, in the catalogue's order (what will be frozen at submission)."""
-    names = reference_names()
-    return [
-        (fact_label(name), _fact_text(name, case.facts.get(name), names)) for name in declared_fact_codes()
-    ]
 
 
 def answer_rows(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -265,30 +199,6 @@ def event_detail(event: CaseEvent) -> str:
         reasons = "; ".join(str(DecisionReason(code).label) for code in codes)
         return f"{reasons}. {event.reason}".strip() if reasons else event.reason
     return event.reason
-
-
-def score_summary(case: Case) -> dict[str, Any] | None:
-    """The case's score snapshot as the status page shows it; None before it is scored."""
-    snapshot = CaseScore.objects.filter(case=case).first()
-    if snapshot is None:
-        return None
-    # The snapshot's points, with the sentences in the reader's language (it was written in the worker's).
-    explained = explained_score(case)
-    result = explained.as_dict() if explained is not None else snapshot.result
-    criteria = result.get("criteria", [])
-    track = (result.get("tracks") or {}).get(case.track)
-    return {
-        "snapshot": snapshot,
-        "criteria": criteria,
-        "total": result.get("total", snapshot.total),
-        "pass_mark": result.get("pass_mark"),
-        "sme_bonus": result.get("sme_bonus", 0),
-        "sme_bonus_basis": result.get("sme_bonus_basis", "none"),
-        "has_estimates": any(c.get("basis") == "estimate" for c in criteria),
-        "has_assessed": any(c.get("basis") == "assessed" for c in criteria),
-        "track": track,
-        "version": result.get("rubric_version", ""),
-    }
 
 
 def open_information_request(case: Case) -> InformationRequest | None:

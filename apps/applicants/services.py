@@ -303,6 +303,49 @@ def profile_answers(profile: ApplicantProfile) -> dict[str, Any]:
     }
 
 
+def profile_snapshot(profile: ApplicantProfile) -> dict[str, Any]:
+    """The profile as the applicant entered it, JSON-safe, in the shape ``apps.cases.casefile`` reads:
+    frozen on the case at submission, and shown on the review page as what will be submitted.
+
+    Each degree carries the rank it counts with today (the reference list looked up again, as
+    ``profile_answers`` does); each job the years it counts for.
+    """
+    degrees = []
+    for education in profile.education.all():
+        _name, rank = _degree_rank(education)
+        degrees.append(
+            {
+                "degree_level": education.degree_level,
+                "institution": education.institution,
+                "institution_rank": rank,
+                "field_of_study": education.field_of_study,
+                "year": education.year,
+            }
+        )
+    jobs = [
+        {
+            "employer": employment.employer,
+            "start_year": employment.start_year,
+            "end_year": employment.end_year,
+            "years": str(plain_decimal(employment.duration_years())),
+            "years_stated": employment.years is not None,
+            "relevant": employment.relevant,
+            "fortune_global_500_listed": employment.fortune_global_500_listed,
+            "is_fortune_global_500": employment.is_fortune_global_500,
+            "fortune_global_500_note": employment.fortune_global_500_note,
+        }
+        for employment in profile.employment.all()
+    ]
+    return {
+        "full_name": profile.full_name,
+        "nationality": profile.nationality,
+        "date_of_birth": profile.date_of_birth.isoformat() if profile.date_of_birth else "",
+        "award_description": profile.award_description if profile.international_award else "",
+        "education": degrees,
+        "employment": jobs,
+    }
+
+
 def further_answers(profile: ApplicantProfile) -> dict[str, Any]:
     """The answers to the catalogue's further questions that are still asked (a fact since removed
     from the catalogue is left out)."""
@@ -450,4 +493,11 @@ def application_submit(*, case: Case, by: User, passport_number: str = "") -> Ca
         roster = roster_match(
             programme_code=str(programme), email=by.email, passport_number=passport_number
         ).as_dict()
-    return case_submit(case=case, by=by, roster_match=roster, applicant_name=profile_for(by).full_name)
+    profile = profile_for(by)
+    return case_submit(
+        case=case,
+        by=by,
+        roster_match=roster,
+        applicant_name=profile.full_name,
+        profile=profile_snapshot(profile),
+    )

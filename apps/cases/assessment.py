@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.cases.casefile import track_uses_assessment
 from apps.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -198,6 +199,9 @@ def qualitative_assess(*, case: Case, by: User, values: QualitativeValues) -> Qu
     scales = qualitative_scales(case)
     if scales is None:
         raise ValidationError(_("The rules this case is scored under have no qualitative criteria."))
+    config = case.rubric_version.parsed_config() if case.rubric_version else None
+    if config is None or not track_uses_assessment(config, case.track):  # asked of the rubric (decision 49)
+        raise ValidationError(_("This case's track is not decided on the qualitative criteria."))
     _check_values(values, scales)
     stored = {**asdict(values), **{name: getattr(values, name).strip() for name in JUSTIFICATIONS}}
     with transaction.atomic():

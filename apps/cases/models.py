@@ -113,6 +113,11 @@ class Case(models.Model):
     # Reminders are "once per case, threshold and clock period" (policy.md section 4).
     clock_period = models.PositiveSmallIntegerField(_("clock period"), default=0)
 
+    # The applicant's profile as submitted (apps.cases.casefile.SNAPSHOT_KEYS): name, nationality,
+    # each degree and job as entered, the award. Frozen with the facts, so the reviewer sees the file
+    # the applicant sent, whatever the profile says later. Empty for cases submitted before it was kept.
+    profile = models.JSONField(_("profile as submitted"), default=dict, blank=True)
+
     # Copied at submission (apps.cases.search) so the ministry queue filters and searches one table.
     applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)

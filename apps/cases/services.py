@@ -216,9 +216,15 @@ def _missing_documents(case: Case, required: Iterable[str]) -> Iterable[str]:
 
 
 def case_submit(
-    *, case: Case, by: User, roster_match: Mapping[str, Any] | None = None, applicant_name: str = ""
+    *,
+    case: Case,
+    by: User,
+    roster_match: Mapping[str, Any] | None = None,
+    applicant_name: str = "",
+    profile: Mapping[str, Any] | None = None,
 ) -> CaseEvent:
-    """Submit a complete draft: freeze its facts, start the clock, and enqueue scoring after commit.
+    """Submit a complete draft: freeze its facts (and the applicant's profile as entered, for the
+    reviewer: apps.cases.casefile), start the clock, and enqueue scoring after commit.
 
     A second submission (a double click, a retried request) finds the case no longer a draft and is
     refused by the transition, so there is exactly one submission, one clock start and one score.
@@ -238,10 +244,11 @@ def case_submit(
         locked.due_at = due_at_on_submission(now, clock_days)
         locked.facts = _frozen_facts(locked.facts)
         locked.roster_match = dict(roster_match) if roster_match else None
+        locked.profile = dict(profile) if profile else {}
         queue_fields = index_fields(locked, applicant_name=applicant_name)
         for name, value in queue_fields.items():
             setattr(locked, name, value)
-        return ["rubric_version", "submitted_at", "due_at", "facts", "roster_match", *queue_fields]
+        return ["rubric_version", "submitted_at", "due_at", "facts", "roster_match", "profile", *queue_fields]
 
     return transition(
         case=case, move=SUBMIT, by=by, change=start_clock, side_effects=(NOTIFY_TASK, SCORE_TASK)

@@ -16,12 +16,14 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.applicants.services import profile_for, profile_save, profile_snapshot
 from apps.cases.assessment import QualitativeValues, qualitative_assess
-from apps.cases.documents import document_kinds
+from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case
 from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
 from apps.cases.sponsorships import sponsorship_confirm, sponsorship_create, sponsorship_submit
+from apps.demo.pdfs import one_page_pdf
 from apps.organisations.models import Organisation, SizeClass
 from apps.organisations.services import (
     organisation_register,
@@ -31,11 +33,10 @@ from apps.organisations.services import (
     sme_claim_verify,
 )
 from apps.programmes.services import roster_match
+from apps.rubric.models import EngineeringSchool
 
 SME_NAME = "Hanbit Semiconductor (demo)"
 LARGE_NAME = "Daehan Heavy Industries (demo)"
-# A minimal valid PDF: demo evidence that passes the real content check.
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUANTITATIVE_DOCS = ("passport", "cv", "degree_certificate", "employment_certificate", "salary_evidence")
 QUALITATIVE_DOCS = (*QUANTITATIVE_DOCS, "publications_list")
 PROGRAMME_DOCS = ("passport", "cv", "programme_recruitment_letter")
@@ -91,9 +92,117 @@ QUANTITATIVE: dict[str, Any] = {
     "international_award": False,
 }
 
+# The profile behind each set of answers, as an applicant enters it: a degree (the university by its
+# rank in whatever school list is loaded, its subject and year) and jobs whose years add up to the
+# answers' (the Fortune Global 500 years at a listed company, or one the applicant vouches for).
+PROFILES: dict[str, dict[str, Any]] = {
+    "strong": {
+        "subject": ("Electrical engineering (semiconductor devices)", 2014),
+        "employers": ("Orion Foundry (demo)", "Nordlicht Photonics (demo)"),
+    },
+    "mid_career": {
+        "subject": ("Computer science", 2016),
+        "employers": ("Kestrel Vision Labs (demo)", "Lumen AI Systems (demo)"),
+    },
+    "quantitative": {
+        "subject": ("Mechanical engineering", 2018),
+        "employers": ("Hanul Robotics (demo)", "Gaon Automation (demo)"),
+        "fortune_global_500": ("Siemens", ""),  # on the demo Fortune Global 500 list
+    },
+    "quantitative_note": {
+        "subject": ("Mechanical engineering", 2017),
+        "employers": ("Hanul Robotics (demo)", "Gaon Automation (demo)"),
+        "fortune_global_500": (
+            "Daewoo Precision Motion (demo)",
+            "A subsidiary of a listed group; the list names only the parent company.",
+        ),
+    },
+}
+NATIONALITIES = {
+    "applicant@demo.ktechpass.kr": "India",
+    "ana.souza@demo.ktechpass.kr": "Brazil",
+    "lucas.meyer@demo.ktechpass.kr": "Germany",
+    "wei.chen@demo.ktechpass.kr": "Singapore",
+    "fatima.khan@demo.ktechpass.kr": "Pakistan",
+    "diego.ramirez@demo.ktechpass.kr": "Mexico",
+    "olga.ivanova@demo.ktechpass.kr": "Kazakhstan",
+    "tom.becker@demo.ktechpass.kr": "Austria",
+}
 
-def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+def pdf(name: str, title: str = "", lines: tuple[str, ...] = ()) -> SimpleUploadedFile:
+    """A real one-page PDF (apps.demo.pdfs) that previews in the browser and passes the upload checks."""
+    content = one_page_pdf(title or name, lines)
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _school(rank: int) -> EngineeringSchool | None:
+    return EngineeringSchool.objects.filter(rank=rank).order_by("pk").first()
+
+
+def _profile_kind(answers: dict[str, Any]) -> str:
+    if answers.get("degree_level") == "doctorate":
+        return "strong"
+    return "mid_career" if (answers.get("institution_rank") or 0) > 100 else "quantitative"
+
+
+def _jobs(answers: dict[str, Any], spec: dict[str, Any]) -> list[dict[str, Any]]:
+    fortune = Decimal(str(answers.get("fortune_global_500_years") or 0))
+    rest = Decimal(str(answers.get("experience_years") or 0)) - fortune
+    row = {"id": None, "relevant": True, "fortune_global_500": "list", "fortune_global_500_note": ""}
+    jobs = []
+    if fortune > 0:
+        name, note = spec.get("fortune_global_500", ("Siemens", ""))
+        choice = "yes" if note else "list"
+        jobs.append(
+            {
+                **row,
+                "employer": name,
+                "years": fortune,
+                "fortune_global_500": choice,
+                "fortune_global_500_note": note,
+            }
+        )
+    first, second = spec["employers"]
+    later = min(Decimal(4), (rest / 2).to_integral_value()) if rest >= 2 else Decimal(0)
+    if rest - later > 0:
+        jobs.append({**row, "employer": first, "years": rest - later})
+    if later > 0:
+        jobs.append({**row, "employer": second, "years": later})
+    return jobs
+
+
+def demo_profile(user: User, answers: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
+    """Fill the person's profile as they would have (name, nationality, degree, jobs, research) and
+    return the answers with the university's name, when the loaded school list has that rank."""
+    spec = PROFILES[kind or _profile_kind(answers)]
+    subject, year = spec["subject"]
+    rank = answers.get("institution_rank")
+    school = _school(int(rank)) if rank else None
+    profile_save(
+        user=user,
+        data={
+            "full_name": user.full_name,
+            "nationality": NATIONALITIES.get(user.email, "Canada"),
+            "date_of_birth": dt.date(1988, 5, 14),
+            "field": answers["field"],
+            "offered_salary_krw": answers["offered_salary_krw"],
+            "publications_and_patents": answers["publications_and_patents"],
+            "led_project_years": Decimal(str(answers["led_project_years"])),
+            "international_award": answers["international_award"],
+        },
+        education=[
+            {
+                "id": None,
+                "degree_level": answers["degree_level"],
+                "institution": school.name if school else "",
+                "field_of_study": subject,
+                "year": year,
+            }
+        ],
+        employment=_jobs(answers, spec),
+    )
+    return {**answers, "institution": school.name} if school else dict(answers)
 
 
 def demo_user(email: str, name: str, role: Role, password: str) -> User:
@@ -143,7 +252,11 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
     claim = sme_claim_submit(
         organisation=sme,
         by=employer,
-        upload=pdf("sme-certificate.pdf"),
+        upload=pdf(
+            "sme-certificate.pdf",
+            "SME confirmation certificate",
+            (SME_NAME, "Framework Act on Small and Medium Enterprises"),
+        ),
         valid_from=today - dt.timedelta(days=200),
         valid_to=today + dt.timedelta(days=165),
     )
@@ -161,7 +274,7 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
     }
 
     # Draft: qualitative, documents partly uploaded, the SME's sponsorship waiting for confirmation.
-    draft = _case(people["draft"], STRONG, "qualitative", QUALITATIVE_DOCS[:3])
+    draft = _case(people["draft"], STRONG, "qualitative", QUALITATIVE_DOCS[:3], "strong")
     _sponsor(sme, employer, draft, confirm=False)
 
     _submitted(_case(people["submitted"], QUANTITATIVE, "quantitative", QUANTITATIVE_DOCS))
@@ -170,14 +283,15 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         {**MID_CAREER, "government_programme": "KASA"},
         "government_programme",
         PROGRAMME_DOCS,
+        "mid_career",
     )
     match = roster_match(programme_code="KASA", email=people["programme"].email, passport_number="DEMO000002")
-    case_submit(case=programme_case, by=people["programme"], roster_match=match.as_dict())
+    _submit(programme_case, roster_match=match.as_dict())
 
-    in_review = _qualitative_submitted(people["in_review"], STRONG, sme, employer)
+    in_review = _qualitative_submitted(people["in_review"], STRONG, sme, employer, "strong")
     case_start_review(case=in_review, reviewer=reviewer, by=reviewer)
 
-    waiting = _qualitative_submitted(people["information"], MID_CAREER, sme, employer)
+    waiting = _qualitative_submitted(people["information"], MID_CAREER, sme, employer, "mid_career")
     case_start_review(case=waiting, reviewer=reviewer, by=reviewer)
     case_request_information(
         case=waiting,
@@ -188,7 +302,7 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         respond_by=today + dt.timedelta(days=7),
     )
 
-    approved = _qualitative_submitted(people["approved"], STRONG, sme, employer)
+    approved = _qualitative_submitted(people["approved"], STRONG, sme, employer, "strong")
     case_start_review(case=approved, reviewer=reviewer, by=reviewer)
     asked = case_request_information(
         case=approved,
@@ -199,7 +313,10 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         respond_by=today + dt.timedelta(days=5),
     )
     information_respond(
-        request=asked, by=employer, text="Attached: the plan for 2027.", uploads=[pdf("plan.pdf")]
+        request=asked,
+        by=employer,
+        text="Attached: the plan for 2027.",
+        uploads=[pdf("plan.pdf", "Training plan 2027", ("Four engineers, quarterly courses",))],
     )
     # A qualitative approval rests on the reviewer's assessment of B1 and B2 (decision 8).
     qualitative_assess(case=approved, by=reviewer, values=DEMO_ASSESSMENT)
@@ -219,6 +336,7 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
             {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
             "quantitative",
             QUANTITATIVE_DOCS,
+            "quantitative_note",
         )
     )
     case_start_review(case=rejected, reviewer=reviewer, by=reviewer)
@@ -245,15 +363,29 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def _case(user: User, answers: dict[str, Any], track: str, documents: tuple[str, ...]) -> Case:
+def _case(
+    user: User, answers: dict[str, Any], track: str, documents: tuple[str, ...], profile: str | None = None
+) -> Case:
+    answers = demo_profile(user, answers, profile)
     case = case_start(applicant=user, answers=answers, track=track)
     for kind in documents:
-        document_add(case=case, by=user, kind=kind, upload=pdf(f"{kind}.pdf"))
+        title = str(document_label(kind))
+        lines = (f"Holder: {user.full_name}", f"Application {case.reference}")
+        document_add(case=case, by=user, kind=kind, upload=pdf(f"{kind}.pdf", title, lines))
     return case
 
 
+def _submit(case: Case, **kwargs: Any) -> None:
+    """Submit with the applicant's profile frozen on the case, as the application wizard does."""
+    user = case.applicant
+    profile = profile_for(user)
+    case_submit(
+        case=case, by=user, applicant_name=profile.full_name, profile=profile_snapshot(profile), **kwargs
+    )
+
+
 def _submitted(case: Case) -> Case:
-    case_submit(case=case, by=case.applicant)
+    _submit(case)
     return case
 
 
@@ -280,7 +412,9 @@ def _sponsor(organisation: Organisation, by: User, case: Case, *, confirm: bool)
         sponsorship_confirm(sponsorship=sponsorship, case=case, by=case.applicant)
 
 
-def _qualitative_submitted(user: User, answers: dict[str, Any], sme: Organisation, employer: User) -> Case:
-    case = _case(user, answers, "qualitative", QUALITATIVE_DOCS)
+def _qualitative_submitted(
+    user: User, answers: dict[str, Any], sme: Organisation, employer: User, profile: str | None = None
+) -> Case:
+    case = _case(user, answers, "qualitative", QUALITATIVE_DOCS, profile)
     _sponsor(sme, employer, case, confirm=True)
     return _submitted(case)

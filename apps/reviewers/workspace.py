@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -27,6 +26,7 @@ from apps.cases.assessment import (
     confirmed_sponsorship,
     qualitative_scales,
 )
+from apps.cases.casefile import Group, case_file, sponsorship_terms, track_uses_assessment
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.documents import RESPONSE_KIND, document_label
 from apps.cases.models import (
@@ -41,7 +41,7 @@ from apps.cases.models import (
     Sponsorship,
     Track,
 )
-from apps.cases.scoring import explained_score, hard_to_fill, scored_answers
+from apps.cases.scoring import explained_score, scored_answers
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
@@ -52,7 +52,7 @@ from apps.rubric.language.document import Criterion, Version, rule_facts
 from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.scorer import CriterionResult, ScoreResult
 from apps.rubric.selectors import reference_names, scorer_for
-from apps.rubric.wording import catalogue_codes, fact_label, with_institution, yes_no
+from apps.rubric.wording import fact_label, with_institution
 from apps.rubric.wording import fact_value as fact_value
 
 # Shown inline (an iframe for PDF, an image otherwise): only types detected at upload that a
@@ -103,6 +103,24 @@ class DocumentRow:
     @property
     def is_image(self) -> bool:
         return self.document.content_type in IMAGE_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class FileGroup:
+    """A group of the case file (apps.cases.casefile.Group) with the documents behind it."""
+
+    group: Group
+    documents: list[DocumentRow]
+
+    @property
+    def anchor(self) -> str:
+        return f"file-{self.group.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    text: str
+    anchor: str  # the section of the page where it is done ("" when nothing is to be done here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +276,7 @@ class Abilities:
     request_information: bool = False
     ask_employer: bool = False
     assess: bool = False
+    assessment_used: bool = False  # the case's track decides on criteria a reviewer assesses
     reasons: list[str] = field(default_factory=list)  # why an action is not offered
 
 
@@ -265,10 +284,10 @@ class Abilities:
 class Workspace:
     case: Case
     clock: ClockView
-    declared: list[FactRow]
+    casefile: list[FileGroup]
     values: dict[str, Any]  # the facts the score uses (declared, sponsorship, assessment)
     sponsorship: Sponsorship | None
-    sponsorship_terms: list[FactRow]
+    sponsorship_terms: list[Any]  # apps.cases.casefile.Line: label and value
     documents: list[DocumentRow]
     score: ScoreView | None
     assessment: QualitativeAssessment | None
@@ -282,6 +301,7 @@ class Workspace:
     history: History
     can: Abilities
     track_label: str
+    next_action: NextAction
     sponsor_flags: list[SponsorFlag]  # reasons to doubt the sponsor's independence (decision 45)
     after_decision: AfterDecision | None = None  # a review of a rejection, the decision letters
 
@@ -295,36 +315,33 @@ def _person(user: User | None) -> str:
     return user.full_name or user.email
 
 
-def declared_facts(case: Case, names: Mapping[str, str]) -> list[FactRow]:
-    """The applicant's facts exactly as submitted (frozen on the case at submission)."""
-    shown = with_institution(catalogue_codes())
+def file_groups(
+    case: Case,
+    *,
+    values: Mapping[str, Any],
+    config: Version | None,
+    names: Mapping[str, str],
+    sponsorship: Sponsorship | None,
+    assessment: QualitativeAssessment | None,
+    sme: SmeView | None,
+    documents: list[DocumentRow],
+) -> list[FileGroup]:
+    """The whole file as the applicant entered it (the profile frozen at submission), each group
+    with its declared and verified values and the documents its criteria name."""
+    groups = case_file(
+        facts=case.facts,
+        profile=case.profile or {},
+        values=values,
+        config=config,
+        names=names,
+        applicant_name=case.applicant_name,
+        sponsorship=sponsorship,
+        assessed=assessment is not None,
+        sme_verified=sme.bonus_counts if sme is not None else None,
+    )
     return [
-        FactRow(fact_label(name), fact_value(name, case.facts[name], names))
-        for name in shown
-        if name in case.facts
-    ]
-
-
-def sponsorship_terms(sponsorship: Sponsorship, config: Version | None) -> list[FactRow]:
-    months = sponsorship.recruiting_months
-    hard = config is not None and hard_to_fill(sponsorship, config)
-    return [
-        FactRow(_("Job title"), sponsorship.job_title),
-        FactRow(
-            _("Offered annual salary (KRW)"),
-            number_format(sponsorship.offered_salary_krw, force_grouping=True),
-        ),
-        FactRow(_("Core-technology role (employer's rating)"), str(sponsorship.core_technology_role)),
-        FactRow(_("Basis for the rating"), sponsorship.core_technology_basis),
-        FactRow(
-            _("Months spent recruiting domestically"),
-            _("%(months)s (counts as hard to fill: %(answer)s)") % {"months": months, "answer": yes_no(hard)},
-        ),
-        FactRow(_("Evidence that the post is hard to fill"), sponsorship.hard_to_fill_evidence or "—"),
-        FactRow(
-            _("Technology-transfer or training plan (employer's rating)"), str(sponsorship.transfer_plan)
-        ),
-        FactRow(_("The plan"), sponsorship.transfer_plan_text),
+        FileGroup(group, [row for row in documents if row.document.kind in group.document_kinds])
+        for group in groups
     ]
 
 
@@ -600,8 +617,15 @@ def notes_of(case: Case) -> QuerySet[CaseNote]:
 # --- What the viewer may do ----------------------------------------------------------------------
 
 
-def abilities(case: Case, user: User, roles: frozenset[str], scales: QualitativeScales | None) -> Abilities:
+def abilities(
+    case: Case,
+    user: User,
+    roles: frozenset[str],
+    scales: QualitativeScales | None,
+    config: Version | None = None,
+) -> Abilities:
     can = Abilities()
+    can.assessment_used = bool(config and case.track and track_uses_assessment(config, case.track))
     supervisor = Role.SUPERVISOR in roles
     can.take = case.status == CaseStatus.SUBMITTED and case.assigned_to_id is None
     can.act = case.is_open and (
@@ -611,7 +635,7 @@ def abilities(case: Case, user: User, roles: frozenset[str], scales: Qualitative
     can.decide = can.act and in_review
     can.request_information = can.act and in_review
     can.ask_employer = can.request_information and confirmed_sponsorship(case) is not None
-    can.assess = can.act and scales is not None
+    can.assess = can.act and scales is not None and can.assessment_used
     if case.is_open and not can.act:
         can.reasons.append(_("Only the assigned reviewer or a supervisor can work on this case."))
     if can.act and not in_review:
@@ -629,11 +653,22 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
     scales = qualitative_scales(case)
     assessment = QualitativeAssessment.objects.filter(case=case).select_related("assessed_by").first()
     values = fact_values(case, sponsorship, assessment, config)
-    can = abilities(case, user, roles, scales)
+    can = abilities(case, user, roles, scales, config)
+    sme = sme_view(case, sponsorship, can.act)
+    roster = roster_view(case, can.act, names)
     return Workspace(
         case=case,
         clock=clock_view(case),
-        declared=declared_facts(case, names),
+        casefile=file_groups(
+            case,
+            values=values,
+            config=config,
+            names=names,
+            sponsorship=sponsorship,
+            assessment=assessment,
+            sme=sme,
+            documents=documents,
+        ),
         values=values,
         sponsorship=sponsorship,
         sponsorship_terms=sponsorship_terms(sponsorship, config) if sponsorship else [],
@@ -643,13 +678,44 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         assessment_field=fact_value("field", assessment.field, names) if assessment else "",
         scales=scales,
         requests=request_rows(case, documents),
-        sme=sme_view(case, sponsorship, can.act),
-        roster=roster_view(case, can.act, names),
+        sme=sme,
+        roster=roster,
         notes=list(notes_of(case)),
         timeline=timeline_rows(case, names),
         history=history_rows(case),
         can=can,
         track_label=str(Track(case.track).label) if case.track else "",
+        next_action=next_action(case, can, assessment=assessment, sme=sme, roster=roster),
         sponsor_flags=sponsor_flags(case, sponsorship),
         after_decision=after_decision(case, roles),
     )
+
+
+def next_action(
+    case: Case,
+    can: Abilities,
+    *,
+    assessment: QualitativeAssessment | None,
+    sme: SmeView | None,
+    roster: RosterView | None,
+) -> NextAction:
+    """What the case waits for next, in words, with the section of the page where it is done."""
+    if case.is_final:
+        return NextAction(_("Nothing: the case is closed."), "timeline")
+    if can.take:
+        return NextAction(_("Take this case, or assign it to a reviewer."), "summary")
+    if case.status == CaseStatus.INFORMATION_REQUESTED:
+        return NextAction(
+            _("Wait for the answer to the information request; the clock is paused."), "requests"
+        )
+    if not can.act:
+        return NextAction(_("The assigned reviewer works on this case."), "")
+    if case.status != CaseStatus.IN_REVIEW:
+        return NextAction(_("Start the review."), "summary")
+    if can.assess and assessment is None:
+        return NextAction(_("Assess the qualitative criteria (B1, B2)."), "assessment")
+    if sme is not None and any(row.can_review for row in sme.claims):
+        return NextAction(_("Verify or reject the employer's SME certificate."), "sme")
+    if roster is not None and roster.can_confirm:
+        return NextAction(_("Confirm the programme roster match."), "roster")
+    return NextAction(_("Decide: approve or reject, with the reasons."), "decision")

@@ -35,6 +35,7 @@ from apps.cases.assessment import (
     qualitative_scales,
     roster_confirm,
 )
+from apps.cases.casefile import track_uses_assessment
 from apps.cases.models import Case, CaseDocument, CaseScore, CaseStatus, DecisionReason
 from apps.cases.review import (
     Eligibility,
@@ -257,6 +258,10 @@ def assess(request: HttpRequest, reference: str) -> HttpResponse:
     scales = qualitative_scales(case)
     if scales is None:
         messages.error(request, _("The rules this case is scored under have no qualitative criteria."))
+        return redirect(_page(case))
+    config = case.rubric_version.parsed_config() if case.rubric_version else None
+    if config is None or not track_uses_assessment(config, case.track):
+        messages.error(request, _("This case's track is not decided on the qualitative criteria."))
         return redirect(_page(case))
     form = QualitativeAssessmentForm(request.POST, scales=scales)
     if form.is_valid():

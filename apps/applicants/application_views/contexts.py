@@ -3,10 +3,12 @@ submitted) and the status page itself (shown again with errors by an answer or a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -14,20 +16,24 @@ from apps.applicants.application_forms import InformationResponseForm
 from apps.applicants.application_views.common import track_label, user_of
 from apps.applicants.selectors import (
     applicant_timeline,
+    case_config,
     case_decision,
     clock_days,
-    declared_fact_rows,
+    confirmed_sponsorship,
     document_checklist,
     event_detail,
     open_information_request,
-    score_summary,
 )
+from apps.applicants.services import profile_for, profile_snapshot
+from apps.cases.casefile import Group, case_file
 from apps.cases.decision_review import review_window
 from apps.cases.letters import current_letter
 from apps.cases.models import Case, CaseStatus, ReviewRequest
 from apps.cases.review import may_answer
-from apps.cases.selectors import case_days_left
+from apps.cases.scoring import scored_answers
+from apps.cases.selectors import case_days_left, case_estimate, sme_verified_on
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
+from apps.rubric.selectors import reference_names
 
 STATUS_EXPLANATIONS: dict[str, Promise] = {
     CaseStatus.DRAFT: gettext_lazy("You have not submitted this application yet."),
@@ -70,6 +76,26 @@ NEXT_ACTIONS: dict[str, Promise] = {
 }
 
 
+def case_file_groups(case: Case, profile: Mapping[str, Any]) -> list[Group]:
+    """The whole application in groups, as the applicant entered it, with what each fact counts as
+    (the confirmed sponsorship's terms replace the applicant's own figures): on the review page from
+    the live profile (what submitting will freeze), on the status page from the frozen one."""
+    config = case_config(case)
+    sponsorship = confirmed_sponsorship(case)
+    values = scored_answers(case, config, sponsorship=sponsorship, assessment=None) if config else case.facts
+    day = timezone.localdate(case.submitted_at) if case.submitted_at else timezone.localdate()
+    return case_file(
+        facts=case.facts,
+        profile=profile,
+        values=values,
+        config=config,
+        names=reference_names(),
+        applicant_name=case.applicant_name,
+        sponsorship=sponsorship,
+        sme_verified=sme_verified_on(sponsorship, day) if sponsorship else None,
+    )
+
+
 def documents_context(case: Case, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     items, has_track = document_checklist(case, errors)
     return {
@@ -91,6 +117,7 @@ def status_context(
     open_request = open_information_request(case)
     decision = case_decision(case)
     days_left = case_days_left(case)
+    estimate = case_estimate(case) if case.submitted_at else None
     return {
         "case": case,
         "explanation": STATUS_EXPLANATIONS.get(case.status, ""),
@@ -100,14 +127,17 @@ def status_context(
         "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
         "paused": case.paused_at is not None,
         "timeline": applicant_timeline(case, user),
-        "score": score_summary(case) if case.submitted_at else None,
+        "score": estimate,
+        "score_track": estimate.result.tracks.get(case.track) if estimate else None,
         "information_request": open_request,
         "can_answer": open_request is not None and may_answer(open_request, user),
         "response_form": response_form or InformationResponseForm(),
         "decision": decision,
         "decision_detail": event_detail(decision) if decision else "",
         "track_label": track_label(case),
-        "facts": declared_fact_rows(case),
+        "casefile": case_file_groups(
+            case, case.profile if case.submitted_at else profile_snapshot(profile_for(case.applicant))
+        ),
         "can_withdraw": not case.is_final and case.status != CaseStatus.REVIEW_REQUESTED,
         "decision_after": decision_after(case),
         **documents_context(case, errors),

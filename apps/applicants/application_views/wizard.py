@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.applicants.application_forms import TrackForm
 from apps.applicants.application_views.common import add_errors, to_status, track_label, user_of
-from apps.applicants.application_views.contexts import documents_context
+from apps.applicants.application_views.contexts import case_file_groups, documents_context
 from apps.applicants.application_views.profile import profile_context, profile_forms, save_profile
 from apps.applicants.application_views.steps import (
     DOCUMENTS,
@@ -31,16 +31,19 @@ from apps.applicants.application_views.steps import (
     synced,
 )
 from apps.applicants.selectors import (
-    application_assessment,
     case_config,
     confirmed_sponsorship,
-    declared_fact_rows,
     document_checklist,
     sponsorships_for_case,
 )
-from apps.applicants.services import application_choose_track, application_missing_items, profile_for
+from apps.applicants.services import (
+    application_choose_track,
+    application_missing_items,
+    profile_for,
+    profile_snapshot,
+)
 from apps.cases.models import Case
-from apps.cases.selectors import get_case_for_applicant
+from apps.cases.selectors import case_estimate, get_case_for_applicant
 from apps.cases.sponsorships import sponsorships_offered_to
 from apps.rubric.language.document import Version
 from apps.rubric.language.scorer import TrackResult
@@ -118,13 +121,14 @@ def _choose_track(request: HttpRequest, case: Case, form: TrackForm) -> bool:
 
 def _track_context(case: Case, form: TrackForm, config: Version | None) -> dict[str, Any]:
     """Each track offered, with the engine's verdict on the draft for it."""
-    assessment = application_assessment(case)
-    results: Mapping[str, TrackResult] = assessment.tracks if assessment else {}
+    estimate = case_estimate(case)
+    results: Mapping[str, TrackResult] = estimate.result.tracks if estimate else {}
     options = [{"radio": radio, "result": results.get(str(radio.data["value"]))} for radio in form["track"]]
     return {
         "form": form,
         "options": options,
-        "assessment": assessment,
+        "assessment": estimate,
+        "estimate": estimate,
         "version_code": config.code if config else "",
         "programmes": government_programmes(),
     }
@@ -150,9 +154,12 @@ def _review_step(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST":
         return after_save(request, case, REVIEW)
     items, _has_track = document_checklist(case)
+    estimate = case_estimate(case)
     context = {
         "missing": application_missing_items(case),
-        "facts": declared_fact_rows(case),
+        "casefile": case_file_groups(case, profile_snapshot(profile_for(user_of(request)))),
+        "estimate": estimate,
+        "estimate_track": estimate.result.tracks.get(case.track) if estimate and case.track else None,
         "items": items,
         "confirmed": confirmed_sponsorship(case),
         "track_label": track_label(case),
