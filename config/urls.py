@@ -31,6 +31,7 @@ urlpatterns = [
     path("programmes/", include("apps.programmes.urls")),
     path("employer/", include("apps.employers.urls")),
     path("ministry/", include("apps.reviewers.urls")),
+    path("policy/simulations/", include("apps.policy.simulations.urls")),
     path("policy/", include("apps.policy.urls")),
     path("apply/", include("apps.applicants.application_urls")),
     path("", include("apps.applicants.urls")),
