@@ -186,8 +186,8 @@ def _set(document: Any, change: Change, value: Any, source: Any) -> None:
     node, origin = document, source
     for step in change.path[:-1]:
         if isinstance(step, Keyed):
-            node = node[_index(node, step)]  # type: ignore[index]
-            origin = origin[_index(origin, step)]  # type: ignore[index]
+            node = node[_index(node, step)]
+            origin = origin[_index(origin, step)]
         else:
             node, origin = node[step], origin[step]
     last = change.path[-1]

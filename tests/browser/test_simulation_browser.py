@@ -60,7 +60,12 @@ def test_a_policy_administrator_starts_a_simulation_sees_progress_then_the_resul
     page: Page, live_server: Any, screens: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[int] = []
-    monkeypatch.setattr(services, "enqueue", lambda name, run_id: sent.append(run_id) or True)
+
+    def enqueue(name: str, run_id: int) -> bool:
+        sent.append(run_id)
+        return True
+
+    monkeypatch.setattr(services, "enqueue", enqueue)
     who = policy_administrator(full_name="Park Policy")
     who.groups.add(Group.objects.get(name=Role.SUPERVISOR))  # may see cases: the references show
     TOTP.activate(who, SECRET)

@@ -65,9 +65,9 @@ class SimulationStartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self.data.copy()  # an uploaded document is shown back in the text box
-        self.fields["draft_code"].choices = [("", _("(none: paste or upload a document)"))] + [
+        draft_code = self.fields["draft_code"]
+        assert isinstance(draft_code, forms.ChoiceField)
+        draft_code.choices = [("", _("(none: paste or upload a document)"))] + [
             (v.code, f"{v.code} · {v.title}" + ("" if v.published else f" ({gettext('draft')})"))
             for v in selectors.draft_versions()
         ]
@@ -102,7 +102,7 @@ class SimulationStartForm(forms.Form):
             self.add_error("upload", gettext("The file is not UTF-8 text: upload the version's JSON file."))
             return None
         if not str(self.data.get("document", "")).strip():
-            self.data["document"] = text  # shown back in the text box if the form is refused
+            self.data = {**self.data, "document": text}  # shown back in the text box if refused
         return text
 
     def _check_version(self, data: Any, field: str) -> None:
@@ -120,7 +120,7 @@ class SimulationStartForm(forms.Form):
         self.document_data = data
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         code = cleaned.get("draft_code") or ""
         text = (cleaned.get("document") or "").strip()
         uploaded = self._upload_text()
