@@ -131,6 +131,13 @@ def test_a_policy_administrator_starts_a_simulation_sees_progress_then_the_resul
     check_axe(page, "the result")
     page.screenshot(path=str(screens / "simulation-result.png"), full_page=True)
 
+    page.goto(f"{base}/policy/simulations/")
+    expect(page.get_by_role("link", name=f"Simulation {run.pk}")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile(document["code"]))).to_contain_text("Finished")
+    check_axe(page, "the list of runs")
+    page.screenshot(path=str(screens / "simulation-list.png"), full_page=True)
+
+    page.goto(f"{base}/policy/simulations/{run.pk}/")
     page.context.add_cookies([{"name": "ktp_language", "value": "ko", "url": base}])
     page.reload()
     expect(page.get_by_role("heading", name="트랙별 판정")).to_be_visible()
