@@ -17,9 +17,12 @@ In one run, on the same data (every case submitted in the period, drafts left ou
 (b) the simulation end to end: ``apps.policy.simulation.simulate`` of the top-200 draft
     (``tests/policy/helpers.top_200_document``) against 2026-07: the survey, reading every case
     with one binary COPY, scoring under both versions per chunk, adding up, fetching the changed
-    cases' references. One process (PostgreSQL works in its own).
+    cases' references (the first 10,000), and naming the parameter changes that cause each verdict
+    change (each changed case re-scored under base + one unit of change and draft - that unit).
+    One process (PostgreSQL works in its own).
 
-Also, for information: (b) reading alone (the survey and the COPY, no scoring). Prints the 1-minute
+Also, for information: (b) reading alone (the survey and the COPY, no scoring), and (b) without
+the causes. Prints the 1-minute
 load average before each measurement; the target is (b) at least 6x faster than (a). Refuses a
 database that is not a bench one (see generate_cases.is_bench_database) unless ``--yes``.
 """
@@ -148,7 +151,10 @@ def baseline(start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     }
 
 
-def simulation(first: dt.date, last: dt.date) -> dict[str, Any]:
+def simulation(first: dt.date, last: dt.date, *, causes: bool = True) -> dict[str, Any]:
+    from unittest import mock
+
+    from apps.policy import simulation as module
     from apps.policy.simulation import simulate
     from apps.rubric.selectors import rubric_version_by_code
     from tests.policy.helpers import top_200
@@ -156,13 +162,19 @@ def simulation(first: dt.date, last: dt.date) -> dict[str, Any]:
     base = rubric_version_by_code("2026-07").parsed_config()
     draft = top_200()
     began = time.perf_counter()
-    result = simulate(draft, base=base, submitted_from=first, submitted_to=last)
+    if causes:
+        result = simulate(draft, base=base, submitted_from=first, submitted_to=last)
+    else:  # for information: the same without the causes (no unit of change to test)
+        with mock.patch.object(module, "_units", return_value=([], [], [])):
+            result = simulate(draft, base=base, submitted_from=first, submitted_to=last)
     seconds = time.perf_counter() - began
     quantitative = result.overall.tracks["quantitative"].as_dict()
     return {
         "cases": result.cases,
         "seconds": seconds,
-        "changed": len(result.changed),
+        "changed": result.changed_cases,
+        "changed_kept": len(result.changed),
+        "causes": {c.unit.label: c.cases for c in result.causes},
         "quantitative": quantitative,
     }
 
@@ -216,6 +228,8 @@ def main(argv: list[str]) -> int:
         before = load()
         if kind == "simulation":
             figures = simulation(first, last)
+        elif kind == "no_causes":
+            figures = simulation(first, last, causes=False)
         elif kind == "reading":
             figures = reading_only(first, last)
         else:
@@ -231,6 +245,7 @@ def main(argv: list[str]) -> int:
     while len(report["simulation"]) < args.rounds + 1:
         measure("simulation")
     measure("reading")
+    measure("no_causes")
     timed = [r["seconds"] for r in report["simulation"][1:]]  # the first run warmed the cache
     simulated = statistics.median(timed)
     base_seconds = statistics.median(r["seconds"] for r in report["baseline"])

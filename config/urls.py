@@ -32,6 +32,7 @@ urlpatterns = [
     path("employer/", include("apps.employers.urls")),
     path("ministry/", include("apps.reviewers.urls")),
     path("policy/reference/", include("apps.policy.reference.urls")),
+    path("policy/simulations/", include("apps.policy.simulations.urls")),
     path("policy/", include("apps.policy.urls")),
     path("apply/", include("apps.applicants.application_urls")),
     path("letters/", include("apps.applicants.letter_urls")),  # the public check of a decision letter

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -23,9 +24,24 @@ class SimulationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DraftSource(models.TextChoices):
+    VERSION = "version", _("A stored rubric version")
+    DOCUMENT = "document", _("A pasted or uploaded document")
+
+
+# Who asked for which run, and every change of its status (not the progress counters nor the large
+# JSON columns): pghistory, with the requester as the context's actor.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pghistory.AnyChange("status")),
+    exclude=["draft", "result", "done", "total"],
+)
 class SimulationRun(models.Model):
     draft_code = models.CharField(_("draft version"), max_length=64)
     draft = models.JSONField(_("draft version document"))  # exactly what was simulated
+    draft_source = models.CharField(
+        _("draft from"), max_length=16, choices=DraftSource.choices, default=DraftSource.DOCUMENT
+    )
     base_code = models.CharField(_("base version"), max_length=64)
     submitted_from = models.DateField(_("submitted from"))
     submitted_to = models.DateField(_("submitted until"))
@@ -42,6 +58,10 @@ class SimulationRun(models.Model):
     total = models.PositiveIntegerField(_("cases in all"), default=0)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # For the re-drive (``services.simulation_redrive``): when the task was last handed to the
+    # broker (None: never taken), and how many times a worker claimed the run.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -50,6 +70,14 @@ class SimulationRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(submitted_from__lte=F("submitted_to")), name="simulation_period_ordered"
+            ),
+        ]
+        indexes = [
+            # The re-drive's sweep: the few runs not finished yet.
+            models.Index(
+                fields=["status", "created_at"],
+                name="simulation_unfinished",
+                condition=Q(status__in=["pending", "running"]),
             ),
         ]
 

@@ -9,7 +9,11 @@ facts where a reviewer verified them), scores each chunk under both versions as 
   criterion's average points before and after; the same per segment (the union of both versions'
   segment codes) and per value of the ``field`` fact;
 - per threshold, how many totals lie within ``NEAR`` points of it (either side) before and after;
-- the cases whose verdict on any track changes: their reference only, totals and verdicts.
+- the cases whose verdict on any track changes: their reference only, totals and verdicts (the
+  first ``CHANGED_KEPT`` by case id are kept; ``changed_cases`` says how many in all);
+- the draft's changes to the base, parameter by parameter (``changes.diff``), and for each verdict
+  change which of them caused it: each changed case is scored again under the base with one unit
+  of change applied and under the draft with it reverted (``changes.units``, decision 37).
 
 Choices (decision 32): the base defaults to the version in force today; the reference data of each
 case is the one in force on its submission day (as its real score), the same for both versions, so
@@ -21,7 +25,7 @@ definition. Nothing is written: the reads are SELECT and COPY TO.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +36,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.cases.models import Case
+from apps.policy.changes import Change, Unit, apply, diff, units
 from apps.policy.population import EPOCH, Chunk, Population, PopulationError
 from apps.rubric.language.batch import BatchResult, BatchScorer
-from apps.rubric.language.document import Version
+from apps.rubric.language.catalogue import default_catalogue
+from apps.rubric.language.document import Version, read_version
+from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.language.results import Reference
 from apps.rubric.selectors import reference_change_days, reference_on, rubric_version_in_force
 
@@ -42,6 +49,7 @@ Array = npt.NDArray[Any]
 NEAR = 5  # "within 5 points of a threshold"
 FIELD_FACT = "field"
 NO_FIELD = "(none)"
+CHANGED_KEPT = 10_000  # changed cases listed in a result (the count covers them all)
 
 __all__ = ["SimulationError", "SimulationResult", "simulate"]
 
@@ -126,6 +134,7 @@ class ChangedCase:
     total_after: int
     tracks_before: Mapping[str, bool]
     tracks_after: Mapping[str, bool]
+    causes: tuple[str, ...] = ()  # the labels of the units of change that flip it alone
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +143,25 @@ class ChangedCase:
             "total_after": self.total_after,
             "tracks_before": dict(self.tracks_before),
             "tracks_after": dict(self.tracks_after),
+            "causes": list(self.causes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A unit of change and the verdict changes it causes: per track, (fail to pass, pass to fail)."""
+
+    unit: Unit
+    cases: int
+    tracks: Mapping[str, tuple[int, int]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.unit.as_dict(),
+            "cases": self.cases,
+            "tracks": {
+                t: {"fail_to_pass": up, "pass_to_fail": down} for t, (up, down) in self.tracks.items()
+            },
         }
 
 
@@ -149,6 +177,11 @@ class SimulationResult:
     fields: Mapping[str, Impact]
     near_thresholds: Mapping[str, NearThreshold]
     changed: tuple[ChangedCase, ...] = field(default=())
+    changed_cases: int = 0  # in all (``changed`` keeps the first CHANGED_KEPT)
+    changes: tuple[Change, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    together: Cause | None = None  # verdict changes no unit causes alone
+    labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     @property
     def cases(self) -> int:
@@ -167,8 +200,13 @@ class SimulationResult:
             "segments": {code: i.as_dict() for code, i in self.segments.items()},
             "fields": {code: i.as_dict() for code, i in self.fields.items()},
             "near_thresholds": {code: n.as_dict() for code, n in self.near_thresholds.items()},
-            "changed_cases": len(self.changed),
+            "changed_cases": self.changed_cases,
+            "changed_kept": len(self.changed),
             "changed": [c.as_dict() for c in self.changed],
+            "changes": [c.as_dict() for c in self.changes],
+            "causes": [c.as_dict() for c in self.causes],
+            "causes_together": self.together.as_dict() if self.together else None,
+            "labels": {kind: dict(names) for kind, names in self.labels.items()},
         }
 
 
@@ -217,8 +255,10 @@ class _Tally:
 
 
 class _Accumulator:
-    def __init__(self, base: Version, draft: Version) -> None:
+    def __init__(self, base: Version, draft: Version, units: Sequence[Unit] = ()) -> None:
         self.base, self.draft = base, draft
+        self.units = list(units)
+        self.changes: list[Change] = []
         self.tracks = list(dict.fromkeys([t.code for t in base.tracks] + [t.code for t in draft.tracks]))
         self.criteria = list(
             dict.fromkeys([c.code for c in base.criteria] + [c.code for c in draft.criteria])
@@ -235,7 +275,12 @@ class _Accumulator:
         self.overall = self._tally()
         self.by_segment = {code: self._tally() for code in self.segments}
         self.by_field: dict[str, _Tally] = {}
-        self.changed: list[tuple[Array, Array, Array, Array, Array]] = []
+        self.changed: list[tuple[Array, Array, Array, Array, Array, Array]] = []
+        # Per unit, track and direction (0: fail to pass, 1: pass to fail): verdict changes caused.
+        self.cause_counts = np.zeros((len(self.units), len(self.tracks), 2), dtype=np.int64)
+        self.cause_cases = np.zeros(len(self.units), dtype=np.int64)
+        self.together_counts = np.zeros((len(self.tracks), 2), dtype=np.int64)
+        self.together_cases = 0
 
     def _tally(self) -> _Tally:
         return _Tally(len(self.tracks), len(self.criteria))
@@ -251,7 +296,13 @@ class _Accumulator:
                 points[i] = result.criteria[code]
         return tracks, points
 
-    def add(self, chunk: Chunk, before: BatchResult, after: BatchResult) -> None:
+    def add(
+        self,
+        chunk: Chunk,
+        before: BatchResult,
+        after: BatchResult,
+        variants: Sequence[tuple[BatchScorer, BatchScorer] | None] = (),
+    ) -> None:
         size = chunk.size
         tracks_b, points_b = self._matrix(before, size)
         tracks_a, points_a = self._matrix(after, size)
@@ -277,6 +328,7 @@ class _Accumulator:
                 self.near[code][1] += int(np.count_nonzero(np.abs(after.total - points_after) <= NEAR))
         changed = np.flatnonzero((tracks_b != tracks_a).any(axis=0))
         if changed.size:
+            causes = self._causes(chunk.take(changed), tracks_b[:, changed], tracks_a[:, changed], variants)
             self.changed.append(
                 (
                     chunk.ids[changed],
@@ -284,8 +336,47 @@ class _Accumulator:
                     after.total[changed],
                     tracks_b[:, changed],
                     tracks_a[:, changed],
+                    causes,
                 )
             )
+
+    def _causes(
+        self,
+        cases: Chunk,
+        tracks_b: Array,
+        tracks_a: Array,
+        variants: Sequence[tuple[BatchScorer, BatchScorer] | None],
+    ) -> Array:
+        """Which units cause each changed case's change (units x cases): a unit that alone, applied
+        to the base, gives a flipped track the draft's verdict, or that, reverted alone from the
+        draft, gives it back the base's. Counted per unit, track and direction."""
+        flipped = tracks_b != tracks_a  # (tracks, cases)
+        causes = np.zeros((len(self.units), cases.size), dtype=np.bool_)
+        explained = np.zeros_like(flipped)
+        for k, pair in enumerate(variants):
+            if pair is None:
+                continue
+            applied_scorer, reverted_scorer = pair
+            try:
+                applied, _ = self._matrix(
+                    applied_scorer.score(cases.columns_for(applied_scorer.version)), cases.size
+                )
+                reverted, _ = self._matrix(
+                    reverted_scorer.score(cases.columns_for(reverted_scorer.version)), cases.size
+                )
+            except (ValueError, PopulationError):  # not scorable alone on this data: no cause
+                continue
+            cause = flipped & ((applied == tracks_a) | (reverted == tracks_b))
+            explained |= cause
+            causes[k] = cause.any(axis=0)
+            self.cause_counts[k, :, 0] += np.count_nonzero(cause & tracks_a, axis=1)
+            self.cause_counts[k, :, 1] += np.count_nonzero(cause & ~tracks_a, axis=1)
+            self.cause_cases[k] += int(np.count_nonzero(causes[k]))
+        alone = flipped & ~explained
+        self.together_counts[:, 0] += np.count_nonzero(alone & tracks_a, axis=1)
+        self.together_counts[:, 1] += np.count_nonzero(alone & ~tracks_a, axis=1)
+        self.together_cases += int(np.count_nonzero(alone.any(axis=0)))
+        return causes
 
     @staticmethod
     def _add(tally: _Tally, member: Array, cell: Array, points_b: Array, points_a: Array) -> None:
@@ -324,10 +415,14 @@ class _Accumulator:
         if not self.changed:
             return ()
         ids = np.concatenate([part[0] for part in self.changed])
-        totals_b = np.concatenate([part[1] for part in self.changed])
-        totals_a = np.concatenate([part[2] for part in self.changed])
-        tracks_b = np.concatenate([part[3] for part in self.changed], axis=1)
-        tracks_a = np.concatenate([part[4] for part in self.changed], axis=1)
+        kept = np.argsort(ids, kind="stable")[:CHANGED_KEPT]
+        ids = ids[kept]
+        totals_b = np.concatenate([part[1] for part in self.changed])[kept]
+        totals_a = np.concatenate([part[2] for part in self.changed])[kept]
+        tracks_b = np.concatenate([part[3] for part in self.changed], axis=1)[:, kept]
+        tracks_a = np.concatenate([part[4] for part in self.changed], axis=1)[:, kept]
+        causes = np.concatenate([part[5] for part in self.changed], axis=1)[:, kept]
+        labels = [unit.label for unit in self.units]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, reference FROM {Case._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
@@ -342,9 +437,35 @@ class _Accumulator:
                 total_after=int(totals_a[i]),
                 tracks_before={code: bool(tracks_b[t, i]) for t, code in enumerate(self.tracks)},
                 tracks_after={code: bool(tracks_a[t, i]) for t, code in enumerate(self.tracks)},
+                causes=tuple(label for k, label in enumerate(labels) if causes[k, i]),
             )
             for i in order
         )
+
+    def _cause(self, unit: Unit, cases: int, counts: Array) -> Cause:
+        return Cause(
+            unit, cases, {code: (int(counts[t, 0]), int(counts[t, 1])) for t, code in enumerate(self.tracks)}
+        )
+
+    def _labels(self) -> dict[str, dict[str, dict[str, str]]]:
+        """Names in English and Korean of the tracks, criteria, segments and thresholds (the draft's
+        where both versions have one)."""
+        out: dict[str, dict[str, dict[str, str]]] = {
+            "tracks": {},
+            "criteria": {},
+            "segments": {},
+            "thresholds": {},
+        }
+        for version in (self.base, self.draft):
+            for kind, items in (
+                ("tracks", version.tracks),
+                ("criteria", version.criteria),
+                ("segments", version.segments),
+                ("thresholds", version.thresholds),
+            ):
+                for item in items:
+                    out[kind][item.code] = item.title.as_dict()
+        return out
 
     def result(self, submitted_from: dt.date, submitted_to: dt.date) -> SimulationResult:
         return SimulationResult(
@@ -361,6 +482,14 @@ class _Accumulator:
                 for code, points in self.thresholds.items()
             },
             changed=self._changed_cases(),
+            changed_cases=sum(int(part[0].shape[0]) for part in self.changed),
+            changes=tuple(self.changes),
+            causes=tuple(
+                self._cause(unit, int(self.cause_cases[k]), self.cause_counts[k])
+                for k, unit in enumerate(self.units)
+            ),
+            together=self._cause(Unit((), testable=False), self.together_cases, self.together_counts),
+            labels=self._labels(),
         )
 
 
@@ -368,19 +497,29 @@ class _Accumulator:
 # The simulation
 
 
+Variants = list[tuple[Version, Version] | None]  # per unit: (base + unit, draft - unit), None: untestable
+Scored = tuple[Chunk, BatchResult, BatchResult, list[tuple[BatchScorer, BatchScorer] | None]]
+
+
 def _scored(
-    population: Population, base: Version, draft: Version
-) -> Iterator[tuple[Chunk, BatchResult, BatchResult]]:
-    """Each chunk with its results under the base and the draft. The reference data of every
-    submission day in the period is read before the rows start (no query may run during the COPY)."""
+    population: Population, base: Version, draft: Version, variants: Variants | None = None
+) -> Iterator[Scored]:
+    """Each chunk with its results under the base and the draft (and the scorers of each unit's
+    variants). The reference data of every submission day in the period is read before the rows
+    start (no query may run during the COPY)."""
     references = _References()
     days = np.array([(population.first_day - EPOCH).days, (population.last_day - EPOCH).days], dtype=np.int32)
     first, last = (int(e) for e in references.epochs(days))
     try:
         scorers = {}
+        variant_scorers: dict[int, list[tuple[BatchScorer, BatchScorer] | None]] = {}
         for epoch in range(first, last + 1):
             reference = references.reference(epoch)
             scorers[epoch] = (BatchScorer(base, reference), BatchScorer(draft, reference))
+            variant_scorers[epoch] = [
+                None if pair is None else (BatchScorer(pair[0], reference), BatchScorer(pair[1], reference))
+                for pair in variants or []
+            ]
     except ValueError as exc:
         raise SimulationError(f"cannot score on the reference data of the period: {exc}") from None
     for chunk in population.chunks():
@@ -396,7 +535,7 @@ def _scored(
                 raise SimulationError(str(exc)) from None
             except ValueError as exc:  # a threshold in multiples of a figure the reference lacks
                 raise SimulationError(f"cannot score on the reference data of the period: {exc}") from None
-            yield part, before, after
+            yield part, before, after, variant_scorers[int(epoch)]
 
 
 @contextmanager
@@ -433,7 +572,34 @@ def replay(
     population = _population(submitted_from, submitted_to, chunk_rows)
     with _snapshot():
         population.survey()
-        yield from _scored(population, base, draft)
+        for part, before, after, _variants in _scored(population, base, draft):
+            yield part, before, after
+
+
+def _units(base: Version, draft: Version) -> tuple[list[Change], list[Unit], Variants]:
+    """The draft's changes to the base, their units, and each testable unit's two variants."""
+    if not base.raw or not draft.raw:
+        return [], [], []
+    catalogue = default_catalogue()
+
+    def version(document: dict[str, Any]) -> Version | None:
+        try:
+            return read_version(document, catalogue)
+        except ConfigErrors:
+            return None
+
+    changes = diff(base.raw, draft.raw)
+    found = units(base.raw, draft.raw, changes, lambda document: version(document) is not None)
+    variants: Variants = []
+    for unit in found:
+        applied = (
+            version(apply(base.raw, unit.changes, to="after", source=draft.raw)) if unit.testable else None
+        )
+        reverted = (
+            version(apply(draft.raw, unit.changes, to="before", source=base.raw)) if unit.testable else None
+        )
+        variants.append(None if applied is None or reverted is None else (applied, reverted))
+    return changes, found, variants
 
 
 def simulate(
@@ -452,14 +618,16 @@ def simulate(
     population = _population(submitted_from, submitted_to, chunk_rows)
     if base is None:
         base = rubric_version_in_force(timezone.localdate()).parsed_config()
-    accumulator = _Accumulator(base, draft)
+    changes, found, variants = _units(base, draft)
+    accumulator = _Accumulator(base, draft, found)
+    accumulator.changes = changes
     with _snapshot():
         total = population.survey()
         done = 0
         if progress is not None:
             progress(done, total)
-        for part, before, after in _scored(population, base, draft):
-            accumulator.add(part, before, after)
+        for part, before, after, variant_scorers in _scored(population, base, draft, variants):
+            accumulator.add(part, before, after, variant_scorers)
             done += part.size
             if progress is not None:
                 progress(done, total)

@@ -144,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
     # Daily digests: sent by the first run after 08:00 Korean time, once a day per person. A short
     # interval instead of a crontab, so a beat that was down at 08:00 still sends them that day.
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
+    # Impact simulations the broker lost (pending) or whose worker died (running past an hour).
+    "policy-redrive-simulations": {"task": "policy.redrive_simulations", "schedule": 300.0},
 }
 CELERY_TIMEZONE = "Asia/Seoul"
 
