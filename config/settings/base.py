@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.applicants",
     "apps.employers",
     "apps.reviewers",
+    "apps.metrics",  # below the role apps: the one definition of every published figure
+    "apps.statistics",  # the public statistics page (a role app: the public)
     "apps.demo",
     "apps.policy",  # top of the layers: imports rubric and cases, nothing imports it
 ]
@@ -144,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
     # Daily digests: sent by the first run after 08:00 Korean time, once a day per person. A short
     # interval instead of a crontab, so a beat that was down at 08:00 still sends them that day.
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
+    # The public statistics (apps.metrics, issue 15): this month's release, built by the first run of
+    # the month; every later run finds it published and does nothing. Hourly, so a beat that was
+    # down on the 1st still publishes that day.
+    "metrics-publish-monthly-release": {"task": "metrics.publish_monthly_release", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "Asia/Seoul"
 
