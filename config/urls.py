@@ -32,6 +32,7 @@ urlpatterns = [
     path("employer/", include("apps.employers.urls")),
     path("ministry/", include("apps.reviewers.urls")),
     path("policy/", include("apps.policy.urls")),
+    path("statistics/", include("apps.statistics.urls")),  # public: no sign-in (issue 15)
     path("apply/", include("apps.applicants.application_urls")),
     path("", include("apps.applicants.urls")),
 ]

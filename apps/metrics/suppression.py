@@ -50,20 +50,34 @@ def percentile_allowed(cases: int) -> bool:
 
 def derivable(known: set[Key], relations: Sequence[Relation]) -> set[Key]:
     """Every cell a reader can work out from ``known`` by subtraction, repeatedly (``known`` included)."""
-    known = set(known)
+    return set(_derive(known, relations))
+
+
+def _derive(known: set[Key], relations: Sequence[Relation]) -> dict[Key, Relation | None]:
+    """Known cells, each with the relation it was worked out from (None: it was given).
+
+    Unit propagation: each relation keeps a count of its unknown cells; when one becomes known the
+    counts of its relations drop, and a relation left with one unknown gives it away."""
+    found: dict[Key, Relation | None] = dict.fromkeys(known)
     by_cell: dict[Key, list[int]] = {}
+    missing = []
     for index, relation in enumerate(relations):
-        for cell in relation.cells:
+        cells = relation.cells
+        for cell in cells:
             by_cell.setdefault(cell, []).append(index)
-    pending = list(range(len(relations)))
+        missing.append(sum(1 for cell in cells if cell not in found))
+    pending = [index for index, count in enumerate(missing) if count == 1]
     while pending:
         index = pending.pop()
-        unknown = [cell for cell in relations[index].cells if cell not in known]
-        if len(unknown) == 1:
-            cell = unknown[0]
-            known.add(cell)
-            pending.extend(by_cell[cell])
-    return known
+        if missing[index] != 1:
+            continue
+        cell = next(c for c in relations[index].cells if c not in found)
+        found[cell] = relations[index]
+        for other in by_cell[cell]:
+            missing[other] -= 1
+            if missing[other] == 1:
+                pending.append(other)
+    return found
 
 
 def suppress(
@@ -77,32 +91,34 @@ def suppress(
     shown = set(values if published is None else published)
     hidden = {cell for cell in shown if is_sensitive(values[cell])}
     sensitive = {cell for cell, value in values.items() if is_sensitive(value)}
-    relations = [r for r in relations if len(r.cells) > 1]
+    relations = [r for r in relations if len(set(r.cells)) > 1]
     while True:
-        known = derivable(shown - hidden, relations)
-        leaked = sensitive & known
+        found = _derive(shown - hidden, relations)
+        leaked = sorted((cell for cell in sensitive if cell in found), key=repr)
         if not leaked:
             return hidden
-        hidden.add(_next_to_hide(values, relations, shown, hidden, leaked))
+        # One more hidden cell for each leak found in this pass (then look again: hiding one may
+        # already have closed another's leak, so this hides a little more than the fewest possible).
+        hidden.update({_next_to_hide(values, found, cell) for cell in leaked})
 
 
-def _next_to_hide(
-    values: Mapping[Key, int],
-    relations: Sequence[Relation],
-    shown: set[Key],
-    hidden: set[Key],
-    leaked: set[Key],
-) -> Key:
-    """A published, visible cell of a relation that holds a leaked cell: the smallest such cell."""
-    candidates: list[tuple[int, str, Key]] = []
-    for relation in relations:
-        if not leaked.intersection(relation.cells):
+def _next_to_hide(values: Mapping[Key, int], found: Mapping[Key, Relation | None], leaked: Key) -> Key:
+    """The smallest published cell the leaked cell was worked out from (through every step)."""
+    sources: set[Key] = set()
+    seen = {leaked}
+    todo = [leaked]
+    while todo:
+        relation = found[todo.pop()]
+        if relation is None:
             continue
         for cell in relation.cells:
-            if cell in shown and cell not in hidden:
-                candidates.append((values[cell], repr(cell), cell))
-    if not candidates:
-        # Nothing published is left to hide in those relations: only unpublished cells give the
-        # leak away, which a table whose totals are published never does. Refuse to publish.
-        raise ValueError(f"cannot protect {sorted(map(repr, leaked))}: no published cell left to hide")
-    return min(candidates)[2]
+            if cell in seen:
+                continue
+            seen.add(cell)
+            if found[cell] is None:
+                sources.add(cell)
+            else:
+                todo.append(cell)
+    if not sources:
+        raise ValueError(f"cannot protect {leaked!r}: no published cell left to hide")
+    return min(sources, key=lambda cell: (values[cell], repr(cell)))
