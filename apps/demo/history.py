@@ -113,7 +113,9 @@ def _facts(rng: random.Random, track: str, field: str, sme: bool) -> dict[str, A
 
 
 def _versions() -> list[tuple[dt.date, RubricVersion]]:
-    return [(v.effective_from, v) for v in RubricVersion.objects.filter(published=True).order_by("effective_from")]
+    return [
+        (v.effective_from, v) for v in RubricVersion.objects.filter(published=True).order_by("effective_from")
+    ]
 
 
 def _version_on(versions: list[tuple[dt.date, RubricVersion]], day: dt.date) -> RubricVersion | None:
@@ -156,7 +158,12 @@ def _sponsors(employer: User, now: dt.datetime) -> tuple[Organisation, Organisat
 
 @transaction.atomic
 def load_demo_history(
-    *, employer: User, reviewers: list[User], cases: int = CASES, seed: int = SEED, now: dt.datetime | None = None
+    *,
+    employer: User,
+    reviewers: list[User],
+    cases: int = CASES,
+    seed: int = SEED,
+    now: dt.datetime | None = None,
 ) -> tuple[int, float]:
     """Load the history once; returns (cases written, seconds). (0, ...) when it is already there."""
     started = time.perf_counter()
@@ -170,15 +177,19 @@ def load_demo_history(
         [
             User(
                 email=f"history-{i:05d}@{HISTORY_DOMAIN}",
-                full_name=rng.choice(KOREAN) if rng.random() < 0.3 else f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                password="!",  # unusable: demo history applicants cannot sign in
+                full_name=rng.choice(KOREAN)
+                if rng.random() < 0.3
+                else f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                password="!",  # unusable: demo history applicants cannot sign in  # noqa: S106
                 date_joined=now - 400 * DAY,
             )
             for i in range(cases)
         ]
     )
     group = Group.objects.get(name=Role.APPLICANT)
-    User.groups.through.objects.bulk_create([User.groups.through(user_id=u.pk, group_id=group.pk) for u in applicants])
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in applicants]
+    )
 
     rows: list[Case] = []
     plans: list[dict[str, Any]] = []
@@ -205,7 +216,9 @@ def load_demo_history(
         if status in ("approved", "rejected"):
             late = rng.random() < 0.06
             when = (
-                due_at + 10 * DAY * rng.random() if late else submitted_at + 2 * DAY + 11 * DAY * rng.random() + paused
+                due_at + 10 * DAY * rng.random()
+                if late
+                else submitted_at + 2 * DAY + 11 * DAY * rng.random() + paused
             )
             decided_at = min(when, now - dt.timedelta(minutes=1))
         elif status == "withdrawn":
@@ -236,7 +249,9 @@ def load_demo_history(
         case.search_text = normalise(f"{case.reference} {name} {employer_name}")
         case.search_grams = grams(case.search_text)
         rows.append(case)
-        plans.append({"organisation": organisation, "reviewer": reviewer, "salary": case.facts["offered_salary_krw"]})
+        plans.append(
+            {"organisation": organisation, "reviewer": reviewer, "salary": case.facts["offered_salary_krw"]}
+        )
     created = Case.objects.bulk_create(rows, batch_size=1000)
 
     sponsorships, events = [], []

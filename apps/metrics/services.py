@@ -78,6 +78,9 @@ def build_figures(*, now: dt.datetime) -> dict[str, Any]:
 
     values: dict[Any, int] = {}
     published: set[Any] = set()
+    key: tuple[Any, ...]
+    parts: tuple[Any, ...]
+    total: tuple[Any, ...]
     relations: list[Relation] = []
 
     # The main table: period x group x measure.
@@ -102,7 +105,7 @@ def build_figures(*, now: dt.datetime) -> dict[str, Any]:
                 parts = tuple(("d", *period, kind, g, measure) for t, g in groups if t == kind)
                 relations.append(Relation(("d", *period, "all", "all", measure), parts))
         for group in groups:
-            quarter_cells = []
+            quarter_cells: list[tuple[Any, ...]] = []
             for quarter, months in window.quarters.items():
                 total = ("d", "quarter", quarter, *group, measure)
                 quarter_cells.append(total)
@@ -139,7 +142,10 @@ def build_figures(*, now: dt.datetime) -> dict[str, Any]:
             relations.append(Relation((*key, "decided"), ((*key, "approved"), (*key, "rejected"))))
         for measure in ("approved", "rejected", "decided", "rest_approved", "rest_rejected"):
             relations.append(
-                Relation(("s", segment.code, "all", measure), tuple(("s", segment.code, t, measure) for t in tracks))
+                Relation(
+                    ("s", segment.code, "all", measure),
+                    tuple(("s", segment.code, t, measure) for t in tracks),
+                )
             )
 
     hidden = suppress(values, relations, published=published)
@@ -160,12 +166,12 @@ def build_figures(*, now: dt.datetime) -> dict[str, Any]:
             }
             for measure in ADDITIVE:
                 row[measure] = shown((*key, measure))
-            decisions = values[(*key, "decided")]
+            decided_count = values[(*key, "decided")]
             within = row["decided_within_clock"]
             row["share_within_clock"] = (
-                _percent(within, decisions) if within is not None and row["decided"] is not None else None
+                _percent(within, decided_count) if within is not None and row["decided"] is not None else None
             )
-            allowed = percentile_allowed(decisions)
+            allowed = percentile_allowed(decided_count)
             for name in TIMES:
                 row[name] = figures.get(name) if allowed else None
             row["share_time_paused"] = figures.get("share_time_paused") if allowed else None
@@ -175,15 +181,17 @@ def build_figures(*, now: dt.datetime) -> dict[str, Any]:
     for segment in segments:
         for track in ["all", *tracks]:
             key = ("s", segment.code, track)
-            approved, rejected, total = (shown((*key, x)) for x in ("approved", "rejected", "decided"))
+            approved, rejected, decisions = (shown((*key, x)) for x in ("approved", "rejected", "decided"))
             segment_rows.append(
                 {
                     "segment": segment.code,
                     "track": track,
                     "approved": approved,
                     "rejected": rejected,
-                    "decided": total,
-                    "approval_rate": _percent(approved, total) if approved is not None and total else None,
+                    "decided": decisions,
+                    "approval_rate": (
+                        _percent(approved, decisions) if approved is not None and decisions else None
+                    ),
                 }
             )
 
@@ -248,7 +256,10 @@ def release_publish(
     figures = build_figures(now=now)
     window = m.release_window(today)
     revision = 0 if latest is None else (latest.revision + 1)
-    with transaction.atomic(), pghistory.context(actor=by.pk if by else None, reason=note or "monthly release"):
+    with (
+        transaction.atomic(),
+        pghistory.context(actor=by.pk if by else None, reason=note or "monthly release"),
+    ):
         try:
             with transaction.atomic():
                 return StatisticsRelease.objects.create(
@@ -256,7 +267,9 @@ def release_publish(
                     revision=revision,
                     revises=latest,
                     revision_note=note,
-                    trigger=StatisticsRelease.Trigger.SUPERVISOR if by else StatisticsRelease.Trigger.SCHEDULED,
+                    trigger=StatisticsRelease.Trigger.SUPERVISOR
+                    if by
+                    else StatisticsRelease.Trigger.SCHEDULED,
                     published_by=by,
                     published_at=now,
                     next_release_on=m.next_release_on(today),
@@ -266,9 +279,11 @@ def release_publish(
                     period_last=window.last_day,
                     figures=figures,
                 )
-        except IntegrityError:
+        except IntegrityError as error:
             # Someone else published this revision at the same moment: theirs stands.
             existing = StatisticsRelease.objects.filter(month=month, revision=revision).first()
             if existing is None or by is not None:
-                raise ReleaseRefused(_("Another release was published at the same moment. Reload and try again."))
+                raise ReleaseRefused(
+                    _("Another release was published at the same moment. Reload and try again.")
+                ) from error
             return existing

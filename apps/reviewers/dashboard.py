@@ -60,6 +60,7 @@ from apps.cases.models import (
     SponsorshipStatus,
     Track,
 )
+from apps.metrics.selectors import within_clock  # the one definition (issue 15)
 from apps.organisations.models import SizeClass
 
 DECIDED_STATUSES = (CaseStatus.APPROVED, CaseStatus.REJECTED)
@@ -395,7 +396,7 @@ def within_clock_by_week(*, weeks: list[Week]) -> list[WeekShare]:
         Case.objects.filter(status__in=DECIDED_STATUSES, **_within_period("decided_at", weeks))
         .annotate(week=TruncWeek("decided_at", tzinfo=_korea()))
         .values("week")
-        .annotate(decided=Count("pk"), within=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+        .annotate(decided=Count("pk"), within=Count("pk", filter=within_clock()))
         .order_by()
     )
     found = {_week_of(row["week"]): Rate(row["within"], row["decided"]) for row in rows}

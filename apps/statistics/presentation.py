@@ -96,14 +96,17 @@ def headline(figures: dict[str, Any]) -> Row:
 
 def by_month(figures: dict[str, Any]) -> Chart:
     rows = _index(figures)
-    table = [{**rows[("month", code, "all", "all")], "label": month_label(code)} for code in figures["months"]]
+    table = [
+        {**rows[("month", code, "all", "all")], "label": month_label(code)} for code in figures["months"]
+    ]
     return Chart([_share_bar(r["label"], r["share_within_clock"]) for r in table], table)
 
 
 def by_quarter(figures: dict[str, Any]) -> Chart:
     rows = _index(figures)
     table = [
-        {**rows[("quarter", code, "all", "all")], "label": quarter_label(code)} for code in figures["quarters"]
+        {**rows[("quarter", code, "all", "all")], "label": quarter_label(code)}
+        for code in figures["quarters"]
     ]
     return Chart([_share_bar(r["label"], r["share_within_clock"]) for r in table], table)
 
@@ -136,7 +139,7 @@ def approvals(figures: dict[str, Any], group_type: str) -> Chart:
 
 def open_by_age(figures: dict[str, Any]) -> Chart:
     opened = {(r["band"], r["group_type"], r["group"]): r["open"] for r in figures["open_by_age"]["rows"]}
-    table = []
+    table: list[Row] = []
     for band in figures["open_by_age"]["bands"]:
         if band["last_day"] is None:
             label = _("%(first)s days or more") % {"first": band["first_day"]}

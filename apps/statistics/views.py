@@ -74,7 +74,9 @@ def statistics_json(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = f'inline; filename="ktp-statistics-{release.month:%Y-%m}-r{release.revision}.json"'
+    response["Content-Disposition"] = (
+        f'inline; filename="ktp-statistics-{release.month:%Y-%m}-r{release.revision}.json"'
+    )
     return response
 
 

@@ -36,8 +36,15 @@ def _frozen() -> Iterator[None]:
         yield
 
 
-def decided(submitted: dt.datetime, after: dt.timedelta, *, paused: dt.timedelta = dt.timedelta(0),
-            status: str = CaseStatus.APPROVED, track: str = Track.QUANTITATIVE, **facts: Any) -> Case:
+def decided(
+    submitted: dt.datetime,
+    after: dt.timedelta,
+    *,
+    paused: dt.timedelta = dt.timedelta(0),
+    status: str = CaseStatus.APPROVED,
+    track: str = Track.QUANTITATIVE,
+    **facts: Any,
+) -> Case:
     case = submitted_case(submitted_at=submitted, track=track, **facts)
     Case.objects.filter(pk=case.pk).update(
         status=status,
@@ -57,7 +64,9 @@ def figures() -> dict[tuple[str, str, str, str], dict[str, Any]]:
 def test_the_window_is_the_twelve_whole_months_before_the_release() -> None:
     window = m.release_window(NOW.date())
     assert (window.first, window.last_day) == (dt.date(2025, 12, 1), dt.date(2026, 11, 30))
-    assert window.months[0] == "2025-12" and window.months[-1] == "2026-11" and len(window.months) == 12
+    assert window.months[0] == "2025-12"
+    assert window.months[-1] == "2026-11"
+    assert len(window.months) == 12
     assert window.quarters["2025-Q4"] == ["2025-12"]
     assert window.quarters["2026-Q4"] == ["2026-10", "2026-11"]
     assert m.next_release_on(NOW.date()) == dt.date(2027, 1, 1)
@@ -124,8 +133,12 @@ def test_groups_by_track_quarter_and_sponsor_segment() -> None:
     decided(at(8, 3), 5 * DAY, track=Track.QUALITATIVE)
     sme = decided(at(10, 5), 5 * DAY, track=Track.QUALITATIVE)
     organisation = OrganisationFactory()
-    SmeClaimFactory(organisation=organisation, status=SmeClaimStatus.VERIFIED,
-                    valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2026, 12, 31))
+    SmeClaimFactory(
+        organisation=organisation,
+        status=SmeClaimStatus.VERIFIED,
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2026, 12, 31),
+    )
     SponsorshipFactory(organisation=organisation, case=sme, status=SponsorshipStatus.CONFIRMED)
     rows = figures()
     assert rows[("all", "all", "track", Track.QUALITATIVE)]["decided"] == 2
@@ -137,7 +150,9 @@ def test_groups_by_track_quarter_and_sponsor_segment() -> None:
 def test_an_sme_claim_not_valid_on_the_submission_day_does_not_count() -> None:
     case = decided(at(10, 5), 5 * DAY)
     organisation = OrganisationFactory()
-    SmeClaimFactory(organisation=organisation, valid_from=dt.date(2026, 10, 6), valid_to=dt.date(2026, 12, 31))
+    SmeClaimFactory(
+        organisation=organisation, valid_from=dt.date(2026, 10, 6), valid_to=dt.date(2026, 12, 31)
+    )
     SponsorshipFactory(organisation=organisation, case=case, status=SponsorshipStatus.CONFIRMED)
     assert ("all", "all", "sponsor", m.SME_SEGMENT) not in figures()
 
@@ -145,7 +160,8 @@ def test_an_sme_claim_not_valid_on_the_submission_day_does_not_count() -> None:
 def test_segments_come_from_the_version_and_count_like_the_engine() -> None:
     window = m.release_window(NOW.date())
     segments, skipped = m.segment_defs(m.version_for_figures(window.last_day))
-    assert m.MID_CAREER_SEGMENT in {s.code for s in segments} and skipped == []
+    assert m.MID_CAREER_SEGMENT in {s.code for s in segments}
+    assert skipped == []
     decided(at(10, 1), 5 * DAY, experience_years="8", institution_rank=None)  # unranked: outside
     decided(at(10, 2), 5 * DAY, experience_years="12", institution_rank=101)
     decided(at(10, 3), 5 * DAY, experience_years="12", institution_rank=100)  # inside the top 100

@@ -16,9 +16,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apps.metrics.suppression import Key as CellKey
 from apps.metrics.suppression import Relation, derivable, percentile_allowed, suppress
 
-Key = tuple[Any, ...]
+Key = Any
 
 
 def table(values: list[list[list[int]]]) -> tuple[dict[Key, int], list[Relation]]:
@@ -32,26 +33,30 @@ def table(values: list[list[list[int]]]) -> tuple[dict[Key, int], list[Relation]
     for mask in itertools.product((False, True), repeat=3):
         if not any(mask):
             continue
-        for key in itertools.product(*(([None] if all_ else list(axis)) for all_, axis in zip(mask, axes, strict=True))):
+        for key in itertools.product(
+            *(([None] if all_ else list(axis)) for all_, axis in zip(mask, axes, strict=True))
+        ):
             cells[key] = sum(
-                v for (r, c, k), v in list(cells.items())
-                if None not in (r, c, k) and all(want is None or got == want for want, got in zip(key, (r, c, k), strict=True))
+                v
+                for (r, c, k), v in list(cells.items())
+                if None not in (r, c, k)
+                and all(want is None or got == want for want, got in zip(key, (r, c, k), strict=True))
             )
     relations = []
     for key in cells:
         for axis, size in enumerate((rows, cols, layers)):
             if key[axis] is None:
-                parts = tuple(key[:axis] + (i,) + key[axis + 1 :] for i in range(size))
+                parts = tuple((*key[:axis], i, *key[axis + 1 :]) for i in range(size))
                 relations.append(Relation(key, parts))
     return cells, relations
 
 
-def recoverable(cells: dict[Key, int], relations: list[Relation], hidden: set[Key]) -> set[Key]:
+def recoverable(cells: dict[Key, int], relations: list[Relation], hidden: set[CellKey]) -> set[CellKey]:
     """Hidden cells whose value follows from the published ones by linear algebra."""
     unknown = sorted(hidden, key=repr)
     if not unknown:
         return set()
-    column = {cell: i for i, cell in enumerate(unknown)}
+    column: dict[CellKey, int] = {cell: i for i, cell in enumerate(unknown)}
     rows = []
     for relation in relations:
         row = np.zeros(len(unknown))
@@ -95,7 +100,7 @@ def test_no_hidden_small_count_can_be_worked_back(values: list[list[list[int]]])
     hidden = suppress(cells, relations)
     small = {cell for cell, value in cells.items() if value < 5}
     assert small <= hidden
-    visible = set(cells) - hidden
+    visible: set[CellKey] = set(cells) - hidden
     assert not (derivable(visible, relations) & small)
     assert not (recoverable(cells, relations, hidden) & small)
 
@@ -107,7 +112,8 @@ def test_a_single_small_cell_takes_a_neighbour_with_it() -> None:
     # Its row and its column would give it away: at least one more cell in each is hidden.
     assert hidden & {(0, 1, 0), (0, None, 0), (0, None, None)}
     assert hidden & {(1, 0, 0), (None, 0, 0), (None, 0, None)}
-    assert not (derivable(set(cells) - hidden, relations) & {(0, 0, 0)})
+    visible: set[CellKey] = set(cells) - hidden
+    assert not (derivable(visible, relations) & {(0, 0, 0)})
 
 
 def test_nothing_is_hidden_when_every_count_is_large_enough() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from apps.cases.models import Case, CaseStatus
 from apps.cases.review import may_answer
 from apps.cases.selectors import case_days_left
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
+from apps.metrics.selectors import similar_cases
 
 STATUS_EXPLANATIONS: dict[str, Promise] = {
     CaseStatus.DRAFT: gettext_lazy("You have not submitted this application yet."),
@@ -91,6 +93,7 @@ def status_context(
         "clock_days": clock_days(case),
         "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
         "paused": case.paused_at is not None,
+        "similar": similar_cases(case, timezone.now()),  # apps.metrics: the latest public release
         "timeline": applicant_timeline(case, user),
         "score": score_summary(case) if case.submitted_at else None,
         "information_request": open_request,

@@ -17,7 +17,8 @@ register = template.Library()
 def published(value: Any, suffix: str = "") -> SafeString | str:
     if value is None:
         return format_html(
-            '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>', gettext("not published")
+            '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>',
+            gettext("not published"),
         )
     if isinstance(value, float):
         text = number_format(value, decimal_pos=1, use_l10n=True)

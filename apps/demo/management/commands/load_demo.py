@@ -51,7 +51,11 @@ class Command(BaseCommand):
             employer=User.objects.get(email="employer@demo.ktechpass.kr"),
             reviewers=list(User.objects.filter(groups__name=Role.REVIEWER).order_by("pk")),
         )
-        self.stdout.write(f"Demo history: {written} past cases loaded in {seconds:.1f} s" if written else "Demo history: already loaded")
+        self.stdout.write(
+            f"Demo history: {written} past cases loaded in {seconds:.1f} s"
+            if written
+            else "Demo history: already loaded"
+        )
         release = release_publish()
         self.stdout.write(f"Statistics release {release} at /statistics/")
         # The reminders the demo caseload is owed today (due soon, overdue, unassigned), recorded and
