@@ -6,7 +6,9 @@ the sum of others (a quarter is the sum of its months, "all tracks" the sum of t
 decided *after* the clock ran out are never published, but decided minus within-the-clock gives
 them away, so they are part of the sums).
 
-- **Primary**: any count below ``MIN_COUNT`` (0 to 4) is *sensitive* and is not published.
+- **Primary**: any count from 1 to ``MIN_COUNT`` - 1 (1 to 4) is *sensitive* and is not published.
+  Zero is published (decision 0043): it describes no one, and hiding it would hide "all 120
+  decisions were on time" (the late ones, 0, would follow from decided minus on time).
 - **Complementary**: a reader who knows every published cell of a relation but one can work that
   one out by subtraction, then use it in another relation, and so on. ``suppress`` plays that
   reader: it works out everything it can from what would be published; whenever that reaches a
@@ -41,7 +43,7 @@ class Relation:
 
 
 def is_sensitive(value: int) -> bool:
-    return value < MIN_COUNT
+    return 0 < value < MIN_COUNT
 
 
 def percentile_allowed(cases: int) -> bool:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ktp-statistics.json", views.statistics_json, name="json"),
     path("ktp-statistics.csv", views.statistics_csv, name="csv"),
     path("schema/", views.schema_page, name="schema"),
+    path("publish/", views.publish_page, name="publish"),  # supervisors only (404 for others)
 ]

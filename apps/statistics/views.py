@@ -10,13 +10,20 @@ from __future__ import annotations
 import csv
 import json
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from apps.accounts.mfa import second_factor_needed, two_factor_satisfied
+from apps.accounts.models import User
+from apps.accounts.roles import Role
 from apps.metrics.selectors import latest_release
-from apps.metrics.services import ROW_FIELDS
+from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
 from apps.statistics import presentation as p
 
 
@@ -98,3 +105,50 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     for row in release.figures["rows"]:
         writer.writerow([name, *("" if row[f] is None else row[f] for f in ROW_FIELDS)])
     return response
+
+
+# --- Publishing a release by hand (supervisors) ---------------------------------------------------
+
+
+class PublishForm(forms.Form):  # labels are lazy: the form class is built once
+    revision_note = forms.CharField(
+        label=gettext_lazy("What this release corrects, and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Required when this month's figures are already published: the note is shown with the figures."
+        ),
+    )
+
+
+def _supervisor(request: HttpRequest) -> User | HttpResponse:
+    """Supervisors with a second factor; 404 for everyone else (the page is not advertised)."""
+    user = request.user
+    if not isinstance(user, User) or not user.groups.filter(name=Role.SUPERVISOR).exists():
+        raise Http404
+    if not two_factor_satisfied(request, user):
+        return second_factor_needed(request, user)
+    return user
+
+
+def publish_page(request: HttpRequest) -> HttpResponse:
+    """A supervisor publishes this month's release now, or a correction with its note (audited)."""
+    user = _supervisor(request)
+    if isinstance(user, HttpResponse):
+        return user
+    form = PublishForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                release = release_publish(by=user, revision_note=form.cleaned_data["revision_note"])
+            except ReleaseRefused as refused:
+                form.add_error("revision_note", str(refused))
+            else:
+                messages.success(request, _("Release %(release)s is published.") % {"release": release})
+                return redirect("statistics:page")
+        status = 400
+    return render(
+        request, "statistics/publish.html", {"form": form, "release": latest_release()}, status=status
+    )

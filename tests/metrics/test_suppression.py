@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.metrics.suppression import Key as CellKey
-from apps.metrics.suppression import Relation, derivable, percentile_allowed, suppress
+from apps.metrics.suppression import Relation, derivable, is_sensitive, percentile_allowed, suppress
 
 Key = Any
 
@@ -98,7 +98,7 @@ def tables(draw: st.DrawFn) -> list[list[list[int]]]:
 def test_no_hidden_small_count_can_be_worked_back(values: list[list[list[int]]]) -> None:
     cells, relations = table(values)
     hidden = suppress(cells, relations)
-    small = {cell for cell, value in cells.items() if value < 5}
+    small = {cell for cell, value in cells.items() if 0 < value < 5}
     assert small <= hidden
     visible: set[CellKey] = set(cells) - hidden
     assert not (derivable(visible, relations) & small)
@@ -116,9 +116,13 @@ def test_a_single_small_cell_takes_a_neighbour_with_it() -> None:
     assert not (derivable(visible, relations) & {(0, 0, 0)})
 
 
-def test_nothing_is_hidden_when_every_count_is_large_enough() -> None:
-    cells, relations = table([[[5], [6]], [[7], [8]]])
+def test_nothing_is_hidden_when_every_count_is_zero_or_large_enough() -> None:
+    cells, relations = table([[[5], [0]], [[7], [8]]])
     assert suppress(cells, relations) == set()
+
+
+def test_one_to_four_are_small_and_zero_is_not() -> None:
+    assert [is_sensitive(n) for n in (0, 1, 4, 5)] == [False, True, True, False]
 
 
 def test_an_unpublished_cell_given_away_by_subtraction_is_protected() -> None:
