@@ -55,3 +55,29 @@ class StatisticsRelease(models.Model):
     def __str__(self) -> str:
         suffix = f" r{self.revision}" if self.revision else ""
         return f"{self.month:%Y-%m}{suffix}"
+
+
+@pghistory.track()
+class ProcessingInquiry(models.Model):
+    """An applicant's question to the ministry once their open case has taken longer than the time
+    within which 80% of similar cases were decided (issue 15). Reviewers see it in the workspace; one
+    per case and release, with the published figure it was asked against."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="processing_inquiries")
+    release = models.ForeignKey(StatisticsRelease, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("asked at"))
+    message = models.TextField(_("your question"))
+    similar_days = models.PositiveSmallIntegerField(_("days of the similar cases' 80th percentile"))
+    clock_days_used = models.DecimalField(_("days of the clock used"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("processing-time inquiry")
+        verbose_name_plural = _("processing-time inquiries")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "release"], name="processing_inquiry_once_per_release")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} asked {self.asked_at:%Y-%m-%d}"

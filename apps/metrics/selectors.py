@@ -47,7 +47,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.cases.models import Case, CaseStatus, Sponsorship, SponsorshipStatus
-from apps.metrics.models import StatisticsRelease
+from apps.metrics.models import ProcessingInquiry, StatisticsRelease
 from apps.organisations.models import SmeClaim, SmeClaimStatus
 from apps.rubric.language.catalogue import Catalogue
 from apps.rubric.language.document import AllOf, Amount, AnyOf, Compare, Condition, Not, Segment, Version
@@ -505,6 +505,7 @@ class SimilarCases:
     days: int
     release: StatisticsRelease
     past: bool  # this case has used more clock days than that
+    asked: ProcessingInquiry | None  # the applicant's inquiry under this release, if any
 
 
 def similar_cases(case: Case, now: dt.datetime) -> SimilarCases | None:
@@ -515,4 +516,10 @@ def similar_cases(case: Case, now: dt.datetime) -> SimilarCases | None:
     days = similar_cases_days(release, case.track)
     if release is None or days is None:
         return None
-    return SimilarCases(days, release, elapsed > days)
+    asked = ProcessingInquiry.objects.filter(case=case, release=release).first()
+    return SimilarCases(days, release, elapsed > days, asked)
+
+
+def processing_inquiries(case: Case) -> list[ProcessingInquiry]:
+    """Every inquiry on a case, newest first (the reviewers' workspace)."""
+    return list(ProcessingInquiry.objects.filter(case=case).select_related("asked_by", "release"))

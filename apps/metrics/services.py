@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import pghistory
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.cases.models import Track
+from apps.cases.models import Case, Track
 from apps.metrics import selectors as m
-from apps.metrics.models import StatisticsRelease
+from apps.metrics.models import ProcessingInquiry, StatisticsRelease
+from apps.metrics.selectors import clock_days_elapsed, similar_cases
 from apps.metrics.suppression import Relation, percentile_allowed, suppress
 
 SCHEMA = "ktp-statistics/1"
@@ -287,3 +290,50 @@ def release_publish(
                     _("Another release was published at the same moment. Reload and try again.")
                 ) from error
             return existing
+
+
+# --- Inquiries ------------------------------------------------------------------------------------
+
+INQUIRY_MAX_LENGTH = 2000
+
+
+def inquiry_send(*, case: Case, by: User, message: str, now: dt.datetime | None = None) -> ProcessingInquiry:
+    """The applicant asks the ministry about their case once it has used more clock days than 80% of
+    similar cases took (the latest release). Refused, with a reason a person understands, otherwise."""
+    now = now or timezone.now()
+    text = message.strip()
+    if case.applicant_id != by.pk:
+        raise ValidationError(_("Only the applicant can ask about this application."))
+    if not text:
+        raise ValidationError({"message": _("Write your question.")})
+    if len(text) > INQUIRY_MAX_LENGTH:
+        raise ValidationError(
+            {"message": _("Keep your question under %(n)s characters.") % {"n": INQUIRY_MAX_LENGTH}}
+        )
+    similar = similar_cases(case, now)
+    if similar is None or not similar.past:
+        raise ValidationError(
+            _("You can ask once your application has taken longer than %(share)s of similar applications.")
+            % {"share": "80%"}
+        )
+    if similar.asked is not None:
+        raise ValidationError(
+            _("You have already asked. You can ask again after the next statistics release.")
+        )
+    used = clock_days_elapsed(case, now) or 0.0
+    with transaction.atomic(), pghistory.context(actor=by.pk, reason="processing-time inquiry"):
+        try:
+            with transaction.atomic():
+                return ProcessingInquiry.objects.create(
+                    case=case,
+                    release=similar.release,
+                    asked_by=by,
+                    asked_at=now,
+                    message=text,
+                    similar_days=similar.days,
+                    clock_days_used=Decimal(str(round(used, 1))),
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("You have already asked. You can ask again after the next statistics release.")
+            ) from error

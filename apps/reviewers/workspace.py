@@ -42,6 +42,8 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.scoring import explained_score, hard_to_fill, scored_answers
+from apps.metrics.models import ProcessingInquiry
+from apps.metrics.selectors import processing_inquiries
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
@@ -280,6 +282,7 @@ class Workspace:
     history: History
     can: Abilities
     track_label: str
+    inquiries: list[ProcessingInquiry] = field(default_factory=list)  # apps.metrics (issue 15)
 
 
 # --- Formatting facts ----------------------------------------------------------------------------
@@ -646,4 +649,5 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         history=history_rows(case),
         can=can,
         track_label=str(Track(case.track).label) if case.track else "",
+        inquiries=processing_inquiries(case),
     )
