@@ -64,7 +64,8 @@ def test_an_applicant_may_ask_once_past_the_figure(client: Client, released: Non
     assert event.pgh_context.metadata["actor"] == late.applicant_id  # audited: who asked
 
     page = client.get(f"/apply/{late.reference}/status/").content.decode()
-    assert 'id="inquiry-sent"' in page and 'id="inquiry-form"' not in page
+    assert 'id="inquiry-sent"' in page
+    assert 'id="inquiry-form"' not in page
     with pytest.raises(ValidationError, match="already asked"):
         inquiry_send(case=late, by=late.applicant, message="Again?")
 

@@ -82,7 +82,8 @@ def test_the_monthly_release_is_published_once(history: None) -> None:
     assert (first.month, first.revision, first.trigger) == (dt.date(2026, 12, 1), 0, "scheduled")
     assert (first.period_first, first.period_last) == (dt.date(2025, 12, 1), dt.date(2026, 11, 30))
     assert first.next_release_on == dt.date(2027, 1, 1)
-    assert first.methodology_version == "1" and first.rubric_version_code == "2026-07"
+    assert first.methodology_version == "1"
+    assert first.rubric_version_code == "2026-07"
 
 
 def test_a_correction_is_a_new_release_with_a_note_never_an_edit(history: None) -> None:
