@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -297,13 +297,15 @@ GROUPING = (
 def _fetch(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     # Every figure reads all the submitted cases once: hash joins, never a nested loop (which a
     # stale row estimate after a bulk load turns into minutes), and no JIT (compiling these wide
-    # expressions costs more than the scan it would speed up).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(sql, params)
-        names = [col.name for col in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    # expressions costs more than the scan it would speed up). Set for this statement, then reset.
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off; SET enable_nestloop = off")
+        try:
+            cursor.execute(sql, params)
+            names = [col.name for col in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            cursor.execute("RESET jit; RESET enable_nestloop")
 
 
 def _cell_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
