@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:reference>/status/", views.status, name="status"),
     path("<str:reference>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:reference>/respond/", views.respond, name="respond"),
+    path("<str:reference>/inquiry/", views.inquire, name="inquire"),  # issue 15
     path("<str:reference>/submit/", views.submit, name="submit"),
     path("<str:reference>/documents/<slug:kind>/upload/", views.document_upload, name="document_upload"),
     path(

@@ -36,18 +36,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Value,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
@@ -59,6 +56,14 @@ from apps.cases.models import (
     Sponsorship,
     SponsorshipStatus,
     Track,
+)
+from apps.metrics.selectors import (  # the one definition of each figure (issue 15)
+    MID_CAREER_SEGMENT,
+    SegmentDef,
+    segment_defs,
+    segment_outcomes,
+    version_for_figures,
+    within_clock,
 )
 from apps.organisations.models import SizeClass
 
@@ -236,27 +241,31 @@ class SponsorOutcome:
 
 @dataclass(frozen=True)
 class MidCareerCriteria:
-    """Who counts as a mid-career applicant from outside the top institutions.
+    """Who counts as a mid-career applicant from outside the top institutions: the segment ``code``
+    of the rubric version in force (its condition and its title are the version's data, e.g.
+    8 years or more and outside the top 100 in 2026-07), counted by ``apps.metrics``."""
 
-    ``min_experience_years``: years of relevant experience (``facts["experience_years"]``), inclusive:
-    exactly 8 years counts. ``top_rank``: the last rank inside the top list; an institution ranked
-    beyond it, or unranked (``facts["institution_rank"]`` is null), is outside. The defaults are the
-    launch rules (policy.md section 1); the top-200 widening under review is ``top_rank=200``.
-    """
-
-    min_experience_years: int = 8
-    top_rank: int = 100
-
-    @property
-    def first_rank_outside(self) -> int:
-        return self.top_rank + 1
+    code: str = MID_CAREER_SEGMENT
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) from the version
+    version: str = ""
+    sql: str = ""  # the segment's condition compiled by apps.metrics ("" : the version has none)
 
     @property
     def label(self) -> str:
-        return gettext("Mid-career (%(years)s years or more) from outside the top %(rank)s institutions") % {
-            "years": self.min_experience_years,
-            "rank": self.top_rank,
-        }
+        titles = dict(self.titles)
+        return titles.get((get_language() or "en")[:2]) or titles.get("en") or self.code
+
+
+def mid_career_criteria(*, on: dt.date | None = None, code: str = MID_CAREER_SEGMENT) -> MidCareerCriteria:
+    version = version_for_figures(on or timezone.localdate())
+    segment = next((s for s in version.segments if s.code == code), None)
+    definition = next((d for d in segment_defs(version)[0] if d.code == code), None)
+    titles = (
+        ()
+        if segment is None
+        else tuple((lang, str(segment.title.get(lang))) for lang in ("en", "ko") if segment.title.get(lang))
+    )
+    return MidCareerCriteria(code, titles, version.code, definition.sql if definition else "")
 
 
 @dataclass(frozen=True)
@@ -395,7 +404,7 @@ def within_clock_by_week(*, weeks: list[Week]) -> list[WeekShare]:
         Case.objects.filter(status__in=DECIDED_STATUSES, **_within_period("decided_at", weeks))
         .annotate(week=TruncWeek("decided_at", tzinfo=_korea()))
         .values("week")
-        .annotate(decided=Count("pk"), within=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+        .annotate(decided=Count("pk"), within=Count("pk", filter=within_clock()))
         .order_by()
     )
     found = {_week_of(row["week"]): Rate(row["within"], row["decided"]) for row in rows}
@@ -442,38 +451,28 @@ def reviewer_loads(*, weeks: list[Week]) -> list[ReviewerLoad]:
     return sorted(loads, key=lambda load: (-load.open_cases, -load.total_decisions, load.name.casefold()))
 
 
-def _mid_career(criteria: MidCareerCriteria) -> Q:
-    """Over the ``experience`` and ``rank`` aliases of ``track_outcomes``."""
-    return Q(experience__gte=criteria.min_experience_years) & (
-        Q(rank__isnull=True) | Q(rank__gt=criteria.top_rank)
-    )
-
-
 def track_outcomes(*, criteria: MidCareerCriteria | None = None) -> list[TrackOutcome]:
-    """All decided cases by track, with the mid-career subset counted in the same scan."""
-    criteria = criteria or MidCareerCriteria()
-    mid = _mid_career(criteria)
+    """All decided cases by track, and the mid-career segment's among them (``apps.metrics``)."""
+    criteria = criteria or mid_career_criteria()
     approved, rejected = Q(status=CaseStatus.APPROVED), Q(status=CaseStatus.REJECTED)
     rows = (
         Case.objects.filter(status__in=DECIDED_STATUSES)
-        .alias(
-            # The facts are JSON: numbers may be stored as text ("10") or numbers (6.5); "" is unknown.
-            # Double precision takes any of them without a precision limit; 8 compares exactly.
-            experience=Cast(NullIf(KT("facts__experience_years"), Value("")), FloatField()),
-            rank=Cast(NullIf(KT("facts__institution_rank"), Value("")), IntegerField()),
-        )
         .values("track")
-        .annotate(
-            approved=Count("pk", filter=approved),
-            rejected=Count("pk", filter=rejected),
-            mid_approved=Count("pk", filter=approved & mid),
-            mid_rejected=Count("pk", filter=rejected & mid),
-        )
+        .annotate(approved=Count("pk", filter=approved), rejected=Count("pk", filter=rejected))
         .order_by()
     )
+    if not criteria.sql:
+        criteria = mid_career_criteria(code=criteria.code)
+    definitions = [SegmentDef(criteria.code, dict(criteria.titles), criteria.sql)] if criteria.sql else []
+    mid = segment_outcomes(None, definitions)
+    none = {"approved": 0, "rejected": 0}
     found = {
         row["track"]: TrackOutcome(
-            row["track"], row["approved"], row["rejected"], row["mid_approved"], row["mid_rejected"]
+            row["track"],
+            row["approved"],
+            row["rejected"],
+            mid.get((criteria.code, row["track"] or ""), none)["approved"],
+            mid.get((criteria.code, row["track"] or ""), none)["rejected"],
         )
         for row in rows
     }
@@ -509,8 +508,8 @@ def sponsor_outcomes() -> list[SponsorOutcome]:
 def dashboard(
     *, now: dt.datetime, weeks: int = DEFAULT_WEEKS, criteria: MidCareerCriteria | None = None
 ) -> Dashboard:
-    """Every figure of the dashboard: six aggregate queries."""
-    criteria = criteria or MidCareerCriteria()
+    """Every figure of the dashboard: a handful of aggregate queries."""
+    criteria = criteria or mid_career_criteria(on=timezone.localdate(now))
     period = period_weeks(now=now, weeks=weeks)
     return Dashboard(
         now=now,

@@ -152,7 +152,7 @@ def _sponsors_table(now: dt.datetime, weeks: int) -> Table:
 
 
 def _mid_career_table(now: dt.datetime, weeks: int) -> Table:
-    criteria = figures.MidCareerCriteria()
+    criteria = figures.mid_career_criteria()
     outcomes = figures.track_outcomes(criteria=criteria)
     groups: list[tuple[str, Callable[[TrackOutcome], Rate]]] = [
         (criteria.label, lambda outcome: outcome.mid_career),

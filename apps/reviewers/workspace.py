@@ -42,6 +42,8 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.scoring import explained_score, scored_answers
+from apps.metrics.models import ProcessingInquiry
+from apps.metrics.selectors import processing_inquiries
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
@@ -304,6 +306,7 @@ class Workspace:
     next_action: NextAction
     sponsor_flags: list[SponsorFlag]  # reasons to doubt the sponsor's independence (decision 45)
     after_decision: AfterDecision | None = None  # a review of a rejection, the decision letters
+    inquiries: list[ProcessingInquiry] = field(default_factory=list)  # apps.metrics (issue 15)
 
 
 # --- Formatting facts ----------------------------------------------------------------------------
@@ -688,6 +691,7 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         next_action=next_action(case, can, assessment=assessment, sme=sme, roster=roster),
         sponsor_flags=sponsor_flags(case, sponsorship),
         after_decision=after_decision(case, roles),
+        inquiries=processing_inquiries(case),
     )
 
 

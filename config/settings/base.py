@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.applicants",
     "apps.employers",
     "apps.reviewers",
+    "apps.metrics",  # below the role apps: the one definition of every published figure
+    "apps.statistics",  # the public statistics page (a role app: the public)
     "apps.demo",
     "apps.policy",  # top of the layers: imports rubric and cases, nothing imports it
 ]
@@ -146,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": 900.0},
     # Impact simulations the broker lost (pending) or whose worker died (running past an hour).
     "policy-redrive-simulations": {"task": "policy.redrive_simulations", "schedule": 300.0},
+    # The public statistics (apps.metrics, issue 15): this month's release, built by the first run of
+    # the month; every later run finds it published and does nothing. Hourly, so a beat that was
+    # down on the 1st still publishes that day.
+    "metrics-publish-monthly-release": {"task": "metrics.publish_monthly_release", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "Asia/Seoul"
 

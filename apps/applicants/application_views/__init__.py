@@ -16,7 +16,7 @@ that does not exist.
 - ``contexts``: context shared by several pages; ``common``: small helpers
 """
 
-from apps.applicants.application_views.case_status import respond, status, withdraw
+from apps.applicants.application_views.case_status import inquire, respond, status, withdraw
 from apps.applicants.application_views.evidence import (
     document_download,
     document_remove_view,
@@ -35,6 +35,7 @@ __all__ = [
     "document_download",
     "document_remove_view",
     "document_upload",
+    "inquire",
     "profile_edit",
     "respond",
     "sponsorship_confirm_view",

@@ -19,6 +19,7 @@ from apps.cases.review import information_respond, may_answer
 from apps.cases.selectors import get_case_for_applicant
 from apps.cases.services import case_withdraw
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
+from apps.metrics.services import inquiry_send
 
 
 @login_required
@@ -102,3 +103,22 @@ def _withdraw(request: HttpRequest, case: Case, reason: str) -> None:
         messages.success(
             request, _("You withdrew application %(reference)s.") % {"reference": case.reference}
         )
+
+
+@login_required
+@require_POST
+def inquire(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask the ministry about a case that has taken longer than 80% of similar ones (issue 15)."""
+    user = user_of(request)
+    case = get_case_for_applicant(user, reference)
+    try:
+        inquiry_send(case=case, by=user, message=request.POST.get("message", ""))
+    except ValidationError as error:
+        context = status_context(request, case)
+        context["inquiry_errors"] = error.messages
+        context["inquiry_message"] = request.POST.get("message", "")
+        return render(request, "applicants/application/status.html", context, status=400)
+    messages.success(
+        request, _("Your question has been sent to the ministry. The reviewers see it with your application.")
+    )
+    return to_status(case)

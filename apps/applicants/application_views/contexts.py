@@ -33,6 +33,7 @@ from apps.cases.review import may_answer
 from apps.cases.scoring import scored_answers
 from apps.cases.selectors import case_days_left, case_estimate, sme_verified_on
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
+from apps.metrics.selectors import similar_cases
 from apps.rubric.selectors import reference_names
 
 STATUS_EXPLANATIONS: dict[str, Promise] = {
@@ -126,6 +127,7 @@ def status_context(
         "clock_days": clock_days(case),
         "overdue_days": -days_left if days_left is not None and days_left < 0 else None,
         "paused": case.paused_at is not None,
+        "similar": similar_cases(case, timezone.now()),  # apps.metrics: the latest public release
         "timeline": applicant_timeline(case, user),
         "score": estimate,
         "score_track": estimate.result.tracks.get(case.track) if estimate else None,

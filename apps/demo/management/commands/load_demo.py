@@ -10,8 +10,10 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.demo.cases import load_demo_cases
+from apps.demo.history import load_demo_history
 from apps.demo.ministry import DEMO_TOTP_SECRET, give_demo_authenticator, load_demo_ministry
 from apps.demo.policy import load_demo_policy
+from apps.metrics.services import release_publish
 from apps.notifications.reminders import sweep as sweep_reminders
 from apps.programmes.demo import demo_roster_load
 from apps.rubric.models import EngineeringSchool, FortuneGlobal500Company
@@ -45,6 +47,23 @@ class Command(BaseCommand):
         )
         for email, role, what in load_demo_ministry(password=DEMO_PASSWORD):
             self.stdout.write(f"  {role:<22} {email}: {what}")
+        # A year of past cases (labelled demo data) and this month's statistics release from them.
+        written, seconds = load_demo_history(
+            employer=User.objects.get(email="employer@demo.ktechpass.kr"),
+            # Not reviewer@ (no authenticator yet): its last e-mail must stay the enrolment link.
+            reviewers=list(
+                User.objects.filter(groups__name=Role.REVIEWER)
+                .exclude(email="reviewer@demo.ktechpass.kr")
+                .order_by("pk")
+            ),
+        )
+        self.stdout.write(
+            f"Demo history: {written} past cases loaded in {seconds:.1f} s"
+            if written
+            else "Demo history: already loaded"
+        )
+        release = release_publish()
+        self.stdout.write(f"Statistics release {release} at /statistics/")
         # The reminders the demo caseload is owed today (due soon, overdue, unassigned), recorded and
         # e-mailed as the beat's sweep would; a second run finds them sent and sends nothing.
         owed = sweep_reminders(inline=True)

@@ -1,0 +1,154 @@
+"""The public statistics page (issue 15): no sign-in, English and Korean, from the latest release.
+
+Every figure comes from the stored release (``apps.metrics``), so the page costs one query and never
+computes anything; the CSV and JSON downloads are the same release in a stable schema
+(``SCHEMA_FIELDS``, documented at /statistics/schema/).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from apps.accounts.mfa import second_factor_needed, two_factor_satisfied
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.metrics.selectors import latest_release
+from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
+from apps.statistics import presentation as p
+
+
+def _context() -> dict[str, object]:
+    release = latest_release()
+    if release is None:
+        return {"release": None}
+    figures = release.figures
+    return {
+        "release": release,
+        "figures": figures,
+        "headline": p.headline(figures),
+        "months": p.by_month(figures),
+        "quarters": p.by_quarter(figures),
+        "tracks": p.by_group(figures, "track"),
+        "sponsors": p.approvals(figures, "sponsor"),
+        "track_approvals": p.approvals(figures, "track"),
+        "ages": p.open_by_age(figures),
+        "segments": p.segments(figures),
+        "not_counted": [p.segment_title(figures, code) for code in figures["segments"]["not_counted"]],
+    }
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "statistics/page.html", _context())
+
+
+@require_safe
+def schema_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "statistics/schema.html", {"fields": ROW_FIELDS})
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def statistics_json(request: HttpRequest) -> HttpResponse:
+    release = latest_release()
+    if release is None:
+        return HttpResponse(
+            json.dumps({"detail": "No statistics have been published yet."}),
+            status=404,
+            content_type="application/json",
+        )
+    document = {
+        "release": {
+            "published_at": release.published_at.isoformat(),
+            "month": release.month.isoformat(),
+            "revision": release.revision,
+            "revision_note": release.revision_note,
+            "next_release_on": release.next_release_on.isoformat(),
+        },
+        **release.figures,
+    }
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="ktp-statistics-{release.month:%Y-%m}-r{release.revision}.json"'
+    )
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    release = latest_release()
+    if release is None:
+        return HttpResponse("No statistics have been published yet.\n", status=404, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ktp-statistics-{release.month:%Y-%m}-r{release.revision}.csv"'
+    )
+    writer = csv.writer(response)
+    # Column names are the stable schema's (English codes, never translated); an empty cell is a
+    # figure that was not published (a small number, or hidden so that one cannot be worked out).
+    writer.writerow(["release", *ROW_FIELDS])
+    name = f"{release.month:%Y-%m}-r{release.revision}"
+    for row in release.figures["rows"]:
+        writer.writerow([name, *("" if row[f] is None else row[f] for f in ROW_FIELDS)])
+    return response
+
+
+# --- Publishing a release by hand (supervisors) ---------------------------------------------------
+
+
+class PublishForm(forms.Form):  # labels are lazy: the form class is built once
+    revision_note = forms.CharField(
+        label=gettext_lazy("What this release corrects, and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Required when this month's figures are already published: the note is shown with the figures."
+        ),
+    )
+
+
+def _supervisor(request: HttpRequest) -> User | HttpResponse:
+    """Supervisors with a second factor; 404 for everyone else (the page is not advertised)."""
+    user = request.user
+    if not isinstance(user, User) or not user.groups.filter(name=Role.SUPERVISOR).exists():
+        raise Http404
+    if not two_factor_satisfied(request, user):
+        return second_factor_needed(request, user)
+    return user
+
+
+def publish_page(request: HttpRequest) -> HttpResponse:
+    """A supervisor publishes this month's release now, or a correction with its note (audited)."""
+    user = _supervisor(request)
+    if isinstance(user, HttpResponse):
+        return user
+    form = PublishForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                release = release_publish(by=user, revision_note=form.cleaned_data["revision_note"])
+            except ReleaseRefused as refused:
+                form.add_error("revision_note", str(refused))
+            else:
+                messages.success(request, _("Release %(release)s is published.") % {"release": release})
+                return redirect("statistics:page")
+        status = 400
+    return render(
+        request, "statistics/publish.html", {"form": form, "release": latest_release()}, status=status
+    )
