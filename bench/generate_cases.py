@@ -165,7 +165,7 @@ CASE_COLUMNS = (
     "reference", "applicant_id", "track", "status", "facts", "rubric_version_id", "submitted_at",
     "due_at", "paused_at", "paused_total", "decided_at", "assigned_to_id", "assigned_at",
     "lock_version", "clock_period", "applicant_name", "employer_name", "field", "sme_claimed",
-    "search_text", "search_grams", "created_at", "updated_at",
+    "search_text", "search_grams", "created_at", "updated_at", "profile",
 )  # fmt: skip
 USER_COLUMNS = (
     "password", "is_superuser", "email", "full_name", "preferred_language", "is_staff", "is_active",
@@ -399,6 +399,7 @@ def case_row(ctx: Context) -> tuple[Any, ...]:
         None,
         created_at,
         updated_at,
+        "{}",  # the profile as submitted: not generated (the simulation and the queue do not read it)
     )
 
 

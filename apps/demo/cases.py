@@ -18,6 +18,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.applicants.services import profile_for, profile_save, profile_snapshot
 from apps.cases.assessment import QualitativeValues, qualitative_assess
+from apps.cases.decision_review import review_request
 from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case
 from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
@@ -271,6 +272,7 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         "approved": demo_user("diego.ramirez@demo.ktechpass.kr", "Diego Ramírez", Role.APPLICANT, password),
         "rejected": demo_user("olga.ivanova@demo.ktechpass.kr", "Olga Ivanova", Role.APPLICANT, password),
         "withdrawn": demo_user("tom.becker@demo.ktechpass.kr", "Tom Becker", Role.APPLICANT, password),
+        "review": demo_user("kenji.sato@demo.ktechpass.kr", "Kenji Sato", Role.APPLICANT, password),
     }
 
     # Draft: qualitative, documents partly uploaded, the SME's sponsorship waiting for confirmation.
@@ -349,6 +351,31 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         expected_version=rejected.lock_version,
     )
 
+    # Rejected, and the applicant asked for a review: waiting for a supervisor (/ministry/reviews/).
+    contested = _submitted(
+        _case(
+            people["review"],
+            {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
+            "quantitative",
+            QUANTITATIVE_DOCS,
+            "quantitative_note",
+        )
+    )
+    case_start_review(case=contested, reviewer=reviewer, by=reviewer)
+    case_decide(
+        case=contested,
+        by=reviewer,
+        approve=False,
+        reason_codes=["track_criteria_not_met"],
+        explanation="The salary certificate does not reach the quantitative track's threshold.",
+        expected_version=contested.lock_version,
+    )
+    review_request(
+        case=contested,
+        by=people["review"],
+        grounds="My contract was amended in March; the new salary certificate is attached to my e-mail.",
+    )
+
     case_withdraw(
         case=_submitted(_case(people["withdrawn"], QUANTITATIVE, "quantitative", QUANTITATIVE_DOCS)),
         by=people["withdrawn"],
@@ -358,6 +385,7 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         (people["draft"].email, "applicant", "a draft: confirm the sponsorship, upload the rest, submit"),
         (people["information"].email, "applicant", "answer the reviewer's information request"),
         (people["approved"].email, "applicant", "an approved case and its timeline"),
+        (people["review"].email, "applicant", "a rejection under review (a supervisor decides it)"),
         (employer.email, "employer (SME, verified)", "sponsorships and the SME claim"),
         (large_admin.email, "employer (large company)", "register sponsorships"),
     ]

@@ -60,6 +60,22 @@ def staff_with_authenticator(make: Callable[..., User], secret: str, name: str) 
     return user
 
 
+_LAST_STEP: dict[str, int] = {}
+
+
+def _wait_for_an_unused_code_step(secret: str) -> None:
+    """allauth refuses a code used once already (replay protection), and a code typed just before its
+    30-second step ends may arrive after it: wait for a step this secret has not signed in with and
+    that has at least 5 seconds left."""
+    while True:
+        now = time.time()
+        step, left = int(now // 30), 30 - now % 30
+        if _LAST_STEP.get(secret) != step and left >= 5:
+            _LAST_STEP[secret] = step
+            return
+        time.sleep(left + 0.2)
+
+
 def sign_in_with_code(page: Page, base: str, user: User, secret: str, next_path: str) -> None:
     page.goto(f"{base}/accounts/login/?next={next_path}")
     # By name, not label: this sign-in runs in English and in Korean.
@@ -67,6 +83,7 @@ def sign_in_with_code(page: Page, base: str, user: User, secret: str, next_path:
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main").locator("button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    _wait_for_an_unused_code_step(secret)
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("main").locator("button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))

@@ -1,5 +1,5 @@
 """``clock.review_request_days``: part of a version's data (issue 12), checked like the rest of the
-clock, in both shipped versions and (by rubric migration 0006) in the stored rows."""
+clock, in both shipped versions and (by rubric migration 0008) in the stored rows."""
 
 import copy
 import importlib
@@ -16,7 +16,7 @@ from apps.rubric.language.reading import ConfigErrors
 from apps.rubric.models import RubricVersion
 
 VERSIONS = Path(__file__).resolve().parents[2] / "apps" / "rubric" / "versions"
-migration = importlib.import_module("apps.rubric.migrations.0006_review_request_days")
+migration = importlib.import_module("apps.rubric.migrations.0008_review_request_days")
 
 
 def load(code: str) -> dict:

@@ -174,7 +174,7 @@ def test_a_journey_with_redis_down_answers_no_5xx_and_loses_nothing_once_it_retu
     ada_case = case_start(applicant=ada, track="quantitative", answers={"degree_level": "doctorate"})
     ben = applicant_with_profile("ben@example.org")
     ben_case = case_start(applicant=ben, track="qualitative", answers={"degree_level": "doctorate"})
-    organisation = OrganisationFactory(name="Hanbit Semiconductor")
+    organisation = OrganisationFactory(name="Hanbit Semiconductor", verified=True)
     employer = MembershipFactory(
         organisation=organisation, role=MemberRole.ADMIN, user__email="hr@hanbit.example"
     ).user
