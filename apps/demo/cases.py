@@ -332,43 +332,17 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         expected_version=approved.lock_version,
     )
 
-    rejected = _submitted(
-        _case(
-            people["rejected"],
-            {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
-            "quantitative",
-            QUANTITATIVE_DOCS,
-            "quantitative_note",
-        )
-    )
-    case_start_review(case=rejected, reviewer=reviewer, by=reviewer)
-    case_decide(
-        case=rejected,
-        by=reviewer,
-        approve=False,
-        reason_codes=["track_criteria_not_met"],
-        explanation="None of the quantitative track's conditions is met by the verified documents.",
-        expected_version=rejected.lock_version,
+    _rejected(
+        people["rejected"],
+        reviewer,
+        "None of the quantitative track's conditions is met by the verified documents.",
     )
 
     # Rejected, and the applicant asked for a review: waiting for a supervisor (/ministry/reviews/).
-    contested = _submitted(
-        _case(
-            people["review"],
-            {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
-            "quantitative",
-            QUANTITATIVE_DOCS,
-            "quantitative_note",
-        )
-    )
-    case_start_review(case=contested, reviewer=reviewer, by=reviewer)
-    case_decide(
-        case=contested,
-        by=reviewer,
-        approve=False,
-        reason_codes=["track_criteria_not_met"],
-        explanation="The salary certificate does not reach the quantitative track's threshold.",
-        expected_version=contested.lock_version,
+    contested = _rejected(
+        people["review"],
+        reviewer,
+        "The salary certificate does not reach the quantitative track's threshold.",
     )
     review_request(
         case=contested,
@@ -389,6 +363,29 @@ def load_demo_cases(*, password: str) -> list[tuple[str, str, str]]:
         (employer.email, "employer (SME, verified)", "sponsorships and the SME claim"),
         (large_admin.email, "employer (large company)", "register sponsorships"),
     ]
+
+
+def _rejected(applicant: User, reviewer: User, explanation: str) -> Case:
+    """A quantitative case whose salary falls short, submitted, reviewed and rejected."""
+    case = _submitted(
+        _case(
+            applicant,
+            {**QUANTITATIVE, "fortune_global_500_years": "1", "offered_salary_krw": 70_000_000},
+            "quantitative",
+            QUANTITATIVE_DOCS,
+            "quantitative_note",
+        )
+    )
+    case_start_review(case=case, reviewer=reviewer, by=reviewer)
+    case_decide(
+        case=case,
+        by=reviewer,
+        approve=False,
+        reason_codes=["track_criteria_not_met"],
+        explanation=explanation,
+        expected_version=case.lock_version,
+    )
+    return case
 
 
 def _case(
