@@ -26,7 +26,7 @@ from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.core.text import one_line
 from apps.notifications.models import Notification
-from apps.organisations.models import MemberRole, OwnershipClaim
+from apps.organisations.models import MemberRole, OwnershipClaim, OwnershipClaimKind, OwnershipClaimStatus
 
 logger = logging.getLogger(__name__)
 # A failed send is retried by the sweep after 5, 10, 20 ... minutes: ten attempts span about 42
@@ -368,4 +368,38 @@ def redrive_unnotified_sponsorships(*, since_hours: int = 48, limit: int = 500) 
     for _at, pk, status in changes:
         if (str(pk), status) not in composed:
             created += len(notify_sponsorship_change(pk, status))
+    return created
+
+
+def redrive_unnotified_ownership_claims(*, since_hours: int = 48, limit: int = 500) -> int:
+    """Ownership-claim e-mails whose task never reached a worker get sent now (decision 57).
+
+    The trace: a transfer claim's ``submitted_at`` (its administrators are owed "pending"), a
+    decided claim's ``reviewed_at`` and ``status`` (its sender is owed the outcome), without any
+    message keyed ``ownership:<id>:<status>:``. A registration claim's arrival tells nobody, and
+    an arrival is no longer announced once the claim is decided (the administrators then may be
+    other people; the decision's own e-mail goes to the claimant).
+    Composing is idempotent (``record``), so a task that was merely late still sends each once.
+    """
+    since = timezone.now() - dt.timedelta(hours=since_hours)
+    arrived = OwnershipClaim.objects.filter(
+        kind=OwnershipClaimKind.TRANSFER, status=OwnershipClaimStatus.PENDING, submitted_at__gte=since
+    )
+    decided = OwnershipClaim.objects.filter(
+        status__in=[OwnershipClaimStatus.VERIFIED, OwnershipClaimStatus.REJECTED], reviewed_at__gte=since
+    )
+    changes = sorted(
+        [(at, pk, OwnershipClaimStatus.PENDING.value) for pk, at in arrived.values_list("pk", "submitted_at")]
+        + [(at, pk, str(status)) for pk, at, status in decided.values_list("pk", "reviewed_at", "status")]
+    )[:limit]
+    composed = {
+        tuple(key.split(":")[1:3])
+        for key in Notification.objects.filter(
+            dedupe_key__startswith="ownership:", created_at__gte=since
+        ).values_list("dedupe_key", flat=True)
+    }
+    created = 0
+    for _at, pk, status in changes:
+        if (str(pk), status) not in composed:
+            created += len(notify_ownership_claim(pk, status))
     return created
