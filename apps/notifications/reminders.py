@@ -522,7 +522,9 @@ def _review_reminder_is_current(
         return False
     if same_day:
         left = days_left(due_at=review.due_at, now=now)
-        expected = reminder.threshold if reminder.kind == ReminderKind.REVIEW_DUE_SOON else -reminder.threshold
+        expected = (
+            reminder.threshold if reminder.kind == ReminderKind.REVIEW_DUE_SOON else -reminder.threshold
+        )
         return left == expected
     return True
 

@@ -72,7 +72,9 @@ def test_supervisors_are_reminded_at_each_threshold_and_daily_when_overdue_once_
     ]
     assert sent() == [(kind, days, person.pk) for kind, days in expected for person in (boss, other_boss)]
     assert not Reminder.objects.filter(recipient=assignee).exists()
-    assert not Reminder.objects.exclude(kind__in=REVIEW_KINDS).exists()  # the decided case's clock is left alone
+    assert not Reminder.objects.exclude(
+        kind__in=REVIEW_KINDS
+    ).exists()  # the decided case's clock is left alone
     assert len(mail.outbox) == 10
     first = next(m for m in mail.outbox if m.to == [boss.email])
     assert first.subject == f"{review.case.reference}: 5 days left to decide the review"
@@ -115,8 +117,13 @@ def test_a_decided_review_gets_no_more_reminders_and_one_owed_is_cancelled(revie
     assert len(mail.outbox) == 1  # the 5-day reminder (the applicant's status e-mail is a task)
 
 
-def test_a_review_reminder_whose_task_was_lost_is_re_driven_once(review, boss, django_capture_on_commit_callbacks):
-    with time_machine.travel(november(21, hour=9), tick=False), django_capture_on_commit_callbacks(execute=False):
+def test_a_review_reminder_whose_task_was_lost_is_re_driven_once(
+    review, boss, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(november(21, hour=9), tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
         first = reminders.sweep()  # the fan-out never runs: the broker was down
     assert first[ReminderKind.REVIEW_DUE_SOON.value] == 1
     assert mail.outbox == []

@@ -125,14 +125,18 @@ def test_ownership_claim_e_mails_lost_while_the_broker_was_down_are_sent_once_by
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from apps.organisations.models import SizeClass
-    from apps.organisations.services import organisation_register, ownership_claim_submit, ownership_claim_verify
+    from apps.organisations.services import (
+        organisation_register,
+        ownership_claim_submit,
+        ownership_claim_verify,
+    )
     from tests.factories import PDF_BYTES, UserFactory
 
     def certificate() -> SimpleUploadedFile:
         return SimpleUploadedFile("registration.pdf", PDF_BYTES, content_type="application/pdf")
 
     squatter, owner, other = (UserFactory(email=f"{name}@example.org") for name in ("squat", "ceo", "cfo"))
-    organisation = organisation_register(
+    organisation_register(
         user=squatter, name="Hanbit Display", business_registration_number="220-81-62517",
         sector="Displays", size_class=SizeClass.SME,
     )  # fmt: skip
@@ -169,7 +173,11 @@ def test_a_rejected_claim_lost_while_the_broker_was_down_is_sent_by_the_sweep(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from apps.organisations.models import SizeClass
-    from apps.organisations.services import organisation_register, ownership_claim_reject, registration_certificate_submit
+    from apps.organisations.services import (
+        organisation_register,
+        ownership_claim_reject,
+        registration_certificate_submit,
+    )
     from tests.factories import PDF_BYTES, UserFactory
 
     admin = UserFactory(email="admin@example.org")
