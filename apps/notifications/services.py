@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -358,16 +358,28 @@ def redrive_unnotified_sponsorships(*, since_hours: int = 48, limit: int = 500) 
         for (status, _field), at in zip(SPONSORSHIP_CHANGES, times, strict=True)
         if at is not None and at >= since
     )[:limit]
+    return _compose_missing("sponsorship", changes, since=since, notify=notify_sponsorship_change)
+
+
+def _compose_missing(
+    prefix: str,
+    changes: Sequence[tuple[dt.datetime, int, str]],
+    *,
+    since: dt.datetime,
+    notify: Callable[[int, str], list[int]],
+) -> int:
+    """Compose (``notify``) each (time, id, status) change without a message keyed
+    ``<prefix>:<id>:<status>:`` since ``since``; the number of messages that made."""
     composed = {
         tuple(key.split(":")[1:3])
         for key in Notification.objects.filter(
-            dedupe_key__startswith="sponsorship:", created_at__gte=since
+            dedupe_key__startswith=f"{prefix}:", created_at__gte=since
         ).values_list("dedupe_key", flat=True)
     }
     created = 0
     for _at, pk, status in changes:
         if (str(pk), status) not in composed:
-            created += len(notify_sponsorship_change(pk, status))
+            created += len(notify(pk, status))
     return created
 
 
@@ -392,14 +404,4 @@ def redrive_unnotified_ownership_claims(*, since_hours: int = 48, limit: int = 5
         [(at, pk, OwnershipClaimStatus.PENDING.value) for pk, at in arrived.values_list("pk", "submitted_at")]
         + [(at, pk, str(status)) for pk, at, status in decided.values_list("pk", "reviewed_at", "status")]
     )[:limit]
-    composed = {
-        tuple(key.split(":")[1:3])
-        for key in Notification.objects.filter(
-            dedupe_key__startswith="ownership:", created_at__gte=since
-        ).values_list("dedupe_key", flat=True)
-    }
-    created = 0
-    for _at, pk, status in changes:
-        if (str(pk), status) not in composed:
-            created += len(notify_ownership_claim(pk, status))
-    return created
+    return _compose_missing("ownership", changes, since=since, notify=notify_ownership_claim)
