@@ -363,7 +363,7 @@ def redrive_unnotified_sponsorships(*, since_hours: int = 48, limit: int = 500) 
 
 def _compose_missing(
     prefix: str,
-    changes: Sequence[tuple[dt.datetime, int, str]],
+    changes: Sequence[tuple[dt.datetime | None, int, str]],
     *,
     since: dt.datetime,
     notify: Callable[[int, str], list[int]],
