@@ -160,6 +160,26 @@ def test_the_page_costs_one_query(client: Client, history: None, django_assert_m
         assert client.get("/statistics/").status_code == 200
 
 
+def test_the_release_is_rendered_once_per_language_and_a_correction_shows_at_once(
+    client: Client, history: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.statistics import views
+
+    built: list[int] = []
+    original = views._figures_context
+    monkeypatch.setattr(views, "_figures_context", lambda release: built.append(release.pk) or original(release))
+    first = release_publish()
+    for _ in range(3):
+        assert "Excluded: 6 applications withdrawn" in client.get("/statistics/").content.decode()
+    assert "처리 통계" in client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert built == [first.pk, first.pk]  # once in English, once in Korean: the rest from the cache
+    decided(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL), 2)
+    release_publish(by=supervisor(), revision_note="One November decision was recorded late.")
+    page = client.get("/statistics/").content.decode()
+    assert "One November decision was recorded late." in page  # the new release, not the cached one
+    assert len(built) == 3
+
+
 def test_csv_and_json_have_the_stable_schema(client: Client, history: None) -> None:
     release = release_publish()
     text = client.get("/statistics/ktp-statistics.csv").content.decode()
