@@ -167,7 +167,12 @@ def test_the_release_is_rendered_once_per_language_and_a_correction_shows_at_onc
 
     built: list[int] = []
     original = views._figures_context
-    monkeypatch.setattr(views, "_figures_context", lambda release: built.append(release.pk) or original(release))
+
+    def counting(release: StatisticsRelease) -> dict[str, object]:
+        built.append(release.pk)
+        return original(release)
+
+    monkeypatch.setattr(views, "_figures_context", counting)
     first = release_publish()
     for _ in range(3):
         assert "Excluded: 6 applications withdrawn" in client.get("/statistics/").content.decode()
