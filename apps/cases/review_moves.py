@@ -30,7 +30,7 @@ from apps.cases.models import (
     SponsorshipStatus,
     Track,
 )
-from apps.cases.scoring import case_profile
+from apps.cases.score_snapshot import case_profile
 from apps.cases.services import store_document
 from apps.cases.transitions import (
     APPROVE,
@@ -265,7 +265,7 @@ def case_eligibility(case: Case) -> Eligibility:
 
 
 def _verified_score(case: Case) -> ScoreResult | None:
-    """The engine on the verified facts (apps.cases.scoring.case_profile), as the score snapshot is
+    """The engine on the verified facts (apps.cases.score_snapshot.case_profile), as the score snapshot is
     computed, but without waiting for the snapshot: a case scored by a task not yet run is judged
     all the same. The sentences are in the active language."""
     if case.rubric_version is None or case.submitted_at is None:

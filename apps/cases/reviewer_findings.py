@@ -32,7 +32,7 @@ from apps.cases.models import (
     SponsorshipStatus,
     Track,
 )
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.transitions import SCORE_TASK, enqueue_after_commit, record_event
 from apps.organisations.models import SizeClass, SmeClaim
 from apps.organisations.services import sme_claim_reject, sme_claim_verify

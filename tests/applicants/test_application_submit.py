@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from apps.accounts.roles import Role
-from apps.applicants.application_views import submission as submission_views
+from apps.applicants.application.views import submission as submission_views
 from apps.cases.models import Case, CaseEvent, CaseStatus, SponsorshipStatus
 from apps.cases.services import case_start
 from tests.factories import (

@@ -11,7 +11,7 @@ import time_machine
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseScore, CaseStatus, SponsorshipStatus
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.selectors import case_estimate
 from apps.cases.services import case_start
 from apps.organisations.models import SizeClass

@@ -10,8 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.roles import Role
 from apps.cases.models import CaseEvent, CaseStatus
-from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
-from apps.cases.scoring import case_score
+from apps.cases.review_moves import (
+    case_decide,
+    case_request_information,
+    case_start_review,
+    information_respond,
+)
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start, case_submit, case_withdraw
 from tests.factories import (
     ELF_BYTES,
@@ -288,7 +293,7 @@ def test_the_list_shows_each_application_with_its_status_in_words(client_a, subm
 
 
 def test_the_score_is_explained_in_the_readers_language(client_a, submitted):
-    from apps.cases.scoring import case_score
+    from apps.cases.score_snapshot import case_score
 
     case_score(case_id=submitted.pk)  # written by a worker in English
     response = client_a.get(f"/apply/{submitted.reference}/status/", HTTP_ACCEPT_LANGUAGE="ko")

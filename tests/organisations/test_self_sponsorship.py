@@ -23,7 +23,7 @@ from apps.cases.sponsorships import sponsorship_confirm, sponsorship_decline
 from apps.organisations.models import MemberRole, MembershipPeriod
 from apps.organisations.selectors import public_email_domains, was_member_since
 from apps.organisations.services import member_remove
-from apps.reviewers.sponsor_checks import sponsor_flags
+from apps.reviewers.workspace.sponsor_checks import sponsor_flags
 from tests.factories import (
     FULL_ANSWERS,
     InvitationFactory,

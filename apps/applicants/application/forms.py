@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from apps.applicants.forms import DatalistTextInput, reference_choices
 from apps.applicants.models import FIRST_YEAR, MAX_YEARS, DegreeLevel
+from apps.applicants.self_assessment.forms import DatalistTextInput, reference_choices
 from apps.applicants.services import (
     FG500_FROM_LIST,
     FG500_NO,

@@ -3,8 +3,8 @@ user's own is a 404 (see ``apps.cases.selectors.get_case_for_applicant``)."""
 
 from django.urls import path
 
-from apps.applicants import application_views as views
-from apps.applicants import letter_views
+from apps.applicants.application import views
+from apps.applicants.letters import views as letter_views
 
 app_name = "application"
 

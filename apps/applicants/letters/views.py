@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.applicants.application_views.common import add_errors, to_status, user_of
-from apps.applicants.letter_forms import ReviewRequestForm, VerifyLetterForm
+from apps.applicants.application.views.common import add_errors, to_status, user_of
+from apps.applicants.letters.forms import ReviewRequestForm, VerifyLetterForm
 from apps.cases.decision_review import review_request, review_window
 from apps.cases.letters import (
     Verdict,

@@ -1,8 +1,8 @@
-"""The public self-assessment form: the answers of ``self_assessment.answer_fields()`` plus the version.
+"""The public self-assessment form: the answers of ``scoring.answer_fields()`` plus the version.
 
 The form is sent with GET, so the query string holds the answers under their API names and a result
 can be bookmarked, shared and edited. Every error message says what to do in words a person
-understands; the scoring itself stays in ``self_assessment`` and the engine.
+understands; the scoring itself stays in ``scoring`` (this package) and the engine.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.applicants.self_assessment import UnknownInstitution, answer_fields, institution_rank
+from apps.applicants.self_assessment.scoring import UnknownInstitution, answer_fields, institution_rank
 from apps.rubric.answers import answer_problems, profile_values
 from apps.rubric.fact_fields import OTHER_FIELD_CHOICE, form_field, form_widget_attrs
 from apps.rubric.language.catalogue import FactDef, default_catalogue

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from apps.applicants import views
 from apps.applicants.landing import landing
+from apps.applicants.self_assessment import views
 
 urlpatterns = [
     path("", views.home, name="home"),

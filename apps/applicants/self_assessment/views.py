@@ -1,6 +1,6 @@
 """Public pages: the home page and the self-assessment (form, result, side-by-side versions).
 
-Thin views: the form validates the answers, ``self_assessment.assess`` scores them, and
+Thin views: the form validates the answers, ``scoring.assess`` scores them, and
 ``present`` arranges the engine's result for the templates (grouping, documents, best next steps).
 """
 
@@ -25,12 +25,17 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import User
-from apps.applicants.documents import RequiredDocument, documents_for
-from apps.applicants.forms import SelfAssessmentForm
 from apps.applicants.models import Scenario
-from apps.applicants.scenarios import COMPARE_AT_MOST, scenario_delete, scenario_save, scenarios_of
 from apps.applicants.selectors import answer_rows
-from apps.applicants.self_assessment import assess, assess_under_every_version
+from apps.applicants.self_assessment.documents import RequiredDocument, documents_for
+from apps.applicants.self_assessment.forms import SelfAssessmentForm
+from apps.applicants.self_assessment.scenarios import (
+    COMPARE_AT_MOST,
+    scenario_delete,
+    scenario_save,
+    scenarios_of,
+)
+from apps.applicants.self_assessment.scoring import assess, assess_under_every_version
 from apps.rubric.language.scorer import CriterionResult, NextStep, ScoreResult, TrackResult
 from apps.rubric.models import RubricVersion
 from apps.rubric.selectors import (

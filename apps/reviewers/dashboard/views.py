@@ -1,6 +1,6 @@
 """The supervisor dashboard (issue 4): one page of charts, and each chart's data as a CSV file.
 
-The figures come from ``apps.reviewers.dashboard``; this module validates the period (``weeks``)
+The figures come from ``apps.reviewers.dashboard.selectors``; this module validates the period (``weeks``)
 and writes the CSV files. Supervisors only: everyone else gets 404 (``supervisor_required``).
 """
 
@@ -19,9 +19,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.spreadsheet import inert_cell
-from apps.reviewers import dashboard as figures
 from apps.reviewers.access import supervisor_required
-from apps.reviewers.dashboard import DEFAULT_WEEKS, MAX_WEEKS, MIN_WEEKS, Rate, TrackOutcome, sum_rates
+from apps.reviewers.dashboard import selectors as figures
+from apps.reviewers.dashboard.selectors import (
+    DEFAULT_WEEKS,
+    MAX_WEEKS,
+    MIN_WEEKS,
+    Rate,
+    TrackOutcome,
+    sum_rates,
+)
 
 Cell = str | int
 Table = tuple[list[str], list[list[Cell]]]

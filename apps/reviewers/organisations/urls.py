@@ -2,18 +2,18 @@
 
 from django.urls import path
 
-from apps.reviewers import organisation_views
+from apps.reviewers.organisations import views
 
 urlpatterns = [
-    path("organisations/claims/", organisation_views.ownership_claims, name="ownership_claims"),
+    path("organisations/claims/", views.ownership_claims, name="ownership_claims"),
     path(
         "organisations/claims/<int:ownership_claim_id>/",
-        organisation_views.ownership_claim,
+        views.ownership_claim,
         name="ownership_claim",
     ),
     path(
         "organisations/claims/<int:ownership_claim_id>/certificate/",
-        organisation_views.ownership_certificate,
+        views.ownership_certificate,
         name="ownership_certificate",
     ),
 ]

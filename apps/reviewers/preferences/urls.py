@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from apps.reviewers import preferences_views
+from apps.reviewers.preferences import views
 
 urlpatterns = [
-    path("preferences/", preferences_views.reminder_preferences, name="preferences"),
+    path("preferences/", views.reminder_preferences, name="preferences"),
 ]

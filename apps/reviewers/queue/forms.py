@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from apps.accounts.models import User
 from apps.cases.assignment import BULK_ASSIGN_LIMIT, assignable_users
 from apps.cases.models import OPEN_STATUSES, Track
-from apps.reviewers.queue import (
+from apps.reviewers.queue.selectors import (
     DEFAULT_PAGE_SIZE,
     MAX_DUE_WITHIN_DAYS,
     PAGE_SIZES,

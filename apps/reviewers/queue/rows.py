@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cases.models import CaseStatus, Track
-from apps.reviewers.queue import QueueRow
+from apps.reviewers.queue.selectors import QueueRow
 
 # A placeholder reversed once per page; each row's link replaces it with the case's reference.
 _REFERENCE_SLOT = "REFERENCE"

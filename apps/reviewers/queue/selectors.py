@@ -59,7 +59,7 @@ class AssignedTo:
 
 @dataclass(frozen=True, slots=True)
 class QueueFilters:
-    """The queue's filters, already validated (see apps.reviewers.queue_forms)."""
+    """The queue's filters, already validated (see apps.reviewers.queue.forms)."""
 
     q: str = ""
     status: str = ""

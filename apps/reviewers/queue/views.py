@@ -1,6 +1,6 @@
 """The triage queue, "claim next", assignment and caseloads (issue 4, "The queue").
 
-Thin views: the filter form validates the address's parameters, ``apps.reviewers.queue`` reads,
+Thin views: the filter form validates the address's parameters, ``apps.reviewers.queue.selectors`` reads,
 ``apps.cases.assignment`` changes who has a case. With htmx, the queue answers a filter change or a
 page link with the results region only (and the counts, out of band).
 """
@@ -34,10 +34,10 @@ from apps.cases.assignment import (
     case_assign,
     claim_next,
 )
-from apps.reviewers import queue as selectors
 from apps.reviewers.access import get_case_for_ministry, ministry_required, supervisor_required
-from apps.reviewers.queue_forms import AssignForm, BulkAssignForm, QueueFilterForm, field_choices
-from apps.reviewers.queue_rows import display_rows
+from apps.reviewers.queue import selectors
+from apps.reviewers.queue.forms import AssignForm, BulkAssignForm, QueueFilterForm, field_choices
+from apps.reviewers.queue.rows import display_rows
 from apps.rubric.models import StrategicField
 
 CURSOR_PARAMS = ("after", "before")

@@ -3,7 +3,7 @@ request for a review of a rejection with its own clock and documents, its outcom
 letters with their state. A supervisor decides a review and may issue a new letter or withdraw one.
 
 One context entry of the workspace (``Workspace.after_decision``) and one partial
-(reviewers/_workspace_after_decision.html); the actions are in apps.reviewers.decision_panel_views.
+(reviewers/_workspace_after_decision.html); the actions are in apps.reviewers.workspace.decision_panel_views.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from apps.accounts.roles import Role
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.documents import REVIEW_KIND
 from apps.cases.models import Case, CaseDocument, CaseStatus, DecisionLetter, ReviewRequest
-from apps.reviewers.workspace_forms import DescribedForm
+from apps.reviewers.workspace.forms import DescribedForm
 
 UPHOLD, OVERTURN = "upheld", "overturned"
 

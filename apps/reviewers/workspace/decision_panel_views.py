@@ -21,8 +21,8 @@ from apps.cases.letters import current_letter, letter_reissue, letter_withdraw
 from apps.cases.models import Case
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
 from apps.reviewers.access import supervisor_required
-from apps.reviewers.decision_panel import LetterWithdrawForm, ReviewDecisionForm, after_decision
-from apps.reviewers.workspace_views import _add_errors, _case, _page, _render, _user
+from apps.reviewers.workspace.decision_panel import LetterWithdrawForm, ReviewDecisionForm, after_decision
+from apps.reviewers.workspace.views import _add_errors, _case, _page, _render, _user
 
 ANCHOR = "after-decision"
 

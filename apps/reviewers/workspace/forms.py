@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.cases.assessment import (
+from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
+from apps.cases.review_moves import reason_codes_error, reasons_for
+from apps.cases.reviewer_findings import (
     NOTE_MAX_LENGTH,
     OTHER_FIELD,
     QualitativeScales,
@@ -21,8 +23,6 @@ from apps.cases.assessment import (
     max_led_years,
     rating_error,
 )
-from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
-from apps.cases.review import reason_codes_error, reasons_for
 from apps.rubric.selectors import strategic_fields
 from apps.rubric.wording import fact_label
 
@@ -277,7 +277,7 @@ class DecisionForm(DescribedForm):
         ) % {"approval": approval}
 
     def clean(self) -> dict[str, Any]:
-        """Reasons of the other outcome are refused here, as the service would (apps.cases.review)."""
+        """Reasons of the other outcome are refused here, as the service would (apps.cases.review_moves)."""
         cleaned = super().clean() or {}
         if cleaned.get("outcome") and cleaned.get("reason_codes"):
             error = reason_codes_error(

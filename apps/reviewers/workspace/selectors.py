@@ -20,12 +20,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.cases.assessment import (
-    QualitativeScales,
-    claim_valid_for_case,
-    confirmed_sponsorship,
-    qualitative_scales,
-)
 from apps.cases.casefile import Group, case_file, sponsorship_terms, track_uses_assessment
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.documents import RESPONSE_KIND, document_label
@@ -41,14 +35,20 @@ from apps.cases.models import (
     Sponsorship,
     Track,
 )
-from apps.cases.scoring import explained_score, scored_answers
+from apps.cases.reviewer_findings import (
+    QualitativeScales,
+    claim_valid_for_case,
+    confirmed_sponsorship,
+    qualitative_scales,
+)
+from apps.cases.score_snapshot import explained_score, scored_answers
 from apps.metrics.models import ProcessingInquiry
 from apps.metrics.selectors import processing_inquiries
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
 from apps.programmes.models import RosterEntry
 from apps.reviewers.clock_text import clock_text
-from apps.reviewers.decision_panel import AfterDecision, after_decision
-from apps.reviewers.sponsor_checks import SponsorFlag, sponsor_flags
+from apps.reviewers.workspace.decision_panel import AfterDecision, after_decision
+from apps.reviewers.workspace.sponsor_checks import SponsorFlag, sponsor_flags
 from apps.rubric.answers import profile_from_answers
 from apps.rubric.language.document import Criterion, Version, rule_facts
 from apps.rubric.language.reading import ConfigErrors
@@ -370,7 +370,7 @@ def fact_values(
     assessment: QualitativeAssessment | None,
     config: Version | None,
 ) -> dict[str, Any]:
-    """The facts the score uses, from the scoring itself (apps.cases.scoring.scored_answers): without
+    """The facts the score uses, from the scoring itself (apps.cases.score_snapshot.scored_answers): without
     a confirmed sponsorship, no B2 ratings, whatever the applicant declared."""
     if config is None:  # no rules version: nothing is scored, so the declared facts are all there is
         return dict(case.facts)

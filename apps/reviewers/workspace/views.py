@@ -26,7 +26,16 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.cases.assessment import (
+from apps.cases.casefile import track_uses_assessment
+from apps.cases.models import Case, CaseDocument, CaseScore, CaseStatus, DecisionReason
+from apps.cases.review_moves import (
+    Eligibility,
+    case_decide,
+    case_eligibility,
+    case_request_information,
+    case_start_review,
+)
+from apps.cases.reviewer_findings import (
     case_sme_reject,
     case_sme_verify,
     confirmed_sponsorship,
@@ -35,23 +44,13 @@ from apps.cases.assessment import (
     qualitative_scales,
     roster_confirm,
 )
-from apps.cases.casefile import track_uses_assessment
-from apps.cases.models import Case, CaseDocument, CaseScore, CaseStatus, DecisionReason
-from apps.cases.review import (
-    Eligibility,
-    case_decide,
-    case_eligibility,
-    case_request_information,
-    case_start_review,
-)
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
 from apps.core.dates import format_when
 from apps.core.uploads import safe_download_name
 from apps.organisations.models import SmeClaim
 from apps.reviewers.access import get_case_for_ministry, ministry_required
-from apps.reviewers.queue_forms import AssignForm
-from apps.reviewers.workspace import PREVIEW_TYPES, Workspace, workspace_for
-from apps.reviewers.workspace_forms import (
+from apps.reviewers.queue.forms import AssignForm
+from apps.reviewers.workspace.forms import (
     DecisionForm,
     DescribedForm,
     InformationRequestForm,
@@ -60,6 +59,7 @@ from apps.reviewers.workspace_forms import (
     SmeReviewForm,
     assessment_initial,
 )
+from apps.reviewers.workspace.selectors import PREVIEW_TYPES, Workspace, workspace_for
 
 Action = Callable[..., HttpResponseBase]
 

@@ -16,17 +16,17 @@ that does not exist.
 - ``contexts``: context shared by several pages; ``common``: small helpers
 """
 
-from apps.applicants.application_views.case_status import inquire, respond, status, withdraw
-from apps.applicants.application_views.evidence import (
+from apps.applicants.application.views.case_status import inquire, respond, status, withdraw
+from apps.applicants.application.views.evidence import (
     document_download,
     document_remove_view,
     document_upload,
 )
-from apps.applicants.application_views.profile import profile_edit
-from apps.applicants.application_views.sponsorship import sponsorship_confirm_view
-from apps.applicants.application_views.start import application_list, application_start_view
-from apps.applicants.application_views.submission import submit
-from apps.applicants.application_views.wizard import wizard, wizard_step
+from apps.applicants.application.views.profile import profile_edit
+from apps.applicants.application.views.sponsorship import sponsorship_confirm_view
+from apps.applicants.application.views.start import application_list, application_start_view
+from apps.applicants.application.views.submission import submit
+from apps.applicants.application.views.wizard import wizard, wizard_step
 
 # Re-exported for the URLconf's readability.
 __all__ = [

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.applicants.application_forms import InformationResponseForm, WithdrawForm
-from apps.applicants.application_views.common import add_errors, to_status, user_of
-from apps.applicants.application_views.contexts import status_context
+from apps.applicants.application.forms import InformationResponseForm, WithdrawForm
+from apps.applicants.application.views.common import add_errors, to_status, user_of
+from apps.applicants.application.views.contexts import status_context
 from apps.applicants.selectors import open_information_request
 from apps.cases.models import Case, InformationRequest
-from apps.cases.review import information_respond, may_answer
+from apps.cases.review_moves import information_respond, may_answer
 from apps.cases.selectors import get_case_for_applicant
 from apps.cases.services import case_withdraw
 from apps.cases.transitions import StaleCase, TransitionNotAllowed

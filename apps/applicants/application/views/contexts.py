@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from apps.applicants.application_forms import InformationResponseForm
-from apps.applicants.application_views.common import track_label, user_of
+from apps.applicants.application.forms import InformationResponseForm
+from apps.applicants.application.views.common import track_label, user_of
 from apps.applicants.selectors import (
     applicant_timeline,
     case_config,
@@ -29,8 +29,8 @@ from apps.cases.casefile import Group, case_file
 from apps.cases.decision_review import review_window
 from apps.cases.letters import current_letter
 from apps.cases.models import Case, CaseStatus, ReviewRequest
-from apps.cases.review import may_answer
-from apps.cases.scoring import scored_answers
+from apps.cases.review_moves import may_answer
+from apps.cases.score_snapshot import scored_answers
 from apps.cases.selectors import case_days_left, case_estimate, sme_verified_on
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
 from apps.metrics.selectors import similar_cases

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.applicants.application_forms import UploadForm
-from apps.applicants.application_views.common import user_of
-from apps.applicants.application_views.contexts import documents_context, status_context
-from apps.applicants.application_views.steps import DOCUMENTS, render_step, step_url
+from apps.applicants.application.forms import UploadForm
+from apps.applicants.application.views.common import user_of
+from apps.applicants.application.views.contexts import documents_context, status_context
+from apps.applicants.application.views.steps import DOCUMENTS, render_step, step_url
 from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case, CaseDocument, CaseStatus
 from apps.cases.selectors import get_case_for_applicant, get_document_for_applicant

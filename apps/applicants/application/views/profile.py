@@ -16,14 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.applicants.application_forms import (
+from apps.applicants.application.forms import (
     EducationRows,
     EmploymentRows,
     ProfileForm,
     company_options,
     school_options,
 )
-from apps.applicants.application_views.common import add_errors, user_of
+from apps.applicants.application.views.common import add_errors, user_of
 from apps.applicants.models import ApplicantProfile, Employment
 from apps.applicants.services import (
     EDUCATION_FIELDS,

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.applicants.application_views.common import user_of
-from apps.applicants.application_views.steps import SPONSORSHIP, draft_or_status, step_url, steps_context
+from apps.applicants.application.views.common import user_of
+from apps.applicants.application.views.steps import SPONSORSHIP, draft_or_status, step_url, steps_context
 from apps.applicants.selectors import offered_sponsorship
 from apps.applicants.services import profile_for
 from apps.cases.models import Case, Sponsorship

@@ -13,9 +13,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.applicants.application_views.common import user_of
-from apps.applicants.application_views.steps import PROFILE, step_url
-from apps.applicants.forms import SelfAssessmentForm
+from apps.applicants.application.views.common import user_of
+from apps.applicants.application.views.steps import PROFILE, step_url
+from apps.applicants.self_assessment.forms import SelfAssessmentForm
 from apps.applicants.services import application_start
 from apps.cases.models import Case, CaseStatus
 from apps.cases.selectors import case_days_left, cases_of_applicant

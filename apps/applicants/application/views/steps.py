@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.applicants.application_views.common import to_status, user_of
+from apps.applicants.application.views.common import to_status, user_of
 from apps.applicants.models import ApplicantProfile
 from apps.applicants.selectors import case_config, confirmed_sponsorship, required_document_kinds
 from apps.applicants.services import application_sync_answers, profile_for, profile_missing_items

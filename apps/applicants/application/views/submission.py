@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from apps.applicants.application_forms import SubmitForm
-from apps.applicants.application_views.common import add_errors, to_status, track_label, user_of
-from apps.applicants.application_views.steps import REVIEW, steps_context, synced
+from apps.applicants.application.forms import SubmitForm
+from apps.applicants.application.views.common import add_errors, to_status, track_label, user_of
+from apps.applicants.application.views.steps import REVIEW, steps_context, synced
 from apps.applicants.selectors import clock_days
 from apps.applicants.services import application_missing_items, application_submit, profile_for
 from apps.cases.models import Case, CaseStatus, Track

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.applicants.application_forms import TrackForm
-from apps.applicants.application_views.common import add_errors, to_status, track_label, user_of
-from apps.applicants.application_views.contexts import case_file_groups, documents_context
-from apps.applicants.application_views.profile import profile_context, profile_forms, save_profile
-from apps.applicants.application_views.steps import (
+from apps.applicants.application.forms import TrackForm
+from apps.applicants.application.views.common import add_errors, to_status, track_label, user_of
+from apps.applicants.application.views.contexts import case_file_groups, documents_context
+from apps.applicants.application.views.profile import profile_context, profile_forms, save_profile
+from apps.applicants.application.views.steps import (
     DOCUMENTS,
     PROFILE,
     REVIEW,
