@@ -27,11 +27,6 @@ T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
 
 
 @pytest.fixture
-def reviewer():
-    return UserFactory(role=Role.REVIEWER)
-
-
-@pytest.fixture
 def submitted():
     applicant = UserFactory(role=Role.APPLICANT)
     with time_machine.travel(T0, tick=False):

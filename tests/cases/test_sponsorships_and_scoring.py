@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from apps.accounts.roles import Role
 from apps.cases.models import CaseScore, SponsorshipStatus
 from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
@@ -23,7 +22,6 @@ from tests.factories import (
     MembershipFactory,
     SmeClaimFactory,
     SponsorshipFactory,
-    UserFactory,
     pdf_upload,
 )
 
@@ -49,11 +47,6 @@ SPONSORSHIP = {
     "transfer_plan": 5,
     "transfer_plan_text": "Trains ten engineers a year.",
 }
-
-
-@pytest.fixture
-def applicant():
-    return UserFactory(role=Role.APPLICANT, email="priya@example.org")
 
 
 @pytest.fixture
