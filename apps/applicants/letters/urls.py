@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from apps.applicants.letters import views
+from apps.applicants.letters import views as letter_views
 
 app_name = "letters"
 
-urlpatterns = [path("verify/", views.verify, name="verify")]
+urlpatterns = [path("verify/", letter_views.verify, name="verify")]

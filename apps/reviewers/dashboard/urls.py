@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from apps.reviewers.dashboard import views
+from apps.reviewers.dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     # One CSV file per chart, e.g. /ministry/dashboard/within-14-days.csv?weeks=12
-    path("dashboard/<slug:chart>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("dashboard/<slug:chart>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
 ]

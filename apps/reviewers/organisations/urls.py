@@ -2,18 +2,18 @@
 
 from django.urls import path
 
-from apps.reviewers.organisations import views
+from apps.reviewers.organisations import views as organisation_views
 
 urlpatterns = [
-    path("organisations/claims/", views.ownership_claims, name="ownership_claims"),
+    path("organisations/claims/", organisation_views.ownership_claims, name="ownership_claims"),
     path(
         "organisations/claims/<int:ownership_claim_id>/",
-        views.ownership_claim,
+        organisation_views.ownership_claim,
         name="ownership_claim",
     ),
     path(
         "organisations/claims/<int:ownership_claim_id>/certificate/",
-        views.ownership_certificate,
+        organisation_views.ownership_certificate,
         name="ownership_certificate",
     ),
 ]

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from apps.reviewers.preferences import views
+from apps.reviewers.preferences import views as preferences_views
 
 urlpatterns = [
-    path("preferences/", views.reminder_preferences, name="preferences"),
+    path("preferences/", preferences_views.reminder_preferences, name="preferences"),
 ]

@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from apps.reviewers.queue import views
+from apps.reviewers.queue import views as queue_views
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("claim-next/", views.claim_next_case, name="claim_next"),
-    path("assign/", views.bulk_assign_cases, name="bulk_assign"),
-    path("cases/<str:reference>/assign/", views.assign_case, name="assign"),
-    path("caseloads/", views.caseloads, name="caseloads"),
+    path("", queue_views.queue, name="queue"),
+    path("claim-next/", queue_views.claim_next_case, name="claim_next"),
+    path("assign/", queue_views.bulk_assign_cases, name="bulk_assign"),
+    path("cases/<str:reference>/assign/", queue_views.assign_case, name="assign"),
+    path("caseloads/", queue_views.caseloads, name="caseloads"),
 ]
