@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.cases.models import Sponsorship
-from apps.cases.scoring import hard_to_fill
+from apps.cases.score_snapshot import hard_to_fill
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import (
     AllOf,
@@ -82,7 +82,7 @@ ASSESSED_FACTS = frozenset(
         "transfer_plan",
     }
 )
-# The facts a confirmed sponsorship sets (apps.cases.scoring.sponsorship_answers).
+# The facts a confirmed sponsorship sets (apps.cases.score_snapshot.sponsorship_answers).
 SPONSORSHIP_FACTS = frozenset(
     {"offered_salary_krw", "core_technology_role", "hard_to_fill", "transfer_plan", "sponsor_is_sme"}
 )

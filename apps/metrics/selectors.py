@@ -152,7 +152,7 @@ class UnsupportedSegment(ValueError):
 
 def _sme_sql() -> str:
     """The case's confirmed sponsor held a verified SME status valid on the submission day (Seoul),
-    as scoring reads it (``apps.cases.scoring``): the applicant's own claim never counts."""
+    as scoring reads it (``apps.cases.score_snapshot``): the applicant's own claim never counts."""
     claims = SmeClaim._meta.db_table
     return (
         "(r.sponsorship_id IS NOT NULL AND EXISTS (SELECT 1 FROM "  # noqa: S608

@@ -553,7 +553,7 @@ def _review(*, claim: SmeClaim, by: User, status: str, reason: str) -> SmeClaim:
     _require_reviewer(claim, by)
     with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
         # Compare-and-set on the claim's row. A caller that also locks cases in this transaction
-        # (apps.cases.assessment) must lock this row before them: a reviewer holding a case while
+        # (apps.cases.reviewer_findings) must lock this row before them: a reviewer holding a case while
         # waiting here, and another holding the claim while waiting for that case, deadlock.
         updated = SmeClaim.objects.filter(pk=claim.pk, status=SmeClaimStatus.PENDING).update(
             status=status, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason

@@ -22,7 +22,7 @@ from apps.cases.models import Case, CaseStatus, Track
 from apps.metrics.models import StatisticsRelease
 from apps.metrics.selectors import similar_cases_days
 from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
-from apps.reviewers.dashboard import period_weeks, track_outcomes, within_clock_by_week
+from apps.reviewers.dashboard.selectors import period_weeks, track_outcomes, within_clock_by_week
 from tests.factories import UserFactory
 from tests.ministry import sign_in, submitted_case, supervisor
 
