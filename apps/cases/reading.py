@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
+from apps.cases.casefile import ASSESSED_FACTS
 from apps.cases.documents import document_label
 from apps.cases.models import (
     INTERNAL_EVENT_KINDS,
@@ -56,16 +57,6 @@ ROSTER_MATCH_LABELS = {
     "partial": gettext_lazy("only one of e-mail address and passport number matched"),
     "none": gettext_lazy("no match on the roster"),
 }
-# The facts of a qualitative assessment a timeline line shows, in this order (B1's, then B2's).
-ASSESSED_FACTS = (
-    "field",
-    "publications_and_patents",
-    "led_project_years",
-    "international_award",
-    "core_technology_role",
-    "hard_to_fill",
-    "transfer_plan",
-)
 DECISION_KINDS = frozenset({CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED})
 
 # The status in words, for the applicant (their own application) and for the employer (the case it
@@ -228,7 +219,7 @@ def timeline(
             )
             for event in case_timeline(case)
         ]
-    answers = _answers(case) if audience == Audience.APPLICANT else {}
+    answers: dict[dt.datetime | None, str] = _answers(case) if audience == Audience.APPLICANT else {}
     employer_people = _employer_people(case)
     lines = []
     for event in public_timeline(case):
@@ -241,7 +232,7 @@ def timeline(
     return lines
 
 
-def _answers(case: Case) -> dict[dt.datetime, str]:
+def _answers(case: Case) -> dict[dt.datetime | None, str]:
     """An answer's text is on its request; the request's answer time is its event's time."""
     return dict(
         case.information_requests.filter(responded_at__isnull=False).values_list(

@@ -21,6 +21,7 @@ from apps.cases.assessment import (
     max_led_years,
     rating_error,
 )
+from apps.cases.casefile import ASSESSED_FACTS  # what a reviewer verifies here, with reasons
 from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
 from apps.cases.review import reason_codes_error, reasons_for
 from apps.rubric.selectors import strategic_fields
@@ -68,18 +69,6 @@ class DescribedForm(forms.Form):
             field.widget.attrs["class"] = " ".join(classes)
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
-
-
-# The facts a reviewer verifies here (each with its justification).
-ASSESSED_FACTS = (
-    "field",
-    "publications_and_patents",
-    "led_project_years",
-    "international_award",
-    "core_technology_role",
-    "hard_to_fill",
-    "transfer_plan",
-)
 
 
 class QualitativeAssessmentForm(DescribedForm):

@@ -112,7 +112,9 @@ def test_who_acted_in_each_audiences_words() -> None:
     assert actor_in_words(by_reviewer, Audience.MINISTRY) == "Kim Reviewer"
     assert actor_in_words(by_system, Audience.MINISTRY) == "the system"
     lines = (by_reviewer, by_employer, by_applicant, by_system)
-    words = [actor_in_words(line, Audience.APPLICANT, viewer=applicant, employer_people=people) for line in lines]
+    words = [
+        actor_in_words(line, Audience.APPLICANT, viewer=applicant, employer_people=people) for line in lines
+    ]
     # never the reviewer's name
     assert words == ["by the K-Tech Pass team", "by your employer", "by you", "automatically"]
 

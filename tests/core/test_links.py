@@ -163,9 +163,9 @@ def role_links_in(root: Path, prefixes: set[str], namespaces: set[str]) -> list[
     url_tag_re = re.compile(r"\{%\s*url\s+[\"'](" + "|".join(map(re.escape, sorted(namespaces))) + r"):")
     found = []
     for path in _shared_files((".py",), root):
-        for line, text in sorted(_python_strings(path.read_text())):
-            if path_re.search(text) or name_re.match(text):
-                found.append(f"{path.relative_to(root)}:{line}: {text!r}")
+        for line_number, string in sorted(_python_strings(path.read_text())):
+            if path_re.search(string) or name_re.match(string):
+                found.append(f"{path.relative_to(root)}:{line_number}: {string!r}")
     for path in _shared_files((".txt", ".html"), root):
         text = re.sub(r"\{#.*?#\}", "", path.read_text())
         for number, line in enumerate(text.splitlines(), start=1):
