@@ -21,9 +21,10 @@ Internal notes (``CaseNote``) are no event and never reach any timeline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -115,31 +116,56 @@ def visible_kinds(audience: Audience) -> frozenset[str]:
     return every if audience == Audience.MINISTRY else every - INTERNAL_EVENT_KINDS
 
 
+Data = Mapping[str, Any]
+
+
+def _document(data: Data, names: Mapping[str, str]) -> str:
+    return f"{document_label(str(data.get('kind', '')))}: {data.get('name', '')}"
+
+
+def _organisation(data: Data, names: Mapping[str, str]) -> str:
+    return str(data.get("organisation", ""))
+
+
+def _total(data: Data, names: Mapping[str, str]) -> str:
+    return _("Total: %(total)s points") % {"total": data["total"]} if "total" in data else ""
+
+
+def _decision_reasons(data: Data, names: Mapping[str, str]) -> str:
+    codes = [code for code in data.get("reason_codes", []) if code in DecisionReason.values]
+    return "; ".join(str(DecisionReason(code).label) for code in codes)
+
+
+def _assessed_facts(data: Data, names: Mapping[str, str]) -> str:
+    shown = [name for name in ASSESSED_FACTS if name in data]
+    return "; ".join(f"{fact_label(name)}: {fact_value(name, data.get(name), names)}" for name in shown)
+
+
+def _roster_match(data: Data, names: Mapping[str, str]) -> str:
+    status = str(data.get("status", ""))
+    return str(ROSTER_MATCH_LABELS.get(status, status))
+
+
+# What a line's data say, by kind; a kind not listed says nothing beyond its title and reason.
+DETAILS: dict[str, Callable[[Data, Mapping[str, str]], str]] = {
+    CaseEvent.Kind.DOCUMENT_ADDED: _document,
+    CaseEvent.Kind.DOCUMENT_REMOVED: _document,
+    CaseEvent.Kind.SPONSORSHIP_CONFIRMED: _organisation,
+    CaseEvent.Kind.SCORED: _total,
+    CaseEvent.Kind.APPROVED: _decision_reasons,
+    CaseEvent.Kind.REJECTED: _decision_reasons,
+    CaseEvent.Kind.QUALITATIVE_ASSESSED: _assessed_facts,
+    CaseEvent.Kind.ROSTER_CONFIRMED: _roster_match,
+}
+
+
 def event_detail(event: CaseEvent, audience: Audience, names: Mapping[str, str] | None = None) -> str:
     """What the line's data say, in words (not its reason: see ``event_text``); ``names`` are the
     reference lists' names (``apps.rubric.selectors.reference_names``) for the assessed facts."""
-    if event.kind not in visible_kinds(audience):
+    detail = DETAILS.get(event.kind)
+    if detail is None or event.kind not in visible_kinds(audience):
         return ""
-    data = event.data or {}
-    kind = event.kind
-    if kind in (CaseEvent.Kind.DOCUMENT_ADDED, CaseEvent.Kind.DOCUMENT_REMOVED):
-        return f"{document_label(str(data.get('kind', '')))}: {data.get('name', '')}"
-    if kind == CaseEvent.Kind.SPONSORSHIP_CONFIRMED:
-        return str(data.get("organisation", ""))
-    if kind == CaseEvent.Kind.SCORED and "total" in data:
-        return _("Total: %(total)s points") % {"total": data["total"]}
-    if kind in DECISION_KINDS:
-        codes = [code for code in data.get("reason_codes", []) if code in DecisionReason.values]
-        return "; ".join(str(DecisionReason(code).label) for code in codes)
-    if kind == CaseEvent.Kind.QUALITATIVE_ASSESSED:
-        return "; ".join(
-            f"{fact_label(name)}: {fact_value(name, data.get(name), names or {})}"
-            for name in ASSESSED_FACTS
-            if name in data
-        )
-    if kind == CaseEvent.Kind.ROSTER_CONFIRMED:
-        return str(ROSTER_MATCH_LABELS.get(str(data.get("status", "")), data.get("status", "")))
-    return ""
+    return detail(event.data or {}, names or {})
 
 
 def event_text(event: CaseEvent, audience: Audience, names: Mapping[str, str] | None = None) -> str:
