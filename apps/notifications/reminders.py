@@ -420,8 +420,10 @@ def still_due(notification: Notification, *, now: dt.datetime) -> bool:
     return True
 
 
-# services.deliver asks this before every attempt to send a reminder's message or a digest.
-services.check_before_sending(services.REMINDER_KEY_PREFIXES, still_due)
+# The dedupe keys of the messages that carry clock reminders: a single reminder's, a daily digest.
+REMINDER_KEY_PREFIXES = ("reminder:", "digest:")
+# services.deliver asks still_due before every attempt to send one of them.
+services.check_before_sending(REMINDER_KEY_PREFIXES, still_due)
 
 
 def _reminders_carried(notification: Notification, *, digest: bool) -> list[Reminder]:

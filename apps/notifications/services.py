@@ -109,9 +109,6 @@ def record(*, key: str, to: Recipient, template: str, context: dict[str, object]
         return Notification.objects.get(dedupe_key=key)
 
 
-# The dedupe keys of messages that carry clock reminders: a single reminder's, a daily digest.
-REMINDER_KEY_PREFIXES = ("reminder:", "digest:")
-
 SendCheck = Callable[..., bool]  # (notification, *, now) -> may it go? (cancels it if not)
 # Dedupe-key prefix -> the check made before every attempt to send such a message. The module that
 # owns those messages registers it (apps.notifications.reminders, loaded by the app's ready()), so
