@@ -70,17 +70,16 @@ GROUP_FACTS: dict[str, tuple[str, ...]] = {
     RESEARCH: ("field", "publications_and_patents", "led_project_years", "international_award"),
     PROGRAMME: ("government_programme",),
 }
-# The facts a reviewer's qualitative assessment sets (the fields of QualitativeAssessment).
-ASSESSED_FACTS = frozenset(
-    {
-        "field",
-        "publications_and_patents",
-        "led_project_years",
-        "international_award",
-        "core_technology_role",
-        "hard_to_fill",
-        "transfer_plan",
-    }
+# The facts a reviewer's qualitative assessment sets (the fields of QualitativeAssessment), in the
+# order they are asked and shown (B1's, then B2's).
+ASSESSED_FACTS = (
+    "field",
+    "publications_and_patents",
+    "led_project_years",
+    "international_award",
+    "core_technology_role",
+    "hard_to_fill",
+    "transfer_plan",
 )
 # The facts a confirmed sponsorship sets (apps.cases.score_snapshot.sponsorship_answers).
 SPONSORSHIP_FACTS = frozenset(

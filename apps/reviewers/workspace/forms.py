@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.cases.casefile import ASSESSED_FACTS  # what a reviewer verifies here, with reasons
 from apps.cases.models import DecisionReason, InformationRequest, QualitativeAssessment
 from apps.cases.review_moves import reason_codes_error, reasons_for
 from apps.cases.reviewer_findings import (
@@ -68,18 +69,6 @@ class DescribedForm(forms.Form):
             field.widget.attrs["class"] = " ".join(classes)
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
-
-
-# The facts a reviewer verifies here (each with its justification).
-ASSESSED_FACTS = (
-    "field",
-    "publications_and_patents",
-    "led_project_years",
-    "international_award",
-    "core_technology_role",
-    "hard_to_fill",
-    "transfer_plan",
-)
 
 
 class QualitativeAssessmentForm(DescribedForm):

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
@@ -29,12 +29,12 @@ from apps.cases.models import (
     CaseEvent,
     CaseNote,
     CaseStatus,
-    DecisionReason,
     InformationRequest,
     QualitativeAssessment,
     Sponsorship,
     Track,
 )
+from apps.cases.reading import Audience, TimelineLine, timeline
 from apps.cases.reviewer_findings import (
     QualitativeScales,
     claim_valid_for_case,
@@ -62,12 +62,6 @@ from apps.rubric.wording import fact_value as fact_value
 PREVIEW_TYPES: frozenset[str] = frozenset({"application/pdf", "image/png", "image/jpeg"})
 IMAGE_TYPES: frozenset[str] = frozenset({"image/png", "image/jpeg"})
 
-# The roster match found at submission (apps.programmes.services.RosterMatch.status), in words.
-ROSTER_MATCH_LABELS = {
-    "matched": gettext_lazy("e-mail address and passport number matched"),
-    "partial": gettext_lazy("only one of e-mail address and passport number matched"),
-    "none": gettext_lazy("no match on the roster"),
-}
 # A response's files are stored in the same transaction as the answer, moments after it.
 RESPONSE_FILES_WINDOW = dt.timedelta(minutes=5)
 HISTORY_FIELDS = (
@@ -243,17 +237,6 @@ class RosterView:
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineRow:
-    at: dt.datetime
-    kind: str
-    title: str
-    actor: str
-    reason: str
-    detail: str
-    status_change: str
-
-
-@dataclass(frozen=True, slots=True)
 class HistoryRow:
     at: dt.datetime
     actor: str
@@ -299,7 +282,7 @@ class Workspace:
     sme: SmeView | None
     roster: RosterView | None
     notes: list[CaseNote]
-    timeline: list[TimelineRow]
+    timeline: list[TimelineLine]
     history: History
     can: Abilities
     track_label: str
@@ -516,53 +499,9 @@ def roster_view(case: Case, can_act: bool, names: Mapping[str, str]) -> RosterVi
     )
 
 
-def _event_detail(event: CaseEvent, names: Mapping[str, str]) -> str:
-    data = event.data or {}
-    if event.kind in (CaseEvent.Kind.DOCUMENT_ADDED, CaseEvent.Kind.DOCUMENT_REMOVED):
-        return f"{document_label(str(data.get('kind', '')))}: {data.get('name', '')}"
-    if event.kind == CaseEvent.Kind.SCORED and "total" in data:
-        return _("Total: %(total)s points") % {"total": data["total"]}
-    if event.kind in (CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED):
-        codes = [code for code in data.get("reason_codes", []) if code in DecisionReason.values]
-        return "; ".join(str(DecisionReason(code).label) for code in codes)
-    if event.kind == CaseEvent.Kind.QUALITATIVE_ASSESSED:
-        shown = ("field", "publications_and_patents", "led_project_years", "international_award")
-        parts = [
-            f"{fact_label(name)}: {fact_value(name, data.get(name), names)}" for name in shown if name in data
-        ]
-        parts += [
-            f"{fact_label(name)}: {fact_value(name, data.get(name), names)}"
-            for name in ("core_technology_role", "hard_to_fill", "transfer_plan")
-            if name in data
-        ]
-        return "; ".join(parts)
-    if event.kind == CaseEvent.Kind.ROSTER_CONFIRMED:
-        return str(ROSTER_MATCH_LABELS.get(str(data.get("status", "")), data.get("status", "")))
-    return ""
-
-
-def timeline_rows(case: Case, names: Mapping[str, str]) -> list[TimelineRow]:
-    events = case.events.select_related("actor").order_by("at", "pk")
-    rows = []
-    for event in events:
-        change = ""
-        if event.changes_status:
-            change = _("%(from)s → %(to)s") % {
-                "from": CaseStatus(event.from_status).label if event.from_status else "—",
-                "to": CaseStatus(event.to_status).label,
-            }
-        rows.append(
-            TimelineRow(
-                at=event.at,
-                kind=event.kind,
-                title=str(event.get_kind_display()),
-                actor=_person(event.actor),
-                reason=event.reason,
-                detail=_event_detail(event, names),
-                status_change=change,
-            )
-        )
-    return rows
+def timeline_rows(case: Case, names: Mapping[str, str]) -> list[TimelineLine]:
+    """Every line of the timeline, internal ones too, as ministry staff read it (apps.cases.reading)."""
+    return timeline(case, Audience.MINISTRY, names=names)
 
 
 def history_rows(case: Case) -> History:

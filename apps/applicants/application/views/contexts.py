@@ -21,7 +21,6 @@ from apps.applicants.selectors import (
     clock_days,
     confirmed_sponsorship,
     document_checklist,
-    event_detail,
     open_information_request,
 )
 from apps.applicants.services import profile_for, profile_snapshot
@@ -29,6 +28,7 @@ from apps.cases.casefile import Group, case_file
 from apps.cases.decision_review import review_window
 from apps.cases.letters import current_letter
 from apps.cases.models import Case, CaseStatus, ReviewRequest
+from apps.cases.reading import Audience, event_text, status_explained
 from apps.cases.review_moves import may_answer
 from apps.cases.score_snapshot import scored_answers
 from apps.cases.selectors import case_days_left, case_estimate, sme_verified_on
@@ -36,25 +36,6 @@ from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
 from apps.metrics.selectors import similar_cases
 from apps.rubric.selectors import reference_names
 
-STATUS_EXPLANATIONS: dict[str, Promise] = {
-    CaseStatus.DRAFT: gettext_lazy("You have not submitted this application yet."),
-    CaseStatus.SUBMITTED: gettext_lazy(
-        "Your application has been submitted and is waiting for a reviewer. The processing clock is running."
-    ),
-    CaseStatus.IN_REVIEW: gettext_lazy(
-        "A reviewer is assessing your application. The processing clock is running."
-    ),
-    CaseStatus.INFORMATION_REQUESTED: gettext_lazy(
-        "The reviewer needs more information before they can decide. The processing clock is paused until "
-        "you respond."
-    ),
-    CaseStatus.APPROVED: gettext_lazy("Your application has been approved."),
-    CaseStatus.REJECTED: gettext_lazy("Your application has not been approved."),
-    CaseStatus.WITHDRAWN: gettext_lazy("You withdrew this application. It will not be processed."),
-    CaseStatus.REVIEW_REQUESTED: gettext_lazy(
-        "Your application was not approved, and you asked for a review of the decision. A supervisor is reviewing it."
-    ),
-}
 NEXT_ACTIONS: dict[str, Promise] = {
     CaseStatus.DRAFT: gettext_lazy("Continue your application and submit it when it is complete."),
     CaseStatus.SUBMITTED: gettext_lazy(
@@ -121,7 +102,7 @@ def status_context(
     estimate = case_estimate(case) if case.submitted_at else None
     return {
         "case": case,
-        "explanation": STATUS_EXPLANATIONS.get(case.status, ""),
+        "explanation": status_explained(case.status, Audience.APPLICANT),
         "next_action": NEXT_ACTIONS.get(case.status, ""),
         "days_left": days_left,
         "clock_days": clock_days(case),
@@ -135,7 +116,7 @@ def status_context(
         "can_answer": open_request is not None and may_answer(open_request, user),
         "response_form": response_form or InformationResponseForm(),
         "decision": decision,
-        "decision_detail": event_detail(decision) if decision else "",
+        "decision_detail": event_text(decision, Audience.APPLICANT) if decision else "",
         "track_label": track_label(case),
         "casefile": case_file_groups(
             case, case.profile if case.submitted_at else profile_snapshot(profile_for(case.applicant))
