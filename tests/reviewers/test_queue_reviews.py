@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from apps.cases.decision_review import review_decide, review_request
 from apps.cases.models import Case, CaseStatus
-from apps.reviewers.queue import QueueFilters, parse_cursor, queue_counts, queue_page
+from apps.reviewers.queue.selectors import QueueFilters, parse_cursor, queue_counts, queue_page
 from tests.cases.decided import decided_case
 from tests.ministry import sign_in, submitted_case, supervisor
 
