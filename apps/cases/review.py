@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -69,10 +70,8 @@ def case_start_review(*, case: Case, reviewer: User, by: User) -> CaseEvent:
     if by.pk != reviewer.pk and not _is_supervisor(by):
         raise PermissionDenied(_("Only a supervisor can assign a case to someone else."))
 
-    def assign(locked: Case, now: dt.datetime) -> list[str]:
-        locked.assigned_to = reviewer
-        locked.assigned_at = now
-        return ["assigned_to", "assigned_at"]
+    def assign(locked: Case, now: dt.datetime) -> dict[str, Any]:
+        return {"assigned_to": reviewer, "assigned_at": now}
 
     return transition(case=case, move=START_REVIEW, by=by, change=assign, data={"reviewer": reviewer.pk})
 
@@ -98,10 +97,9 @@ def case_request_information(
         raise ValidationError(_("This case has no confirmed sponsor to ask."))
     with transaction.atomic():
 
-        def pause(locked: Case, now: dt.datetime) -> list[str]:
+        def pause(locked: Case, now: dt.datetime) -> dict[str, Any]:
             _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
-            locked.paused_at = now
-            return ["paused_at"]
+            return {"paused_at": now}
 
         event = transition(case=case, move=REQUEST_INFORMATION, by=by, reason=message, change=pause)
         return InformationRequest.objects.create(
@@ -139,15 +137,16 @@ def information_respond(
     checked = [(upload, check_upload(upload)) for upload in uploads]  # refuse before changing anything
     with transaction.atomic():
 
-        def resume(locked: Case, now: dt.datetime) -> list[str]:
+        def resume(locked: Case, now: dt.datetime) -> dict[str, Any]:
             assert locked.paused_at is not None
             assert locked.due_at is not None
             pause = paused_for(paused_at=locked.paused_at, now=now)
-            locked.due_at += pause
-            locked.paused_total += pause
-            locked.paused_at = None
-            locked.clock_period += 1  # a new stretch of the clock: its reminders are new ones
-            return ["due_at", "paused_total", "paused_at", "clock_period"]
+            return {
+                "due_at": locked.due_at + pause,
+                "paused_total": locked.paused_total + pause,
+                "paused_at": None,
+                "clock_period": locked.clock_period + 1,  # a new stretch of the clock: new reminders
+            }
 
         event = transition(case=request.case, move=PROVIDE_INFORMATION, by=by, change=resume)
         locked_request = InformationRequest.objects.select_for_update().get(pk=request.pk)
@@ -306,14 +305,13 @@ def case_decide(
     if not explanation.strip():
         raise ValidationError(_("Write an explanation for the applicant."))
 
-    def close(locked: Case, now: dt.datetime) -> list[str]:
+    def close(locked: Case, now: dt.datetime) -> dict[str, Any]:
         _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
         if approve:
             missing = case_eligibility(locked).missing  # on the locked row: facts as they are now
             if missing:
                 raise ValidationError(list(missing))
-        locked.decided_at = now
-        return ["decided_at"]
+        return {"decided_at": now}
 
     with transaction.atomic():
         event = transition(

@@ -42,6 +42,7 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.scoring import explained_score, scored_answers
+from apps.core.moves import context_actor, context_move
 from apps.metrics.models import ProcessingInquiry
 from apps.metrics.selectors import processing_inquiries
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
@@ -591,10 +592,10 @@ def history_rows(case: Case) -> History:
         rows.append(
             HistoryRow(
                 at=snapshot["pgh_created_at"],
-                actor=_person(actors.get(metadata.get("actor")))
-                if metadata.get("actor")
+                actor=_person(actors.get(context_actor(metadata)))
+                if context_actor(metadata)
                 else _("the system"),
-                action=_action_label(metadata.get("move") or metadata.get("action")),
+                action=_action_label(context_move(metadata)),
                 changed=changed,
             )
         )
@@ -609,7 +610,7 @@ def _action_label(code: Any) -> str:
 
 
 def _actors(metadata: Iterable[Mapping[str, Any]]) -> dict[Any, User]:
-    ids = {m.get("actor") for m in metadata if m.get("actor")}
+    ids = {context_actor(m) for m in metadata if context_actor(m)}
     return User.objects.in_bulk(list(ids)) if ids else {}
 
 
