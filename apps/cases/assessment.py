@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.casefile import track_uses_assessment
 from apps.cases.models import (
     OPEN_STATUSES,
@@ -63,21 +63,6 @@ def max_led_years() -> Decimal:
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def _is_supervisor(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
-
-
-def _require_ministry(user: User) -> None:
-    if not (user.has_role(Role.REVIEWER) or _is_supervisor(user)):
-        raise PermissionDenied(_("Only ministry reviewers can do this."))
-
-
-def _require_assignee_or_supervisor(case: Case, user: User) -> None:
-    _require_ministry(user)
-    if case.assigned_to_id != user.pk and not _is_supervisor(user):
-        raise PermissionDenied(_("Only the assigned reviewer or a supervisor can do this."))
-
-
 def _require_open(case: Case) -> None:
     if case.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -90,7 +75,7 @@ def _lock_for(case: Case, by: User) -> Case:
     """The case's row, locked for this transaction, once the actor may still work on it: the checks
     see the assignee and the state as they are now, not as the caller loaded them."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    _require_assignee_or_supervisor(locked, by)
+    abilities.require_works_on(locked, by)
     _require_open(locked)
     return locked
 
@@ -199,7 +184,7 @@ def rating_error(maximum: int) -> str:
 
 def qualitative_assess(*, case: Case, by: User, values: QualitativeValues) -> QualitativeAssessment:
     """Record (or correct) the reviewer's B1/B2 facts; the case is scored again from the engine."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     scales = qualitative_scales(case)
     if scales is None:
         raise ValidationError(_("The rules this case is scored under have no qualitative criteria."))
@@ -295,7 +280,7 @@ def case_sme_reject(*, case: Case, claim: SmeClaim, by: User, reason: str) -> Sm
 
 
 def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: bool) -> SmeClaim:
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for your decision.")})
@@ -335,7 +320,7 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
 
 def roster_confirm(*, case: Case, by: User) -> CaseEvent:
     """The reviewer confirms the roster entry found at submission (government-programme track)."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     with transaction.atomic():
         locked = _lock_for(case, by)
         if locked.track != Track.GOVERNMENT_PROGRAMME or not locked.roster_match:
@@ -363,7 +348,7 @@ NOTE_MAX_LENGTH = 5000
 
 def note_add(*, case: Case, by: User, text: str) -> CaseNote:
     """An internal note on the case, for ministry staff only (never on applicant or employer pages)."""
-    _require_ministry(by)
+    abilities.require_ministry(by)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the note.")})

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.models import Case, CaseEvent, CaseStatus
 from apps.cases.review import case_start_review
 from apps.cases.transitions import REASSIGN, record_event, transition
@@ -72,7 +73,7 @@ def _require_assignable(user: User) -> None:
 
 
 def _require_supervisor(user: User) -> None:
-    if not (user.is_active and user.has_role(Role.SUPERVISOR)):
+    if not (user.is_active and abilities.is_supervisor(user)):
         raise PermissionDenied(_("Only a supervisor can assign cases to reviewers."))
 
 

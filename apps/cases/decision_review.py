@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.documents import REVIEW_KIND
 from apps.cases.letters import letter_issue
 from apps.cases.models import Case, CaseEvent, CaseStatus, ReviewRequest
@@ -106,7 +106,7 @@ def review_request(
 
 
 def may_decide_review(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
+    return abilities.is_supervisor(user)  # the guard of UPHOLD_REJECTION and OVERTURN_REJECTION
 
 
 def review_decide(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.clock import paused_for
 from apps.cases.documents import RESPONSE_KIND
 from apps.cases.letters import letter_issue
@@ -46,28 +46,13 @@ from apps.rubric.language.scorer import ScoreResult
 from apps.rubric.selectors import scorer_for
 
 
-def _is_supervisor(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
-
-
-def _require_reviewer(user: User) -> None:
-    if not (user.has_role(Role.REVIEWER) or _is_supervisor(user)):
-        raise PermissionDenied(_("Only ministry reviewers can do this."))
-
-
-def _require_assignee_or_supervisor(case: Case, user: User) -> None:
-    _require_reviewer(user)
-    if case.assigned_to_id != user.pk and not _is_supervisor(user):
-        raise PermissionDenied(_("Only the assigned reviewer or a supervisor can do this."))
-
-
 def case_start_review(*, case: Case, reviewer: User, by: User) -> CaseEvent:
     """Assign a submitted case: a reviewer takes it (``by == reviewer``) or a supervisor assigns it.
 
     No reason here: this event is on the applicant's timeline and in their e-mail. A supervisor's
     reason for the assignment is an internal line (``apps.cases.assignment``)."""
-    _require_reviewer(reviewer)
-    if by.pk != reviewer.pk and not _is_supervisor(by):
+    abilities.require_ministry(reviewer)
+    if by.pk != reviewer.pk and not abilities.is_supervisor(by):
         raise PermissionDenied(_("Only a supervisor can assign a case to someone else."))
 
     def assign(locked: Case, now: dt.datetime) -> dict[str, Any]:
@@ -86,7 +71,7 @@ def case_request_information(
     respond_by: dt.date,
 ) -> InformationRequest:
     """Ask the applicant or the employer; the processing clock pauses until they answer."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     if addressee not in InformationRequest.Addressee.values:
         raise ValidationError(_("Choose whom the request is for."))
     if not message.strip() or not needed.strip():
@@ -98,7 +83,7 @@ def case_request_information(
     with transaction.atomic():
 
         def pause(locked: Case, now: dt.datetime) -> dict[str, Any]:
-            _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
+            abilities.require_works_on(locked, by)  # again under the lock: it may have been reassigned
             return {"paused_at": now}
 
         event = transition(case=case, move=REQUEST_INFORMATION, by=by, reason=message, change=pause)
@@ -295,7 +280,7 @@ def case_decide(
     """Approve or reject with reasons the applicant sees; refused if the case changed meanwhile, if a
     reason belongs to the other outcome, or (an approval) if the track's conditions are not met. An
     approval issues the decision letter in the same transaction."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     unknown = set(reason_codes) - set(DecisionReason.values)
     if not reason_codes or unknown:
         raise ValidationError(_("Choose at least one reason from the list."))
@@ -306,7 +291,7 @@ def case_decide(
         raise ValidationError(_("Write an explanation for the applicant."))
 
     def close(locked: Case, now: dt.datetime) -> dict[str, Any]:
-        _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
+        abilities.require_works_on(locked, by)  # again under the lock: it may have been reassigned
         if approve:
             missing = case_eligibility(locked).missing  # on the locked row: facts as they are now
             if missing:

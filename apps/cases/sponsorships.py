@@ -254,7 +254,9 @@ def sponsorship_decline(*, sponsorship: Sponsorship, by: User, reason: str = "")
     """The candidate refuses a sponsorship offered to them; the employer's members are told."""
     with transaction.atomic():
         # Whom it is addressed to is checked first (under the lock): a stranger learns nothing of its state.
-        locked = Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
+        locked = (
+            Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
+        )
         addressed_to_case = locked.case is not None and locked.case.applicant_id == by.pk
         addressed_to_email = locked.case_id is None and locked.candidate_email == by.email.lower()
         if not (addressed_to_case or addressed_to_email):

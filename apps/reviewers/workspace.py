@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases.abilities import allowed_moves, may_work
 from apps.cases.assessment import (
     QualitativeScales,
     claim_valid_for_case,
@@ -42,6 +42,7 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.scoring import explained_score, scored_answers
+from apps.cases.transitions import APPROVE, ASSESS_QUALITATIVE, REJECT, REQUEST_INFORMATION, START_REVIEW
 from apps.core.moves import context_actor, context_move
 from apps.metrics.models import ProcessingInquiry
 from apps.metrics.selectors import processing_inquiries
@@ -628,21 +629,20 @@ def abilities(
     scales: QualitativeScales | None,
     config: Version | None = None,
 ) -> Abilities:
+    """What the page offers: the case's moves that its state and this user's guards allow (asked of
+    apps.cases.abilities, which states them once)."""
     can = Abilities()
     can.assessment_used = bool(config and case.track and track_uses_assessment(config, case.track))
-    supervisor = Role.SUPERVISOR in roles
-    can.take = case.status == CaseStatus.SUBMITTED and case.assigned_to_id is None
-    can.act = case.is_open and (
-        supervisor or (case.assigned_to_id is not None and case.assigned_to_id == user.pk)
-    )
-    in_review = case.status == CaseStatus.IN_REVIEW
-    can.decide = can.act and in_review
-    can.request_information = can.act and in_review
+    moves = allowed_moves(user, case, roles)
+    can.take = START_REVIEW in moves
+    can.act = may_work(user, case, roles)
+    can.decide = APPROVE in moves and REJECT in moves
+    can.request_information = REQUEST_INFORMATION in moves
     can.ask_employer = can.request_information and confirmed_sponsorship(case) is not None
-    can.assess = can.act and scales is not None and can.assessment_used
+    can.assess = ASSESS_QUALITATIVE in moves and scales is not None and can.assessment_used
     if case.is_open and not can.act:
         can.reasons.append(_("Only the assigned reviewer or a supervisor can work on this case."))
-    if can.act and not in_review:
+    if can.act and not can.decide:
         can.reasons.append(
             _("A decision can be made, and information requested, only while the case is in review.")
         )
