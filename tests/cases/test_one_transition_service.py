@@ -93,7 +93,7 @@ def violations_in(source: str, name: str = "<source>") -> list[str]:
                 found.append(f"{name}:{node.lineno}: {_receiver(node)}.update(...)")
         if func.attr == "bulk_update" and len(node.args) >= 2:
             fields = node.args[1]
-            names = {e.value for e in ast.walk(fields) if isinstance(e, ast.Constant)}
+            names = {str(e.value) for e in ast.walk(fields) if isinstance(e, ast.Constant)}
             if names & STATE and _is_state_queryset(node):
                 found.append(f"{name}:{node.lineno}: bulk_update of {sorted(names & STATE)}")
     return found
