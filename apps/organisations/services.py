@@ -428,37 +428,34 @@ def _require_ministry(organisation: Organisation, by: User, what: str) -> None:
 # The declared moves of the organisations' claims (apps.core.moves): pending -> verified | rejected.
 # A claim decided already (perhaps by another reviewer a moment ago) is refused with one message.
 CLAIM_DECIDED_ALREADY = gettext_lazy("Only a claim waiting for verification can be verified or rejected.")
-VERIFY_OWNERSHIP = Move(
-    gettext_lazy("verified"),
-    frozenset({OwnershipClaimStatus.PENDING}),
-    OwnershipClaimStatus.VERIFIED,
-    "ownership_verified",
-    refusal=CLAIM_DECIDED_ALREADY,
-)
-REJECT_OWNERSHIP = Move(
-    gettext_lazy("rejected"),
-    frozenset({OwnershipClaimStatus.PENDING}),
-    OwnershipClaimStatus.REJECTED,
-    "ownership_rejected",
-    refusal=CLAIM_DECIDED_ALREADY,
-)
+
+
+def _decisions(statuses: type[OwnershipClaimStatus] | type[SmeClaimStatus], prefix: str) -> tuple[Move, Move]:
+    """The two moves of a claim waiting for the ministry: verify and reject."""
+    pending = frozenset({statuses.PENDING.value})
+    return (
+        Move(
+            gettext_lazy("verified"),
+            pending,
+            statuses.VERIFIED.value,
+            f"{prefix}_verified",
+            CLAIM_DECIDED_ALREADY,
+        ),
+        Move(
+            gettext_lazy("rejected"),
+            pending,
+            statuses.REJECTED.value,
+            f"{prefix}_rejected",
+            CLAIM_DECIDED_ALREADY,
+        ),
+    )
+
+
+VERIFY_OWNERSHIP, REJECT_OWNERSHIP = _decisions(OwnershipClaimStatus, "ownership")
 OWNERSHIP_CLAIM_MOVES: MoveTable[OwnershipClaim] = MoveTable(
     model=OwnershipClaim, moves=(VERIFY_OWNERSHIP, REJECT_OWNERSHIP)
 )
-VERIFY_SME = Move(
-    gettext_lazy("verified"),
-    frozenset({SmeClaimStatus.PENDING}),
-    SmeClaimStatus.VERIFIED,
-    "sme_verified",
-    refusal=CLAIM_DECIDED_ALREADY,
-)
-REJECT_SME = Move(
-    gettext_lazy("rejected"),
-    frozenset({SmeClaimStatus.PENDING}),
-    SmeClaimStatus.REJECTED,
-    "sme_rejected",
-    refusal=CLAIM_DECIDED_ALREADY,
-)
+VERIFY_SME, REJECT_SME = _decisions(SmeClaimStatus, "sme")
 SME_CLAIM_MOVES: MoveTable[SmeClaim] = MoveTable(model=SmeClaim, moves=(VERIFY_SME, REJECT_SME))
 
 

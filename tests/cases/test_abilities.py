@@ -42,6 +42,8 @@ def _names(moves: frozenset[Any]) -> set[str]:
     return {str(move.event) for move in moves}
 
 
+# The reviewer's same-status moves on an open case.
+WORK = {"qualitative_assessed", "sme_verified", "sme_rejected", "roster_confirmed"}
 # (status, assigned?) -> persona -> the moves they may make
 EXPECTED: dict[tuple[str, bool], dict[str, set[str]]] = {
     (CaseStatus.SUBMITTED, False): {
@@ -61,39 +63,16 @@ EXPECTED: dict[tuple[str, bool], dict[str, set[str]]] = {
     (CaseStatus.IN_REVIEW, True): {
         "owner": {"withdrawn"},
         "other_applicant": set(),
-        "assignee": {
-            "information_requested",
-            "approved",
-            "rejected",
-            "qualitative_assessed",
-            "sme_verified",
-            "sme_rejected",
-            "roster_confirmed",
-        },
+        "assignee": {"information_requested", "approved", "rejected", *WORK},
         "other_reviewer": set(),
-        "supervisor": {
-            "information_requested",
-            "approved",
-            "rejected",
-            "qualitative_assessed",
-            "sme_verified",
-            "sme_rejected",
-            "roster_confirmed",
-            "reassigned",
-        },
+        "supervisor": {"information_requested", "approved", "rejected", *WORK, "reassigned"},
     },
     (CaseStatus.INFORMATION_REQUESTED, True): {
         "owner": {"withdrawn"},
         "other_applicant": set(),
-        "assignee": {"qualitative_assessed", "sme_verified", "sme_rejected", "roster_confirmed"},
+        "assignee": WORK,
         "other_reviewer": set(),
-        "supervisor": {
-            "qualitative_assessed",
-            "sme_verified",
-            "sme_rejected",
-            "roster_confirmed",
-            "reassigned",
-        },
+        "supervisor": {*WORK, "reassigned"},
     },
     (CaseStatus.REJECTED, True): {
         "owner": {"review_requested"},

@@ -242,94 +242,63 @@ def _sent_tasks(monkeypatch: Any) -> list[tuple[str, tuple[Any, ...]]]:
     return sent
 
 
-def _check_move(
-    sponsorship: Sponsorship,
-    case: Case,
-    *,
-    by: Any,
-    kind: str,
-    status: str,
-    run: Any,
-    capture: Any,
-    monkeypatch: Any,
-) -> None:
+# move -> (status before, linked to the case before?, who moves, event kind, status after, the call)
+SPONSORSHIP_MOVES: dict[str, tuple[str, bool, str, str, str, Any]] = {
+    "submit": (
+        SponsorshipStatus.DRAFT,
+        False,
+        "employer",
+        "sponsorship_submitted",
+        SponsorshipStatus.SUBMITTED,
+        lambda s, case, by: sponsorship_submit(sponsorship=s, by=by, case_reference=case.reference),
+    ),
+    "withdraw": (
+        SponsorshipStatus.SUBMITTED,
+        True,
+        "employer",
+        "sponsorship_withdrawn",
+        SponsorshipStatus.WITHDRAWN,
+        lambda s, case, by: sponsorship_withdraw(sponsorship=s, by=by, reason="Role filled"),
+    ),
+    "confirm": (
+        SponsorshipStatus.SUBMITTED,
+        True,
+        "applicant",
+        "sponsorship_confirmed",
+        SponsorshipStatus.CONFIRMED,
+        lambda s, case, by: sponsorship_confirm(sponsorship=s, case=case, by=by),
+    ),
+    "decline": (
+        SponsorshipStatus.SUBMITTED,
+        True,
+        "applicant",
+        "sponsorship_declined",
+        SponsorshipStatus.DECLINED,
+        lambda s, case, by: sponsorship_decline(sponsorship=s, by=by, reason="Took another offer"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SPONSORSHIP_MOVES))
+def test_each_sponsorship_move_is_audited_on_the_timeline_and_sent_after_commit(
+    name, employer, django_capture_on_commit_callbacks, monkeypatch
+):
+    before, linked, who, kind, after, run = SPONSORSHIP_MOVES[name]
+    case = _draft_case()
+    sponsorship = _sponsorship(employer, case if linked else None, before)
+    by = employer if who == "employer" else case.applicant
     sent = _sent_tasks(monkeypatch)
-    with capture(execute=True):
-        run()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(sponsorship, case, by)
         assert sent == []  # nothing before the commit
     sponsorship.refresh_from_db()
-    assert sponsorship.status == status
+    assert sponsorship.status == after
     event = CaseEvent.objects.filter(case=case, kind=kind).get()
-    assert event.actor == by
-    assert event.data["sponsorship"] == sponsorship.pk
-    assert last_context(sponsorship)["move"] == kind
-    assert last_context(sponsorship)["actor"] == by.pk
-    assert sent == [(sponsorship_moves.SPONSORSHIP_TASK, (sponsorship.pk, status))]
-
-
-def test_submitting_a_sponsorship_is_a_move(employer, django_capture_on_commit_callbacks, monkeypatch):
-    case = _draft_case()
-    sponsorship = _sponsorship(employer, None, SponsorshipStatus.DRAFT)
-    _check_move(
-        sponsorship,
-        case,
-        by=employer,
-        kind="sponsorship_submitted",
-        status=SponsorshipStatus.SUBMITTED,
-        run=lambda: sponsorship_submit(sponsorship=sponsorship, by=employer, case_reference=case.reference),
-        capture=django_capture_on_commit_callbacks,
-        monkeypatch=monkeypatch,
-    )
-
-
-def test_withdrawing_a_sponsorship_is_a_move(employer, django_capture_on_commit_callbacks, monkeypatch):
-    case = _draft_case()
-    sponsorship = _sponsorship(employer, case, SponsorshipStatus.SUBMITTED)
-    _check_move(
-        sponsorship,
-        case,
-        by=employer,
-        kind="sponsorship_withdrawn",
-        status=SponsorshipStatus.WITHDRAWN,
-        run=lambda: sponsorship_withdraw(sponsorship=sponsorship, by=employer, reason="Role filled"),
-        capture=django_capture_on_commit_callbacks,
-        monkeypatch=monkeypatch,
-    )
-    assert last_context(sponsorship)["reason"] == "Role filled"
-    with pytest.raises(ValidationError, match="already been withdrawn"):
-        sponsorship_withdraw(sponsorship=sponsorship, by=employer)
-
-
-def test_confirming_a_sponsorship_is_a_move(employer, django_capture_on_commit_callbacks, monkeypatch):
-    case = _draft_case()
-    sponsorship = _sponsorship(employer, case, SponsorshipStatus.SUBMITTED)
-    _check_move(
-        sponsorship,
-        case,
-        by=case.applicant,
-        kind="sponsorship_confirmed",
-        status=SponsorshipStatus.CONFIRMED,
-        run=lambda: sponsorship_confirm(sponsorship=sponsorship, case=case, by=case.applicant),
-        capture=django_capture_on_commit_callbacks,
-        monkeypatch=monkeypatch,
-    )
-
-
-def test_declining_a_sponsorship_is_a_move(employer, django_capture_on_commit_callbacks, monkeypatch):
-    case = _draft_case()
-    sponsorship = _sponsorship(employer, case, SponsorshipStatus.SUBMITTED)
-    _check_move(
-        sponsorship,
-        case,
-        by=case.applicant,
-        kind="sponsorship_declined",
-        status=SponsorshipStatus.DECLINED,
-        run=lambda: sponsorship_decline(sponsorship=sponsorship, by=case.applicant, reason="Took another"),
-        capture=django_capture_on_commit_callbacks,
-        monkeypatch=monkeypatch,
-    )
-    with pytest.raises(ValidationError, match="not waiting for your answer"):
-        sponsorship_decline(sponsorship=sponsorship, by=case.applicant)
+    assert (event.actor, event.data["sponsorship"]) == (by, sponsorship.pk)
+    assert {k: last_context(sponsorship)[k] for k in ("actor", "move")} == {"actor": by.pk, "move": kind}
+    assert sent == [(sponsorship_moves.SPONSORSHIP_TASK, (sponsorship.pk, after))]
+    with pytest.raises(ValidationError):  # the state no longer allows it
+        run(sponsorship, case, by)
 
 
 def test_a_refused_sponsorship_move_changes_nothing_and_sends_nothing(
