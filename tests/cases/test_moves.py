@@ -351,3 +351,17 @@ def test_verifying_one_ownership_claim_closes_the_others_as_moves():
 
 def test_move_refused_is_the_common_base():
     assert issubclass(transitions.TransitionNotAllowed, MoveRefused)
+
+
+def test_history_written_with_the_old_keys_still_reads_in_the_workspace():
+    import pghistory
+
+    from apps.reviewers.workspace import history_rows
+
+    boss = supervisor(full_name="Kim Boss")
+    case = submitted_case(status=CaseStatus.IN_REVIEW, assigned_to=reviewer())
+    with pghistory.context(user=boss.pk, action="reassigned"):  # as rows were written before issue 14
+        case.assigned_to = reviewer()
+        case.save()
+    newest = history_rows(case).rows[-1]
+    assert (str(newest.actor), str(newest.action)) == ("Kim Boss", "Reassigned to another reviewer")
