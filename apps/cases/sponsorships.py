@@ -85,6 +85,22 @@ SPONSORSHIP_MOVES: MoveTable[Sponsorship] = MoveTable(
 )
 
 
+# A sponsorship linked to a case can be withdrawn only while that case has not gone in.
+WITHDRAWABLE_WITH_CASE = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+
+
+def may_submit(sponsorship: Sponsorship) -> bool:
+    """The state allows sending it (membership and verification are the caller's and the move's)."""
+    return sponsorship.status in SUBMIT.allowed_from
+
+
+def may_withdraw(sponsorship: Sponsorship) -> bool:
+    """The state allows withdrawing it, and its case (if any) has not gone in with it."""
+    if sponsorship.status not in WITHDRAW.allowed_from:
+        return False
+    return sponsorship.case is None or sponsorship.case.status in WITHDRAWABLE_WITH_CASE
+
+
 def _move(
     sponsorship: Sponsorship, *, move: Move, by: User, reason: str = "", change: Change = no_change
 ) -> Sponsorship:
@@ -189,7 +205,7 @@ def sponsorship_withdraw(*, sponsorship: Sponsorship, by: User, reason: str = ""
                 raise ValidationError(
                     _("This sponsorship changed a moment ago. Reload the page and try again.")
                 )
-            if case is not None and case.status not in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN):
+            if case is not None and case.status not in WITHDRAWABLE_WITH_CASE:
                 raise ValidationError(
                     _(
                         "The application has been submitted with this sponsorship; contact the ministry to change it."
