@@ -82,7 +82,7 @@ def _supervisor(case: Case, user: User, roles: Roles | None) -> bool:
 Guard = Callable[[Case, User, "Roles | None"], bool]
 
 # Who may make each move of the case's table. PROVIDE_INFORMATION is guarded per request (the
-# addressee: apps.cases.review.may_answer); SPONSOR_SME_CHANGED is a knock-on move, never asked for.
+# addressee: apps.cases.review_moves.may_answer); SPONSOR_SME_CHANGED is a knock-on move, never asked for.
 GUARDS: dict[Move, Guard] = {
     t.SUBMIT: _applicant,
     t.WITHDRAW: _applicant,

@@ -114,7 +114,7 @@ def test_every_move_a_person_makes_has_a_guard():
 
 
 def test_the_workspace_offers_what_the_module_allows(people):
-    from apps.reviewers.workspace import abilities as workspace_abilities
+    from apps.reviewers.workspace.selectors import abilities as workspace_abilities
 
     case = _case(people, CaseStatus.INFORMATION_REQUESTED)
     roles = frozenset({Role.REVIEWER})

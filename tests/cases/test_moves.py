@@ -15,9 +15,9 @@ from django.db import transaction
 from apps.accounts.roles import Role
 from apps.cases import sponsorships as sponsorship_moves
 from apps.cases import transitions
-from apps.cases.assessment import case_sme_reject, case_sme_verify, roster_confirm
 from apps.cases.assignment import case_reassign
 from apps.cases.models import Case, CaseEvent, CaseStatus, Sponsorship, SponsorshipStatus, Track
+from apps.cases.reviewer_findings import case_sme_reject, case_sme_verify, roster_confirm
 from apps.cases.services import case_start
 from apps.cases.sponsorships import (
     sponsorship_confirm,
@@ -28,7 +28,7 @@ from apps.cases.sponsorships import (
 from apps.core.moves import SAME, Move, MoveRefused, MoveTable, apply, context_actor, context_move
 from apps.organisations.models import MemberRole, OwnershipClaimStatus, SmeClaimStatus
 from apps.organisations.services import ownership_claim_reject, ownership_claim_verify
-from apps.reviewers.queue import QUEUE_VERSION_KEY
+from apps.reviewers.queue.selectors import QUEUE_VERSION_KEY
 from tests.factories import (
     FULL_ANSWERS,
     MembershipFactory,
@@ -356,7 +356,7 @@ def test_move_refused_is_the_common_base():
 def test_history_written_with_the_old_keys_still_reads_in_the_workspace():
     import pghistory
 
-    from apps.reviewers.workspace import history_rows
+    from apps.reviewers.workspace.selectors import history_rows
 
     boss = supervisor(full_name="Kim Boss")
     case = submitted_case(status=CaseStatus.IN_REVIEW, assigned_to=reviewer())

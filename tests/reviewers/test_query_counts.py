@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.cases.models import Case
-from apps.cases.review import case_request_information, information_respond
+from apps.cases.review_moves import case_request_information, information_respond
 from tests.ministry import reviewer
 from tests.reviewers.test_workspace_support import T0, ministry_client, qualitative_case, workspace_url
 
