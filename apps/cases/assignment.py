@@ -2,8 +2,8 @@
 
 Taking a submitted case into review is a state change, so it goes through
 ``apps.cases.review_moves.case_start_review`` (and the transition service). Moving an open case from one
-reviewer to another does not change its status; ``case_reassign`` does it under the same rules (row
-lock, ``lock_version`` bumped, a timeline event and a pghistory context saying who and why).
+reviewer to another does not change its status: it is the transition service's same-status move
+``REASSIGN`` (row lock, ``lock_version`` bumped, a timeline event, the audit context).
 """
 
 from __future__ import annotations
@@ -12,24 +12,23 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.models import Case, CaseEvent, CaseStatus
 from apps.cases.review_moves import case_start_review
-from apps.cases.transitions import TransitionNotAllowed, record_event
+from apps.cases.transitions import REASSIGN, record_event, transition
+from apps.core.moves import audit
 
 ASSIGNEE_ROLES = (Role.REVIEWER, Role.SUPERVISOR)
 BULK_ASSIGN_LIMIT = 100  # the queue's largest page
-REASSIGNED = gettext_lazy("reassigned")  # for TransitionNotAllowed: "... so it cannot be reassigned."
 
 
 class Outcome(enum.StrEnum):
@@ -74,7 +73,7 @@ def _require_assignable(user: User) -> None:
 
 
 def _require_supervisor(user: User) -> None:
-    if not (user.is_active and user.has_role(Role.SUPERVISOR)):
+    if not (user.is_active and abilities.is_supervisor(user)):
         raise PermissionDenied(_("Only a supervisor can assign cases to reviewers."))
 
 
@@ -102,36 +101,31 @@ def case_reassign(*, case: Case, to: User, by: User, reason: str = "") -> CaseEv
     """Move an open, assigned case to another reviewer (a supervisor's move); the status stays."""
     _require_supervisor(by)
     _require_assignable(to)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not locked.is_open:
-            raise TransitionNotAllowed(locked, str(REASSIGNED))
+    return _move_to(case, to=to, by=by, reason=reason)
+
+
+def _move_to(case: Case, *, to: User, by: User, reason: str) -> CaseEvent:
+    """The REASSIGN move (the status stays; a decision prepared by the previous assignee is stale)."""
+
+    data: dict[str, Any] = {"from": None, "to": to.pk}
+
+    def reassign(locked: Case, now: dt.datetime) -> dict[str, Any]:
         if locked.assigned_to_id is None:
             raise ValidationError(_("Nobody has this case yet: assign it instead."))
         if locked.assigned_to_id == to.pk:
             raise ValidationError(_("This case is already assigned to that reviewer."))
-        event = _move_to(locked, to=to, by=by, reason=reason, now=timezone.now())
-    _copy_assignment(case, locked)
-    return event
+        data["from"] = locked.assigned_to_id  # read under the lock, written with the event
+        return {"assigned_to": to, "assigned_at": now}
 
-
-def _move_to(locked: Case, *, to: User, by: User, reason: str, now: dt.datetime) -> CaseEvent:
-    previous = locked.assigned_to_id
-    locked.assigned_to = to
-    locked.assigned_at = now
-    locked.lock_version += 1  # a decision prepared by the previous assignee is now stale
-    with pghistory.context(actor=by.pk, move=str(CaseEvent.Kind.REASSIGNED), reason=reason):
-        locked.save(update_fields=["assigned_to", "assigned_at", "lock_version", "updated_at"])
-        return CaseEvent.objects.create(
-            case=locked,
-            kind=CaseEvent.Kind.REASSIGNED,
-            from_status=locked.status,
-            to_status=locked.status,
-            actor=by,
-            reason=reason,
-            data={"from": previous, "to": to.pk},
-            at=now,
-        )
+    return transition(
+        case=case,
+        move=REASSIGN,
+        by=by,
+        reason=reason,
+        data=data,
+        change=reassign,
+        side_effects=(),
+    )
 
 
 def case_assign(*, case: Case, to: User, by: User, reason: str = "") -> Outcome:
@@ -158,7 +152,7 @@ def _assign(*, case_id: int, to: User, by: User, reason: str = "", target: Case 
             if reason:
                 # For the ministry only: an internal line, never on the applicant's timeline or
                 # in their e-mail (the review-started event above is on both).
-                with pghistory.context(reason=reason):
+                with audit(by=by, move=CaseEvent.Kind.ASSIGNED, reason=reason):
                     record_event(
                         case=locked,
                         kind=CaseEvent.Kind.ASSIGNED,
@@ -168,7 +162,7 @@ def _assign(*, case_id: int, to: User, by: User, reason: str = "", target: Case 
                     )
             outcome = Outcome.ASSIGNED
         else:
-            _move_to(locked, to=to, by=by, reason=reason, now=timezone.now())
+            _move_to(locked, to=to, by=by, reason=reason)
             outcome = Outcome.REASSIGNED
     if target is not None:
         _copy_assignment(target, locked)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.documents import REVIEW_KIND
 from apps.cases.letters import letter_issue
 from apps.cases.models import Case, CaseEvent, CaseStatus, ReviewRequest
@@ -76,7 +77,7 @@ def review_request(
     checked = [(upload, check_upload(upload)) for upload in files]  # refuse before changing anything
     with transaction.atomic():
 
-        def open_review(locked: Case, now: dt.datetime) -> list[str]:
+        def open_review(locked: Case, now: dt.datetime) -> dict[str, Any]:
             window = review_window(locked, now)
             if window.already_requested:
                 raise ValidationError(_("A review of this decision has already been requested."))
@@ -87,7 +88,7 @@ def review_request(
                     _("The period to ask for a review ended on %(day)s.")
                     % {"day": window.last_day.isoformat() if window.last_day else ""}
                 )
-            return []
+            return {}
 
         event = transition(case=case, move=REQUEST_REVIEW, by=by, reason=grounds.strip(), change=open_review)
         clock = _clock(case)
@@ -105,7 +106,7 @@ def review_request(
 
 
 def may_decide_review(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
+    return abilities.is_supervisor(user)  # the guard of UPHOLD_REJECTION and OVERTURN_REJECTION
 
 
 def review_decide(
@@ -120,13 +121,12 @@ def review_decide(
         raise ValidationError({"explanation": _("Write an explanation for the applicant.")})
     with transaction.atomic():
 
-        def close(locked: Case, now: dt.datetime) -> list[str]:
+        def close(locked: Case, now: dt.datetime) -> dict[str, Any]:
             if not uphold:
                 missing = case_eligibility(locked).missing
                 if missing:
                     raise ValidationError(list(missing))
-            locked.decided_at = now
-            return ["decided_at"]
+            return {"decided_at": now}
 
         event = transition(
             case=review.case,

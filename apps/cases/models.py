@@ -208,6 +208,8 @@ class CaseEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         DOCUMENT_ADDED = "document_added", _("Document added")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
+        SPONSORSHIP_SUBMITTED = "sponsorship_submitted", _("Sponsorship offered")
+        SPONSORSHIP_WITHDRAWN = "sponsorship_withdrawn", _("Sponsorship withdrawn")
         SPONSORSHIP_CONFIRMED = "sponsorship_confirmed", _("Sponsorship confirmed")
         SPONSORSHIP_DECLINED = "sponsorship_declined", _("Sponsorship declined")
         ASSIGNED = "assigned", _("Assigned to a reviewer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.clock import paused_for
 from apps.cases.documents import RESPONSE_KIND
 from apps.cases.letters import letter_issue
@@ -45,34 +46,17 @@ from apps.rubric.language.scorer import ScoreResult
 from apps.rubric.selectors import scorer_for
 
 
-def _is_supervisor(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
-
-
-def _require_reviewer(user: User) -> None:
-    if not (user.has_role(Role.REVIEWER) or _is_supervisor(user)):
-        raise PermissionDenied(_("Only ministry reviewers can do this."))
-
-
-def _require_assignee_or_supervisor(case: Case, user: User) -> None:
-    _require_reviewer(user)
-    if case.assigned_to_id != user.pk and not _is_supervisor(user):
-        raise PermissionDenied(_("Only the assigned reviewer or a supervisor can do this."))
-
-
 def case_start_review(*, case: Case, reviewer: User, by: User) -> CaseEvent:
     """Assign a submitted case: a reviewer takes it (``by == reviewer``) or a supervisor assigns it.
 
     No reason here: this event is on the applicant's timeline and in their e-mail. A supervisor's
     reason for the assignment is an internal line (``apps.cases.assignment``)."""
-    _require_reviewer(reviewer)
-    if by.pk != reviewer.pk and not _is_supervisor(by):
+    abilities.require_ministry(reviewer)
+    if by.pk != reviewer.pk and not abilities.is_supervisor(by):
         raise PermissionDenied(_("Only a supervisor can assign a case to someone else."))
 
-    def assign(locked: Case, now: dt.datetime) -> list[str]:
-        locked.assigned_to = reviewer
-        locked.assigned_at = now
-        return ["assigned_to", "assigned_at"]
+    def assign(locked: Case, now: dt.datetime) -> dict[str, Any]:
+        return {"assigned_to": reviewer, "assigned_at": now}
 
     return transition(case=case, move=START_REVIEW, by=by, change=assign, data={"reviewer": reviewer.pk})
 
@@ -87,7 +71,7 @@ def case_request_information(
     respond_by: dt.date,
 ) -> InformationRequest:
     """Ask the applicant or the employer; the processing clock pauses until they answer."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     if addressee not in InformationRequest.Addressee.values:
         raise ValidationError(_("Choose whom the request is for."))
     if not message.strip() or not needed.strip():
@@ -98,10 +82,9 @@ def case_request_information(
         raise ValidationError(_("This case has no confirmed sponsor to ask."))
     with transaction.atomic():
 
-        def pause(locked: Case, now: dt.datetime) -> list[str]:
-            _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
-            locked.paused_at = now
-            return ["paused_at"]
+        def pause(locked: Case, now: dt.datetime) -> dict[str, Any]:
+            abilities.require_works_on(locked, by)  # again under the lock: it may have been reassigned
+            return {"paused_at": now}
 
         event = transition(case=case, move=REQUEST_INFORMATION, by=by, reason=message, change=pause)
         return InformationRequest.objects.create(
@@ -139,15 +122,16 @@ def information_respond(
     checked = [(upload, check_upload(upload)) for upload in uploads]  # refuse before changing anything
     with transaction.atomic():
 
-        def resume(locked: Case, now: dt.datetime) -> list[str]:
+        def resume(locked: Case, now: dt.datetime) -> dict[str, Any]:
             assert locked.paused_at is not None
             assert locked.due_at is not None
             pause = paused_for(paused_at=locked.paused_at, now=now)
-            locked.due_at += pause
-            locked.paused_total += pause
-            locked.paused_at = None
-            locked.clock_period += 1  # a new stretch of the clock: its reminders are new ones
-            return ["due_at", "paused_total", "paused_at", "clock_period"]
+            return {
+                "due_at": locked.due_at + pause,
+                "paused_total": locked.paused_total + pause,
+                "paused_at": None,
+                "clock_period": locked.clock_period + 1,  # a new stretch of the clock: new reminders
+            }
 
         event = transition(case=request.case, move=PROVIDE_INFORMATION, by=by, change=resume)
         locked_request = InformationRequest.objects.select_for_update().get(pk=request.pk)
@@ -296,7 +280,7 @@ def case_decide(
     """Approve or reject with reasons the applicant sees; refused if the case changed meanwhile, if a
     reason belongs to the other outcome, or (an approval) if the track's conditions are not met. An
     approval issues the decision letter in the same transaction."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     unknown = set(reason_codes) - set(DecisionReason.values)
     if not reason_codes or unknown:
         raise ValidationError(_("Choose at least one reason from the list."))
@@ -306,14 +290,13 @@ def case_decide(
     if not explanation.strip():
         raise ValidationError(_("Write an explanation for the applicant."))
 
-    def close(locked: Case, now: dt.datetime) -> list[str]:
-        _require_assignee_or_supervisor(locked, by)  # again under the lock: it may have been reassigned
+    def close(locked: Case, now: dt.datetime) -> dict[str, Any]:
+        abilities.require_works_on(locked, by)  # again under the lock: it may have been reassigned
         if approve:
             missing = case_eligibility(locked).missing  # on the locked row: facts as they are now
             if missing:
                 raise ValidationError(list(missing))
-        locked.decided_at = now
-        return ["decided_at"]
+        return {"decided_at": now}
 
     with transaction.atomic():
         event = transition(

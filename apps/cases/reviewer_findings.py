@@ -12,15 +12,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-import pghistory
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases import abilities
 from apps.cases.casefile import track_uses_assessment
 from apps.cases.models import (
     OPEN_STATUSES,
@@ -33,7 +31,18 @@ from apps.cases.models import (
     Track,
 )
 from apps.cases.score_snapshot import case_score
-from apps.cases.transitions import SCORE_TASK, enqueue_after_commit, record_event
+from apps.cases.transitions import (
+    ASSESS_QUALITATIVE,
+    CONFIRM_ROSTER,
+    REJECT_SME,
+    SCORE_TASK,
+    SPONSOR_SME_CHANGED,
+    VERIFY_SME,
+    enqueue_after_commit,
+    mark_stale,
+    transition,
+)
+from apps.core.moves import audit
 from apps.organisations.models import SizeClass, SmeClaim
 from apps.organisations.services import sme_claim_reject, sme_claim_verify
 from apps.rubric.language.catalogue import default_catalogue
@@ -54,21 +63,6 @@ def max_led_years() -> Decimal:
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def _is_supervisor(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR)
-
-
-def _require_ministry(user: User) -> None:
-    if not (user.has_role(Role.REVIEWER) or _is_supervisor(user)):
-        raise PermissionDenied(_("Only ministry reviewers can do this."))
-
-
-def _require_assignee_or_supervisor(case: Case, user: User) -> None:
-    _require_ministry(user)
-    if case.assigned_to_id != user.pk and not _is_supervisor(user):
-        raise PermissionDenied(_("Only the assigned reviewer or a supervisor can do this."))
-
-
 def _require_open(case: Case) -> None:
     if case.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -81,7 +75,7 @@ def _lock_for(case: Case, by: User) -> Case:
     """The case's row, locked for this transaction, once the actor may still work on it: the checks
     see the assignee and the state as they are now, not as the caller loaded them."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    _require_assignee_or_supervisor(locked, by)
+    abilities.require_works_on(locked, by)
     _require_open(locked)
     return locked
 
@@ -90,11 +84,6 @@ def _lock_in_key_order(case_ids: list[int]) -> None:
     """Lock the cases' rows in primary-key order: two transactions that each lock several cases this
     way wait for each other in a line, never in a circle."""
     list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk", flat=True))
-
-
-def _bump_versions(case_ids: list[int]) -> None:
-    # The cases' scores change: a decision prepared before this is refused as stale.
-    Case.objects.filter(pk__in=case_ids).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
 
 
 # --- The qualitative assessment ------------------------------------------------------------------
@@ -195,7 +184,7 @@ def rating_error(maximum: int) -> str:
 
 def qualitative_assess(*, case: Case, by: User, values: QualitativeValues) -> QualitativeAssessment:
     """Record (or correct) the reviewer's B1/B2 facts; the case is scored again from the engine."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     scales = qualitative_scales(case)
     if scales is None:
         raise ValidationError(_("The rules this case is scored under have no qualitative criteria."))
@@ -206,17 +195,18 @@ def qualitative_assess(*, case: Case, by: User, values: QualitativeValues) -> Qu
     stored = {**asdict(values), **{name: getattr(values, name).strip() for name in JUSTIFICATIONS}}
     with transaction.atomic():
         locked = _lock_for(case, by)
-        with pghistory.context(actor=by.pk, action=CaseEvent.Kind.QUALITATIVE_ASSESSED):
+        with audit(by=by, move=ASSESS_QUALITATIVE.event):
             assessment, created = QualitativeAssessment.objects.update_or_create(
                 case=locked, defaults={**stored, "assessed_by": by, "assessed_at": timezone.now()}
             )
-            record_event(
-                case=locked,
-                kind=CaseEvent.Kind.QUALITATIVE_ASSESSED,
-                by=by,
-                data=_assessment_summary(values, first=created),
-            )
-            _bump_versions([locked.pk])
+        # The score's inputs changed: a decision prepared before this is refused as stale.
+        transition(
+            case=locked,
+            move=ASSESS_QUALITATIVE,
+            by=by,
+            data=_assessment_summary(values, first=created),
+            side_effects=(),
+        )
         case_score(case_id=locked.pk)
     case.refresh_from_db()
     return assessment
@@ -290,11 +280,10 @@ def case_sme_reject(*, case: Case, claim: SmeClaim, by: User, reason: str) -> Sm
 
 
 def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: bool) -> SmeClaim:
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for your decision.")})
-    kind = CaseEvent.Kind.SME_VERIFIED if verify else CaseEvent.Kind.SME_REJECTED
     with transaction.atomic():
         # One lock order for every reviewer of this claim: the claim, then every open case it
         # scores, by key. Locking this case first and the other cases last deadlocked two
@@ -305,19 +294,19 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
         _lock_in_key_order([case.pk, *others])
         locked = _lock_for(case, by)
         _check_claim(locked, claim)
-        with pghistory.context(actor=by.pk, action=kind, reason=reason):
-            if verify:
-                reviewed = sme_claim_verify(claim=claim, by=by, reason=reason)
-            else:
-                reviewed = sme_claim_reject(claim=claim, by=by, reason=reason)
-            record_event(
-                case=locked,
-                kind=kind,
-                by=by,
-                reason=reason,
-                data={"claim": claim.pk, "organisation": claim.organisation_id},
-            )
-            _bump_versions([locked.pk, *others])
+        if verify:
+            reviewed = sme_claim_verify(claim=claim, by=by, reason=reason)
+        else:
+            reviewed = sme_claim_reject(claim=claim, by=by, reason=reason)
+        transition(
+            case=locked,
+            move=VERIFY_SME if verify else REJECT_SME,
+            by=by,
+            reason=reason,
+            data={"claim": claim.pk, "organisation": claim.organisation_id},
+            side_effects=(),
+        )
+        mark_stale(case_ids=others, move=SPONSOR_SME_CHANGED, by=by, reason=reason)
         case_score(case_id=locked.pk)
         # Every other open case of this sponsor may gain or lose the bonus: scored by the workers.
         for case_id in others:
@@ -331,7 +320,7 @@ def _sme_review(*, case: Case, claim: SmeClaim, by: User, reason: str, verify: b
 
 def roster_confirm(*, case: Case, by: User) -> CaseEvent:
     """The reviewer confirms the roster entry found at submission (government-programme track)."""
-    _require_assignee_or_supervisor(case, by)
+    abilities.require_works_on(case, by)
     with transaction.atomic():
         locked = _lock_for(case, by)
         if locked.track != Track.GOVERNMENT_PROGRAMME or not locked.roster_match:
@@ -340,17 +329,14 @@ def roster_confirm(*, case: Case, by: User) -> CaseEvent:
             raise ValidationError(_("Nothing on the programme's roster matched this applicant."))
         if locked.roster_confirmed_at is not None:
             raise ValidationError(_("The roster match has already been confirmed."))
-        now = timezone.now()
-        with pghistory.context(actor=by.pk, action=CaseEvent.Kind.ROSTER_CONFIRMED):
-            Case.objects.filter(pk=locked.pk).update(
-                roster_confirmed_by=by,
-                roster_confirmed_at=now,
-                lock_version=F("lock_version") + 1,
-                updated_at=now,
-            )
-            event = record_event(
-                case=locked, kind=CaseEvent.Kind.ROSTER_CONFIRMED, by=by, data=dict(locked.roster_match)
-            )
+        event = transition(
+            case=locked,
+            move=CONFIRM_ROSTER,
+            by=by,
+            data=dict(locked.roster_match),
+            change=lambda _locked, now: {"roster_confirmed_by": by, "roster_confirmed_at": now},
+            side_effects=(),
+        )
     case.refresh_from_db()
     return event
 
@@ -362,7 +348,7 @@ NOTE_MAX_LENGTH = 5000
 
 def note_add(*, case: Case, by: User, text: str) -> CaseNote:
     """An internal note on the case, for ministry staff only (never on applicant or employer pages)."""
-    _require_ministry(by)
+    abilities.require_ministry(by)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the note.")})

@@ -233,22 +233,22 @@ def case_submit(
     version = rubric_version_in_force(timezone.localdate())
     clock_days = version.parsed_config().service_clock.days
 
-    def start_clock(locked: Case, now: dt.datetime) -> list[str]:
+    def start_clock(locked: Case, now: dt.datetime) -> dict[str, Any]:
         # Completeness is checked under the row lock that document changes also take, so nothing
         # can be removed between the check and the submission.
         missing = case_missing_items(locked, version=version)
         if missing:
             raise CaseIncomplete(missing)
-        locked.rubric_version = version
-        locked.submitted_at = now
-        locked.due_at = due_at_on_submission(now, clock_days)
-        locked.facts = _frozen_facts(locked.facts)
-        locked.roster_match = dict(roster_match) if roster_match else None
-        locked.profile = dict(profile) if profile else {}
-        queue_fields = index_fields(locked, applicant_name=applicant_name)
-        for name, value in queue_fields.items():
-            setattr(locked, name, value)
-        return ["rubric_version", "submitted_at", "due_at", "facts", "roster_match", "profile", *queue_fields]
+        fields: dict[str, Any] = {
+            "rubric_version": version,
+            "submitted_at": now,
+            "due_at": due_at_on_submission(now, clock_days),
+            "facts": _frozen_facts(locked.facts),
+            "roster_match": dict(roster_match) if roster_match else None,
+            "profile": dict(profile) if profile else {},
+        }
+        # The queue copies read the facts, field and sponsor only: freezing changes neither.
+        return {**fields, **index_fields(locked, applicant_name=applicant_name)}
 
     return transition(
         case=case, move=SUBMIT, by=by, change=start_clock, side_effects=(NOTIFY_TASK, SCORE_TASK)
@@ -266,9 +266,8 @@ def _frozen_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 def case_withdraw(*, case: Case, by: User, reason: str = "") -> CaseEvent:
     _require_applicant(case, by)
 
-    def stop_clock(locked: Case, now: dt.datetime) -> list[str]:
-        locked.decided_at = now
-        return ["decided_at"]
+    def stop_clock(locked: Case, now: dt.datetime) -> dict[str, Any]:
+        return {"decided_at": now}
 
     return transition(case=case, move=WITHDRAW, by=by, reason=reason, change=stop_clock)
 

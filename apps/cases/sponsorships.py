@@ -9,18 +9,20 @@ e-mail (the notifications app reacts to the task sent after commit).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, CaseStatus, Sponsorship, SponsorshipStatus
 from apps.cases.transitions import enqueue_after_commit, record_event
+from apps.core.moves import Change, Move, MoveTable, apply, no_change
 from apps.core.text import one_line
 from apps.organisations.models import Organisation
 from apps.organisations.selectors import was_member_since
@@ -49,8 +51,74 @@ def _require_member(organisation: Organisation, by: User) -> None:
         raise PermissionDenied(_("Only members of the organisation can change its sponsorships."))
 
 
-def _changed(sponsorship: Sponsorship, by: User) -> None:
-    enqueue_after_commit(SPONSORSHIP_TASK, sponsorship.pk, sponsorship.status)
+# The declared moves of a sponsorship (apps.core.moves): each refused with its own message.
+SUBMIT = Move(
+    _lazy("submitted"),
+    frozenset({SponsorshipStatus.DRAFT}),
+    SponsorshipStatus.SUBMITTED,
+    CaseEvent.Kind.SPONSORSHIP_SUBMITTED,
+    refusal=_lazy("This sponsorship has already been submitted or withdrawn."),
+)
+WITHDRAW = Move(
+    _lazy("withdrawn"),
+    frozenset(SponsorshipStatus.values) - {SponsorshipStatus.WITHDRAWN},
+    SponsorshipStatus.WITHDRAWN,
+    CaseEvent.Kind.SPONSORSHIP_WITHDRAWN,
+    refusal=_lazy("This sponsorship has already been withdrawn."),
+)
+CONFIRM = Move(
+    _lazy("confirmed"),
+    frozenset({SponsorshipStatus.SUBMITTED}),
+    SponsorshipStatus.CONFIRMED,
+    CaseEvent.Kind.SPONSORSHIP_CONFIRMED,
+    refusal=_lazy("This sponsorship is not waiting for confirmation."),
+)
+DECLINE = Move(
+    _lazy("declined"),
+    frozenset({SponsorshipStatus.SUBMITTED}),
+    SponsorshipStatus.DECLINED,
+    CaseEvent.Kind.SPONSORSHIP_DECLINED,
+    refusal=_lazy("This sponsorship is not waiting for your answer."),
+)
+SPONSORSHIP_MOVES: MoveTable[Sponsorship] = MoveTable(
+    model=Sponsorship, moves=(SUBMIT, WITHDRAW, CONFIRM, DECLINE)
+)
+
+
+# A sponsorship linked to a case can be withdrawn only while that case has not gone in.
+WITHDRAWABLE_WITH_CASE = (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+
+
+def may_submit(sponsorship: Sponsorship) -> bool:
+    """The state allows sending it (membership and verification are the caller's and the move's)."""
+    return sponsorship.status in SUBMIT.allowed_from
+
+
+def may_withdraw(sponsorship: Sponsorship) -> bool:
+    """The state allows withdrawing it, and its case (if any) has not gone in with it."""
+    if sponsorship.status not in WITHDRAW.allowed_from:
+        return False
+    return sponsorship.case is None or sponsorship.case.status in WITHDRAWABLE_WITH_CASE
+
+
+def _move(
+    sponsorship: Sponsorship, *, move: Move, by: User, reason: str = "", change: Change = no_change
+) -> Sponsorship:
+    """One sponsorship move, inside the caller's transaction: the row locked, its state checked, the
+    move's fields set and audited, the case's timeline line (when it is linked to a case) and the
+    employer's e-mail after commit."""
+    applied = apply(SPONSORSHIP_MOVES, pk=sponsorship.pk, move=move, by=by, reason=reason, change=change)
+    locked = applied.row
+    if locked.case_id is not None:
+        record_event(
+            case=Case.objects.get(pk=locked.case_id),
+            kind=move.event,
+            by=by,
+            reason=reason,
+            data={"organisation": locked.organisation.name, "sponsorship": locked.pk},
+        )
+    enqueue_after_commit(SPONSORSHIP_TASK, locked.pk, locked.status)
+    return locked
 
 
 def sponsorship_create(*, organisation: Organisation, by: User, data: Mapping[str, Any]) -> Sponsorship:
@@ -86,10 +154,8 @@ def sponsorship_update(*, sponsorship: Sponsorship, by: User, data: Mapping[str,
 def sponsorship_submit(*, sponsorship: Sponsorship, by: User, case_reference: str = "") -> Sponsorship:
     """Send the sponsorship to the candidate: linked to their case by its reference, or by e-mail."""
     _require_member(sponsorship.organisation, by)
-    with transaction.atomic(), pghistory.context(actor=by.pk):
-        locked = Sponsorship.objects.select_for_update().select_related("organisation").get(pk=sponsorship.pk)
-        if locked.status != SponsorshipStatus.DRAFT:
-            raise ValidationError(_("This sponsorship has already been submitted or withdrawn."))
+
+    def send(locked: Sponsorship, now: dt.datetime) -> dict[str, Any]:
         if not locked.organisation.is_verified:
             raise ValidationError(
                 _(
@@ -98,13 +164,13 @@ def sponsorship_submit(*, sponsorship: Sponsorship, by: User, case_reference: st
                 ),
                 code="unverified",
             )
+        fields: dict[str, Any] = {"submitted_at": now}
         if case_reference:
-            locked.case = _open_draft_case(case_reference, locked.candidate_email)
-        locked.status = SponsorshipStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.save()
-        _changed(locked, by)
-    return locked
+            fields["case"] = _open_draft_case(case_reference, locked.candidate_email)
+        return fields
+
+    with transaction.atomic():
+        return _move(sponsorship, move=SUBMIT, by=by, change=send)
 
 
 def _open_draft_case(reference: str, candidate_email: str) -> Case:
@@ -126,29 +192,28 @@ def _open_draft_case(reference: str, candidate_email: str) -> Case:
 
 def sponsorship_withdraw(*, sponsorship: Sponsorship, by: User, reason: str = "") -> Sponsorship:
     _require_member(sponsorship.organisation, by)
-    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
+    with transaction.atomic():
         # The case's row first, then the sponsorship's: the order case_submit (which checks the
         # confirmed sponsorship under the case's lock) and sponsorship_confirm take. A submission in
         # progress finishes before the case's status is read here, and one that starts later finds
         # the sponsorship withdrawn: a case never goes in on a sponsorship withdrawn meanwhile.
         case_id = Sponsorship.objects.filter(pk=sponsorship.pk).values_list("case_id", flat=True).get()
         case = Case.objects.select_for_update().get(pk=case_id) if case_id is not None else None
-        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
-        if locked.case_id != case_id:  # linked to a case between the read and the lock: start again
-            raise ValidationError(_("This sponsorship changed a moment ago. Reload the page and try again."))
-        if locked.status == SponsorshipStatus.WITHDRAWN:
-            raise ValidationError(_("This sponsorship has already been withdrawn."))
-        if case is not None and case.status not in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN):
-            raise ValidationError(
-                _(
-                    "The application has been submitted with this sponsorship; contact the ministry to change it."
+
+        def withdraw(locked: Sponsorship, now: dt.datetime) -> dict[str, Any]:
+            if locked.case_id != case_id:  # linked to a case between the read and the lock: start again
+                raise ValidationError(
+                    _("This sponsorship changed a moment ago. Reload the page and try again.")
                 )
-            )
-        locked.status = SponsorshipStatus.WITHDRAWN
-        locked.withdrawn_at = timezone.now()
-        locked.save()
-        _changed(locked, by)
-    return locked
+            if case is not None and case.status not in WITHDRAWABLE_WITH_CASE:
+                raise ValidationError(
+                    _(
+                        "The application has been submitted with this sponsorship; contact the ministry to change it."
+                    )
+                )
+            return {"withdrawn_at": now}
+
+        return _move(sponsorship, move=WITHDRAW, by=by, reason=reason, change=withdraw)
 
 
 def sponsorships_offered_to(user: User) -> list[Sponsorship]:
@@ -168,30 +233,21 @@ def sponsorship_confirm(*, sponsorship: Sponsorship, case: Case, by: User) -> Sp
     if case.applicant_id != by.pk:
         raise PermissionDenied(_("Only the applicant can confirm a sponsorship."))
     try:
-        with transaction.atomic(), pghistory.context(actor=by.pk):
+        with transaction.atomic():
             # The case first, then the sponsorship: the order sponsorship_withdraw takes.
             locked_case = Case.objects.select_for_update().get(pk=case.pk)
-            locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
-            _check_confirmable(locked, locked_case, by)
-            locked.case = locked_case
-            locked.status = SponsorshipStatus.CONFIRMED
-            locked.confirmed_at = timezone.now()
-            locked.save()
-            record_event(
-                case=locked_case,
-                kind=CaseEvent.Kind.SPONSORSHIP_CONFIRMED,
-                by=by,
-                data={"organisation": locked.organisation.name, "sponsorship": locked.pk},
-            )
-            _changed(locked, by)
+
+            def confirm(locked: Sponsorship, now: dt.datetime) -> dict[str, Any]:
+                _check_confirmable(locked, locked_case, by)
+                return {"case": locked_case, "confirmed_at": now}
+
+            return _move(sponsorship, move=CONFIRM, by=by, change=confirm)
     except IntegrityError:
         raise ValidationError(_("This application already has a confirmed sponsorship.")) from None
-    return locked
 
 
 def _check_confirmable(sponsorship: Sponsorship, case: Case, by: User) -> None:
-    if sponsorship.status != SponsorshipStatus.SUBMITTED:
-        raise ValidationError(_("This sponsorship is not waiting for confirmation."))
+    """What confirming needs besides the sponsorship's state (the move table checks that)."""
     addressed_to_case = sponsorship.case_id == case.pk
     addressed_to_email = sponsorship.case_id is None and sponsorship.candidate_email == by.email.lower()
     if not (addressed_to_case or addressed_to_email):
@@ -212,24 +268,19 @@ def _check_confirmable(sponsorship: Sponsorship, case: Case, by: User) -> None:
 
 def sponsorship_decline(*, sponsorship: Sponsorship, by: User, reason: str = "") -> Sponsorship:
     """The candidate refuses a sponsorship offered to them; the employer's members are told."""
-    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
-        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+    with transaction.atomic():
+        # Whom it is addressed to is checked first (under the lock): a stranger learns nothing of its state.
+        locked = (
+            Sponsorship.objects.select_for_update(of=("self",)).select_related("case").get(pk=sponsorship.pk)
+        )
         addressed_to_case = locked.case is not None and locked.case.applicant_id == by.pk
         addressed_to_email = locked.case_id is None and locked.candidate_email == by.email.lower()
         if not (addressed_to_case or addressed_to_email):
             raise PermissionDenied(_("This sponsorship is not addressed to you."))
-        if locked.status != SponsorshipStatus.SUBMITTED:
-            raise ValidationError(_("This sponsorship is not waiting for your answer."))
-        locked.status = SponsorshipStatus.DECLINED
-        locked.declined_at = timezone.now()
-        locked.decline_reason = reason.strip()
-        locked.save()
-        if locked.case is not None:
-            record_event(
-                case=locked.case,
-                kind=CaseEvent.Kind.SPONSORSHIP_DECLINED,
-                by=by,
-                data={"organisation": locked.organisation.name, "sponsorship": locked.pk},
-            )
-        _changed(locked, by)
-    return locked
+        return _move(
+            locked,
+            move=DECLINE,
+            by=by,
+            reason=reason,
+            change=lambda _locked, now: {"declined_at": now, "decline_reason": reason.strip()},
+        )

@@ -7,28 +7,26 @@ enqueue side effects (notifications, scoring). A refused move changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pghistory
 from celery import current_app  # noqa: F401  (tests replace current_app.send_task through this name)
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.cases.models import Case, CaseEvent, CaseStatus
+from apps.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Sponsorship
 from apps.core.hooks import enqueue, safe_on_commit
+from apps.core.moves import SAME, Change, Move, MoveRefused, MoveTable, StaleRow, apply, audit, no_change
+from apps.core.moves import back_date as _back_date
 
 # Tasks are addressed by name so the case model never imports the apps that react to it.
 NOTIFY_TASK = "notifications.deliver_case_event"
 SCORE_TASK = "cases.score_case"
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(MoveRefused):
     """The case is not in a state that allows this move (or someone else moved it first)."""
 
     def __init__(self, case: Case, move: str) -> None:
@@ -40,16 +38,7 @@ class TransitionNotAllowed(Exception):
         )
 
 
-class StaleCase(Exception):
-    """The case changed since the actor loaded it (optimistic concurrency)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    name: str | Promise  # for messages: "submitted", "withdrawn", ...
-    allowed_from: frozenset[str]
-    to: str
-    event: str
+StaleCase = StaleRow  # the case changed since the actor loaded it (optimistic concurrency)
 
 
 SUBMIT = Move(_("submitted"), frozenset({CaseStatus.DRAFT}), CaseStatus.SUBMITTED, CaseEvent.Kind.SUBMITTED)
@@ -97,6 +86,43 @@ OVERTURN_REJECTION = Move(
     CaseEvent.Kind.REVIEW_OVERTURNED,
 )
 
+# Moves that keep the status: they change the assignee, the roster match or the score's inputs, so
+# a decision prepared before them is stale (the version is bumped) and the timeline says so.
+REASSIGN = Move(_("reassigned"), frozenset(OPEN_STATUSES), SAME, CaseEvent.Kind.REASSIGNED)
+CONFIRM_ROSTER = Move(
+    _("confirmed against the roster"), frozenset(OPEN_STATUSES), SAME, CaseEvent.Kind.ROSTER_CONFIRMED
+)
+ASSESS_QUALITATIVE = Move(_("assessed"), frozenset(OPEN_STATUSES), SAME, CaseEvent.Kind.QUALITATIVE_ASSESSED)
+VERIFY_SME = Move(_("given an SME verdict"), frozenset(OPEN_STATUSES), SAME, CaseEvent.Kind.SME_VERIFIED)
+REJECT_SME = Move(_("given an SME verdict"), frozenset(OPEN_STATUSES), SAME, CaseEvent.Kind.SME_REJECTED)
+# Another open case of the same sponsor: its SME bonus may change, so it is stale too (no timeline
+# line: nothing happened to it that its applicant or reviewer did).
+SPONSOR_SME_CHANGED = Move(_("rescored"), frozenset(OPEN_STATUSES), SAME, "sponsor_sme_changed")
+
+CASE_MOVES: MoveTable[Case] = MoveTable(
+    model=Case,
+    moves=(
+        SUBMIT,
+        START_REVIEW,
+        REQUEST_INFORMATION,
+        PROVIDE_INFORMATION,
+        APPROVE,
+        REJECT,
+        WITHDRAW,
+        REQUEST_REVIEW,
+        UPHOLD_REJECTION,
+        OVERTURN_REJECTION,
+        REASSIGN,
+        CONFIRM_ROSTER,
+        ASSESS_QUALITATIVE,
+        VERIFY_SME,
+        REJECT_SME,
+        SPONSOR_SME_CHANGED,
+    ),
+    version_field="lock_version",
+    refused=lambda case, move: TransitionNotAllowed(case, str(move.name)),
+)
+
 
 def transition(
     *,
@@ -106,37 +132,62 @@ def transition(
     reason: str = "",
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
-    change: Callable[[Case, dt.datetime], Iterable[str]] = lambda case, now: (),
+    change: Change = no_change,
     side_effects: Iterable[str] = (NOTIFY_TASK,),
 ) -> CaseEvent:
-    """Apply ``move`` to ``case`` atomically; ``change`` sets the move's own fields and names them."""
+    """Apply ``move`` to ``case`` atomically; ``change`` checks under the lock and returns the move's
+    own fields with their values (it never sets them: this module does)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and locked.lock_version != expected_version:
-            raise StaleCase(locked.reference)
-        if locked.status not in move.allowed_from:
-            raise TransitionNotAllowed(locked, str(move.name))
-        now = timezone.now()
-        from_status = locked.status
-        changed = set(change(locked, now))
-        locked.status = move.to
-        locked.lock_version += 1
-        with pghistory.context(actor=by.pk if by else None, move=move.event, reason=reason):
-            locked.save(update_fields=[*changed, "status", "lock_version", "updated_at"])
+        applied = apply(
+            CASE_MOVES,
+            pk=case.pk,
+            move=move,
+            by=by,
+            reason=reason,
+            expected_version=expected_version,
+            change=change,
+        )
+        locked = applied.row
+        with audit(by=by, move=move.event, reason=reason):
             event = CaseEvent.objects.create(
                 case=locked,
                 kind=move.event,
-                from_status=from_status,
-                to_status=move.to,
+                from_status=applied.from_status,
+                to_status=locked.status,
                 actor=by,
                 reason=reason,
                 data=data or {},
-                at=now,
+                at=applied.now,
             )
         for task_name in side_effects:
             enqueue_after_commit(task_name, event.pk if task_name == NOTIFY_TASK else locked.pk)
     _refresh(case, locked)
     return event
+
+
+def mark_stale(*, case_ids: Iterable[int], move: Move, by: User | None, reason: str = "") -> None:
+    """A knock-on move of other open cases (their score's inputs changed): each is locked in key
+    order, its version bumped and audited; no timeline line. Cases no longer open are left alone."""
+    with transaction.atomic():
+        for pk in sorted(set(case_ids)):
+            try:
+                apply(CASE_MOVES, pk=pk, move=move, by=by, reason=reason)
+            except MoveRefused:
+                continue
+
+
+def back_date(
+    *, case: Case, case_fields: Mapping[str, Any], sponsorship_fields: Mapping[str, Any], why: str
+) -> None:
+    """Demo and history data only: set a case's clock fields (and its sponsorships' times) as if it
+    had happened earlier. Every real move takes its time from the clock; nothing else writes these
+    fields after the fact (decision 51)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _back_date(locked, case_fields, why=why)
+        for sponsorship in Sponsorship.objects.select_for_update().filter(case=locked):
+            _back_date(sponsorship, sponsorship_fields, why=why)
+    _refresh(case, locked)
 
 
 def record_event(

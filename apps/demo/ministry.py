@@ -22,7 +22,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pghistory
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
@@ -30,8 +29,9 @@ from apps.accounts.enrolment import grant_issue
 from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
 from apps.accounts.totp import add_totp_authenticator
-from apps.cases.models import Case, CaseDocument, CaseEvent, InformationRequest, Sponsorship
+from apps.cases.models import Case, CaseDocument, CaseEvent, InformationRequest
 from apps.cases.review_moves import case_request_information, case_start_review
+from apps.cases.transitions import back_date
 from apps.demo.cases import (
     MID_CAREER,
     QUANTITATIVE,
@@ -310,13 +310,18 @@ def _move_back_in_time(case: Case, spec: DemoCase) -> None:
     )
     paused_at = now - dt.timedelta(days=2) if spec.information_requested else None
 
-    with pghistory.context(demo="clock moved back for the demo caseload"):
-        fields: dict[str, Any] = {"submitted_at": submitted_at, "due_at": due_at, "created_at": prepared_at}
-        if assigned_at:
-            fields["assigned_at"] = assigned_at
-        if paused_at:
-            fields["paused_at"] = paused_at
-        Case.objects.filter(pk=case.pk).update(**fields)
+    fields: dict[str, Any] = {"submitted_at": submitted_at, "due_at": due_at, "created_at": prepared_at}
+    if assigned_at:
+        fields["assigned_at"] = assigned_at
+    if paused_at:
+        fields["paused_at"] = paused_at
+    # The transition service's one back-dating entry (decision 51), for the case and its sponsorship.
+    back_date(
+        case=case,
+        case_fields=fields,
+        sponsorship_fields={"submitted_at": prepared_at - dt.timedelta(days=2), "confirmed_at": prepared_at},
+        why="clock moved back for the demo caseload",
+    )
     events = CaseEvent.objects.filter(case=case)
     events.filter(kind=CaseEvent.Kind.SUBMITTED).update(at=submitted_at)
     events.exclude(kind__in=_AFTER_SUBMISSION).update(at=prepared_at)
@@ -326,9 +331,6 @@ def _move_back_in_time(case: Case, spec: DemoCase) -> None:
         events.filter(kind=CaseEvent.Kind.INFORMATION_REQUESTED).update(at=paused_at)
         InformationRequest.objects.filter(case=case).update(requested_at=paused_at)
     CaseDocument.objects.filter(case=case).update(uploaded_at=prepared_at)
-    Sponsorship.objects.filter(case=case).update(
-        submitted_at=prepared_at - dt.timedelta(days=2), confirmed_at=prepared_at
-    )
 
 
 _AFTER_SUBMISSION = (

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from apps.cases.clock import days_left
 from apps.cases.models import CaseStatus, Sponsorship, SponsorshipStatus
 from apps.cases.reading import Audience, status_explained
+from apps.cases.sponsorships import may_withdraw
 from apps.organisations.models import Organisation
 from apps.rubric.selectors import strategic_fields
 
@@ -133,7 +134,5 @@ def field_label(code: str) -> str:
 
 
 def can_withdraw(sponsorship: Sponsorship) -> bool:
-    """Mirrors ``sponsorship_withdraw``: not once the application went in with this sponsorship."""
-    if sponsorship.status == SponsorshipStatus.WITHDRAWN:
-        return False
-    return sponsorship.case is None or sponsorship.case.status in (CaseStatus.DRAFT, CaseStatus.WITHDRAWN)
+    """Asked of the sponsorship's move table: not once the application went in with it."""
+    return may_withdraw(sponsorship)

@@ -28,6 +28,7 @@ from apps.accounts.models import User
 from apps.cases.models import CaseStatus, InformationRequest, Sponsorship, SponsorshipStatus
 from apps.cases.review_moves import information_respond
 from apps.cases.sponsorships import (
+    may_submit,
     sponsorship_create,
     sponsorship_submit,
     sponsorship_update,
@@ -607,7 +608,7 @@ def sponsorship_edit(request: HttpRequest, pk: int, sponsorship_pk: int) -> Http
 @require_http_methods(GET_POST)
 def sponsorship_submit_view(request: HttpRequest, pk: int, sponsorship_pk: int) -> HttpResponse:
     organisation, sponsorship, detail_url = _sponsorship_of(request, pk, sponsorship_pk)
-    if sponsorship.status != SponsorshipStatus.DRAFT:
+    if not may_submit(sponsorship):
         messages.error(request, _("This sponsorship has already been submitted or withdrawn."))
         return redirect(detail_url)
     if not organisation.is_verified:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pghistory
@@ -22,12 +23,14 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.core.hooks import enqueue, safe_on_commit
 from apps.core.links import link
+from apps.core.moves import Move, MoveTable, apply, audit
 from apps.core.text import one_line
 from apps.core.uploads import check_upload
 from apps.organisations.brn import normalise_brn, validate_brn
@@ -420,17 +423,61 @@ def _require_ministry(organisation: Organisation, by: User, what: str) -> None:
         raise PermissionDenied(_("You cannot review a claim of an organisation you belong to."))
 
 
+# The declared moves of the organisations' claims (apps.core.moves): pending -> verified | rejected.
+# A claim decided already (perhaps by another reviewer a moment ago) is refused with one message.
+CLAIM_DECIDED_ALREADY = gettext_lazy("Only a claim waiting for verification can be verified or rejected.")
+
+
+def _decisions(statuses: type[OwnershipClaimStatus] | type[SmeClaimStatus], prefix: str) -> tuple[Move, Move]:
+    """The two moves of a claim waiting for the ministry: verify and reject."""
+    pending = frozenset({statuses.PENDING.value})
+    return (
+        Move(
+            gettext_lazy("verified"),
+            pending,
+            statuses.VERIFIED.value,
+            f"{prefix}_verified",
+            CLAIM_DECIDED_ALREADY,
+        ),
+        Move(
+            gettext_lazy("rejected"),
+            pending,
+            statuses.REJECTED.value,
+            f"{prefix}_rejected",
+            CLAIM_DECIDED_ALREADY,
+        ),
+    )
+
+
+VERIFY_OWNERSHIP, REJECT_OWNERSHIP = _decisions(OwnershipClaimStatus, "ownership")
+OWNERSHIP_CLAIM_MOVES: MoveTable[OwnershipClaim] = MoveTable(
+    model=OwnershipClaim, moves=(VERIFY_OWNERSHIP, REJECT_OWNERSHIP)
+)
+VERIFY_SME, REJECT_SME = _decisions(SmeClaimStatus, "sme")
+SME_CLAIM_MOVES: MoveTable[SmeClaim] = MoveTable(model=SmeClaim, moves=(VERIFY_SME, REJECT_SME))
+
+
+def _reviewed(by: User, reason: str) -> Callable[[Any, dt.datetime], dict[str, Any]]:
+    """The fields every claim decision sets besides its status."""
+    return lambda _claim, now: {"reviewed_by": by, "reviewed_at": now, "review_reason": reason}
+
+
 def _decide_claim(*, claim: OwnershipClaim, by: User, status: str, reason: str) -> OwnershipClaim:
     _require_ministry(claim.organisation, by, _("ownership claims"))
-    now = timezone.now()
-    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
+    move = VERIFY_OWNERSHIP if status == OwnershipClaimStatus.VERIFIED else REJECT_OWNERSHIP
+    # The organisation's verification and a transfer's memberships are audited as the same move.
+    with transaction.atomic(), audit(by=by, move=move.event, reason=reason):
         organisation = Organisation.objects.select_for_update().get(pk=claim.organisation_id)
-        updated = OwnershipClaim.objects.filter(pk=claim.pk, status=OwnershipClaimStatus.PENDING).update(
-            status=status, reviewed_by=by, reviewed_at=now, review_reason=reason
+        decided_claim = apply(
+            OWNERSHIP_CLAIM_MOVES,
+            pk=claim.pk,
+            move=move,
+            by=by,
+            reason=reason,
+            change=_reviewed(by, reason),
         )
-        if not updated:  # decided already, perhaps by another reviewer a moment ago
-            raise ValidationError(_("Only a claim waiting for verification can be verified or rejected."))
         claim.refresh_from_db()
+        now = decided_claim.now
         if status == OwnershipClaimStatus.VERIFIED:
             if organisation.verified_at is None:
                 organisation.verified_at, organisation.verified_by = now, by
@@ -442,16 +489,19 @@ def _decide_claim(*, claim: OwnershipClaim, by: User, status: str, reason: str) 
             # Nobody else's certificate for this number can now be right: close the others.
             others = OwnershipClaim.objects.filter(
                 organisation=organisation, status=OwnershipClaimStatus.PENDING
-            )
-            decided += [
-                (pk, OwnershipClaimStatus.REJECTED.value) for pk in others.values_list("pk", flat=True)
-            ]
-            others.update(
-                status=OwnershipClaimStatus.REJECTED,
-                reviewed_by=by,
-                reviewed_at=now,
-                review_reason=_("Another certificate for this number was verified."),
-            )
+            ).order_by("pk")
+            closed = str(_("Another certificate for this number was verified."))
+            for pk in others.values_list("pk", flat=True):
+                apply(
+                    OWNERSHIP_CLAIM_MOVES,
+                    pk=pk,
+                    move=REJECT_OWNERSHIP,
+                    by=by,
+                    reason=closed,
+                    change=_reviewed(by, closed),
+                    now=now,
+                )
+                decided.append((pk, OwnershipClaimStatus.REJECTED.value))
         for claim_id, outcome in decided:
             _notify_after_commit(claim_id, outcome)
     return claim
@@ -549,15 +599,19 @@ def _require_reviewer(claim: SmeClaim, by: User) -> None:
 
 def _review(*, claim: SmeClaim, by: User, status: str, reason: str) -> SmeClaim:
     _require_reviewer(claim, by)
-    with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
-        # Compare-and-set on the claim's row. A caller that also locks cases in this transaction
-        # (apps.cases.reviewer_findings) must lock this row before them: a reviewer holding a case while
-        # waiting here, and another holding the claim while waiting for that case, deadlock.
-        updated = SmeClaim.objects.filter(pk=claim.pk, status=SmeClaimStatus.PENDING).update(
-            status=status, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason
+    with transaction.atomic():
+        # The claim's row locked and its state checked (a claim decided a moment ago is refused). A
+        # caller that also locks cases in this transaction (apps.cases.reviewer_findings) must lock this row
+        # before them: a reviewer holding a case while waiting here, and another holding the claim
+        # while waiting for that case, deadlock.
+        apply(
+            SME_CLAIM_MOVES,
+            pk=claim.pk,
+            move=VERIFY_SME if status == SmeClaimStatus.VERIFIED else REJECT_SME,
+            by=by,
+            reason=reason,
+            change=_reviewed(by, reason),
         )
-        if not updated:  # decided already, perhaps by another reviewer a moment ago
-            raise ValidationError(_("Only a claim waiting for verification can be verified or rejected."))
     claim.refresh_from_db()
     return claim
 

@@ -55,7 +55,7 @@ def simulation_request(
         )
     except (LookupError, NoVersionInForce) as exc:
         raise SimulationError(f"no base version: {exc}") from None
-    with transaction.atomic(), pghistory.context(actor=by.pk if by else None, action="simulation_requested"):
+    with transaction.atomic(), pghistory.context(actor=by.pk if by else None, move="simulation_requested"):
         run = SimulationRun.objects.create(
             draft_code=version.code,
             draft=draft,
@@ -85,7 +85,7 @@ def simulation_redrive(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     not_recently = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REDRIVE_AFTER)
     stale = Q(status=SimulationStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    with pghistory.context(action="simulation_redrive"):
+    with pghistory.context(move="simulation_redrive"):
         failed = SimulationRun.objects.filter(stale, attempts__gte=MAX_ATTEMPTS).update(
             status=SimulationStatus.FAILED, error=LOST_ERROR, finished_at=now
         )
@@ -104,7 +104,7 @@ def _claim(run_id: int) -> bool:
         pk=run_id, status=SimulationStatus.RUNNING, started_at__lt=now - STALE_AFTER
     )
     fields = {"status": SimulationStatus.RUNNING, "started_at": now, "done": 0, "attempts": F("attempts") + 1}
-    with pghistory.context(action="simulation_started"):
+    with pghistory.context(move="simulation_started"):
         return bool(pending.update(**fields) or stale.filter(attempts__lt=MAX_ATTEMPTS).update(**fields))
 
 

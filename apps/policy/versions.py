@@ -153,7 +153,7 @@ def draft_start(*, base: RubricVersion, code: str, title: str, by: User) -> Rubr
     start = _first_of_next_month(today())
     config = dict(base.config, code=code, effective_from=start.isoformat(), effective_to=None)
     try:
-        with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.STARTED):
+        with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.STARTED):
             draft = RubricVersion.objects.create(
                 code=code,
                 title=title,
@@ -183,7 +183,7 @@ def draft_save_text(*, draft: RubricVersion, text: str, by: User) -> list[Proble
 
 def _save_raw(draft: RubricVersion, text: Any, by: User, problems: list[Problem]) -> list[Problem]:
     _require_editable(draft, by)
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.EDITED):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.EDITED):
         RubricVersion.objects.filter(pk=draft.pk, published=False).update(config=text)
         _event(draft, VersionEventKind.EDITED, by, _("Saved with %(n)s problem(s).") % {"n": len(problems)})
     draft.config = text
@@ -197,7 +197,7 @@ def _save_config(*, draft: RubricVersion, config: Any, by: User) -> list[Problem
     if isinstance(config, dict) and isinstance(config.get("effective_from"), str):
         with contextlib.suppress(ValueError):
             fields["effective_from"] = dt.date.fromisoformat(config["effective_from"])
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.EDITED):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.EDITED):
         RubricVersion.objects.filter(pk=draft.pk, published=False).update(**fields)
         detail = _("Saved with %(n)s problem(s).") % {"n": len(problems)} if problems else _("Saved.")
         _event(draft, VersionEventKind.EDITED, by, detail)
@@ -241,7 +241,7 @@ def change_reason_save(
         raise VersionRefused(_("That parameter is not changed in this draft."))
     if not reason or not reference:
         raise VersionRefused(_("Give both a reason and a legal or policy reference."))
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.REASON):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.REASON):
         saved, _created = ChangeReason.objects.update_or_create(
             version=draft, path=path, defaults={"reason": reason, "reference": reference, "written_by": by}
         )
@@ -285,7 +285,7 @@ def conformance_case_add(
         problems.append(_("A case with this name exists already."))
     if problems:
         raise VersionRefused(" ".join(problems))
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.CASE_ADDED):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.CASE_ADDED):
         case = ConformanceCase.objects.create(
             version=version,
             name=name,
@@ -317,7 +317,7 @@ def proposals_accept(*, version: RubricVersion, names: list[str], by: User) -> i
 
 def conformance_case_remove(*, case: ConformanceCase, by: User) -> None:
     _require_editable(case.version, by)
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.CASE_REMOVED):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.CASE_REMOVED):
         _event(case.version, VersionEventKind.CASE_REMOVED, by, case.name)
         case.delete()
 
@@ -330,7 +330,7 @@ def draft_submit(*, draft: RubricVersion, by: User) -> RubricVersion:
     blockers = review(draft).blockers
     if blockers:
         raise VersionRefused(" ".join([_("It cannot be submitted yet:"), *blockers]))
-    with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.SUBMITTED):
+    with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.SUBMITTED):
         now = timezone.now()
         RubricVersion.objects.filter(pk=draft.pk, published=False).update(
             submitted_at=now, returned_reason=""
@@ -358,7 +358,7 @@ def draft_return(*, draft: RubricVersion, by: User, reason: str) -> RubricVersio
         raise VersionRefused(_("Say why the draft goes back to its author."))
     with (
         transaction.atomic(),
-        pghistory.context(actor=by.pk, action=VersionEventKind.RETURNED, reason=reason),
+        pghistory.context(actor=by.pk, move=VersionEventKind.RETURNED, reason=reason),
     ):
         RubricVersion.objects.filter(pk=draft.pk, published=False).update(
             submitted_at=None, returned_reason=reason
@@ -432,7 +432,7 @@ def approval_plan(*, draft: RubricVersion, by: User, start: dt.date, lock: bool 
 def draft_approve(*, draft: RubricVersion, by: User, start: dt.date) -> RubricVersion:
     """Publish ``draft`` from ``start`` and end the version it replaces the day before, at once."""
     try:
-        with transaction.atomic(), pghistory.context(actor=by.pk, action=VersionEventKind.PUBLISHED):
+        with transaction.atomic(), pghistory.context(actor=by.pk, move=VersionEventKind.PUBLISHED):
             RubricVersion.objects.select_for_update().get(pk=draft.pk)
             draft.refresh_from_db()
             plan = approval_plan(draft=draft, by=by, start=start, lock=True)

@@ -101,7 +101,7 @@ def roster_entry_update(*, entry: RosterEntry, data: RosterEntryData, by: User) 
 
 def roster_entry_delete(*, entry: RosterEntry, by: User) -> None:
     entry_id, code = entry.pk, entry.programme.code
-    with transaction.atomic(), pghistory.context(user=by.pk):
+    with transaction.atomic(), pghistory.context(actor=by.pk):
         entry.delete()
     logger.info("roster entry %s removed from %s by user %s", entry_id, code, by.pk)
 
@@ -127,7 +127,7 @@ def _apply(entry: RosterEntry, data: RosterEntryData) -> None:
 def _save(entry: RosterEntry, *, by: User) -> None:
     entry.full_clean(exclude=["created_by", "programme"], validate_unique=False, validate_constraints=False)
     try:
-        with transaction.atomic(), pghistory.context(user=by.pk):
+        with transaction.atomic(), pghistory.context(actor=by.pk):
             _lock_roster(entry.programme)
             errors = _duplicate_errors(entry)
             if errors:
@@ -247,7 +247,7 @@ def roster_import(
     if report.errors:
         return report
     try:
-        with transaction.atomic(), pghistory.context(user=by.pk, roster_import=programme.code):
+        with transaction.atomic(), pghistory.context(actor=by.pk, roster_import=programme.code):
             _lock_roster(programme)
             report.errors = _clash_errors(programme, rows, replace=replace)
             if report.errors:

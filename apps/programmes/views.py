@@ -47,7 +47,7 @@ def _officer(request: HttpRequest) -> User:
 
 def _audit(request: HttpRequest) -> pghistory.context:
     # The history of each roster change records who made it and from which page.
-    return pghistory.context(user=request.user.pk, url=request.path)
+    return pghistory.context(actor=request.user.pk, url=request.path)
 
 
 def _roster_url(programme: GovernmentProgramme) -> str:

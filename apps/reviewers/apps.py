@@ -21,6 +21,9 @@ def _case_changed(instance: Any, **_kwargs: Any) -> None:
     """The queue's cached counts are stale once the change is committed (apps.reviewers.queue.selectors).
 
     Drafts are not in the queue: an applicant saving a draft step leaves the counts as they are.
+    Every change of a case's state is a ``save`` by the transition service (apps.core.moves), never
+    an ``.update()``, so this hook hears each one (decision 51; tests/cases/test_one_transition_service.py
+    fails on a bypass, tests/cases/test_moves.py checks the bump after commit per move).
     """
     from apps.cases.models import CaseStatus
     from apps.core.hooks import safe_on_commit

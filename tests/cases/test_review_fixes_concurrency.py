@@ -137,7 +137,7 @@ def test_a_submission_during_a_withdrawal_waits_for_it_and_finds_the_sponsorship
 ):
     case, sponsorship, member = sponsored_draft
     # The withdrawal has checked the case (a draft) and is about to commit.
-    checked, release = pause_in(monkeypatch, sponsorship_services, "_changed", "withdraw")
+    checked, release = pause_in(monkeypatch, sponsorship_services, "enqueue_after_commit", "withdraw")
     withdraw = Worker(lambda: sponsorship_withdraw(sponsorship=sponsorship, by=member.user), "withdraw")
     submit = Worker(lambda: case_submit(case=case, by=case.applicant), "submit")
     withdraw.start()
@@ -184,7 +184,7 @@ def test_two_reviewers_verifying_one_certificate_from_two_cases_do_not_deadlock(
     # The first reviewer has taken their locks and written the claim's verdict, not yet committed;
     # the second then starts on the other case. Before the fix the first held case A and the claim
     # and waited for case B, which the second held while waiting for the claim: a deadlock.
-    in_event, go_on = pause_in(monkeypatch, reviewer_findings, "record_event", "first")
+    in_event, go_on = pause_in(monkeypatch, reviewer_findings, "transition", "first")
     reason = "Checked the certificate against the SME registry."
     one = Worker(lambda: case_sme_verify(case=first, claim=claim, by=first_reviewer, reason=reason), "first")
     two = Worker(

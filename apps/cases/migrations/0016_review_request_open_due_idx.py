@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0014_case_profile_as_submitted"),
+        ("cases", "0015_event_kinds_of_sponsorship_moves"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases.abilities import allowed_moves, may_work
 from apps.cases.casefile import Group, case_file, sponsorship_terms, track_uses_assessment
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.documents import RESPONSE_KIND, document_label
@@ -42,6 +42,8 @@ from apps.cases.reviewer_findings import (
     qualitative_scales,
 )
 from apps.cases.score_snapshot import explained_score, scored_answers
+from apps.cases.transitions import APPROVE, ASSESS_QUALITATIVE, REJECT, REQUEST_INFORMATION, START_REVIEW
+from apps.core.moves import context_actor, context_move
 from apps.metrics.models import ProcessingInquiry
 from apps.metrics.selectors import processing_inquiries
 from apps.organisations.models import SizeClass, SmeClaim, SmeClaimStatus
@@ -530,10 +532,10 @@ def history_rows(case: Case) -> History:
         rows.append(
             HistoryRow(
                 at=snapshot["pgh_created_at"],
-                actor=_person(actors.get(metadata.get("actor")))
-                if metadata.get("actor")
+                actor=_person(actors.get(context_actor(metadata)))
+                if context_actor(metadata)
                 else _("the system"),
-                action=_action_label(metadata.get("move") or metadata.get("action")),
+                action=_action_label(context_move(metadata)),
                 changed=changed,
             )
         )
@@ -548,7 +550,7 @@ def _action_label(code: Any) -> str:
 
 
 def _actors(metadata: Iterable[Mapping[str, Any]]) -> dict[Any, User]:
-    ids = {m.get("actor") for m in metadata if m.get("actor")}
+    ids = {context_actor(m) for m in metadata if context_actor(m)}
     return User.objects.in_bulk(list(ids)) if ids else {}
 
 
@@ -566,21 +568,20 @@ def abilities(
     scales: QualitativeScales | None,
     config: Version | None = None,
 ) -> Abilities:
+    """What the page offers: the case's moves that its state and this user's guards allow (asked of
+    apps.cases.abilities, which states them once)."""
     can = Abilities()
     can.assessment_used = bool(config and case.track and track_uses_assessment(config, case.track))
-    supervisor = Role.SUPERVISOR in roles
-    can.take = case.status == CaseStatus.SUBMITTED and case.assigned_to_id is None
-    can.act = case.is_open and (
-        supervisor or (case.assigned_to_id is not None and case.assigned_to_id == user.pk)
-    )
-    in_review = case.status == CaseStatus.IN_REVIEW
-    can.decide = can.act and in_review
-    can.request_information = can.act and in_review
+    moves = allowed_moves(user, case, roles)
+    can.take = START_REVIEW in moves
+    can.act = may_work(user, case, roles)
+    can.decide = APPROVE in moves and REJECT in moves
+    can.request_information = REQUEST_INFORMATION in moves
     can.ask_employer = can.request_information and confirmed_sponsorship(case) is not None
-    can.assess = can.act and scales is not None and can.assessment_used
+    can.assess = ASSESS_QUALITATIVE in moves and scales is not None and can.assessment_used
     if case.is_open and not can.act:
         can.reasons.append(_("Only the assigned reviewer or a supervisor can work on this case."))
-    if can.act and not in_review:
+    if can.act and not can.decide:
         can.reasons.append(
             _("A decision can be made, and information requested, only while the case is in review.")
         )

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.cases.abilities import may_assign
 from apps.cases.casefile import track_uses_assessment
 from apps.cases.models import Case, CaseDocument, CaseScore, CaseStatus, DecisionReason
 from apps.cases.review_moves import (
@@ -147,12 +147,14 @@ def _render(request: HttpRequest, case: Case, *, status: int = 200, **bound: Any
     with_errors = [form for form in _all_forms(forms) if form.is_bound and form.errors]
     for form in _all_forms(forms):
         form.describe()
-    supervisor = Role.SUPERVISOR in getattr(request, "ministry_roles", frozenset())
+    roles: frozenset[str] = getattr(request, "ministry_roles", frozenset())
     context = {
         "ws": workspace,
         "case": case,
         # Supervisors assign or reassign an open case from here (the queue's assign action).
-        "assign_form": AssignForm(initial={"next": _page(case)}) if supervisor and case.is_open else None,
+        "assign_form": AssignForm(initial={"next": _page(case)})
+        if may_assign(_user(request), case, roles)
+        else None,
         "ministry_section": "queue",
         "forms_with_errors": with_errors,
         "decision_reasons": DecisionReason,

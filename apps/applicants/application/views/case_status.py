@@ -14,11 +14,12 @@ from apps.applicants.application.forms import InformationResponseForm, WithdrawF
 from apps.applicants.application.views.common import add_errors, to_status, user_of
 from apps.applicants.application.views.contexts import status_context
 from apps.applicants.selectors import open_information_request
+from apps.cases.abilities import may
 from apps.cases.models import Case, InformationRequest
 from apps.cases.review_moves import information_respond, may_answer
 from apps.cases.selectors import get_case_for_applicant
 from apps.cases.services import case_withdraw
-from apps.cases.transitions import StaleCase, TransitionNotAllowed
+from apps.cases.transitions import WITHDRAW, StaleCase, TransitionNotAllowed
 from apps.metrics.services import inquiry_send
 
 
@@ -75,7 +76,7 @@ def _send_answer(
 def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     user = user_of(request)
     case = get_case_for_applicant(user, reference)
-    if case.is_final:
+    if not may(user, case, WITHDRAW):
         messages.info(
             request,
             _("This application is already closed (%(status)s).") % {"status": case.get_status_display()},

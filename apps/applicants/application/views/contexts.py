@@ -24,6 +24,7 @@ from apps.applicants.selectors import (
     open_information_request,
 )
 from apps.applicants.services import profile_for, profile_snapshot
+from apps.cases.abilities import may
 from apps.cases.casefile import Group, case_file
 from apps.cases.decision_review import review_window
 from apps.cases.letters import current_letter
@@ -33,6 +34,7 @@ from apps.cases.review_moves import may_answer
 from apps.cases.score_snapshot import scored_answers
 from apps.cases.selectors import case_days_left, case_estimate, sme_verified_on
 from apps.cases.services import EDITABLE_EVIDENCE_STATUSES
+from apps.cases.transitions import WITHDRAW
 from apps.metrics.selectors import similar_cases
 from apps.rubric.selectors import reference_names
 
@@ -121,7 +123,7 @@ def status_context(
         "casefile": case_file_groups(
             case, case.profile if case.submitted_at else profile_snapshot(profile_for(case.applicant))
         ),
-        "can_withdraw": not case.is_final and case.status != CaseStatus.REVIEW_REQUESTED,
+        "can_withdraw": may(user, case, WITHDRAW),
         "decision_after": decision_after(case),
         **documents_context(case, errors),
     }
