@@ -126,3 +126,18 @@ def test_the_page_links_a_review_to_its_panel_with_its_review_due_date(client):
     assert "24 November 2026" in body  # the review's due date, in the one date format
     assert f'value="{review.case.pk}"' not in body  # not ticked for bulk assignment
     assert '<span id="filter-status-review_requested-count">1</span>' in body
+
+
+def test_a_source_the_counts_show_empty_is_not_read() -> None:
+    from apps.reviewers.queue.selectors import FIRST_DECISIONS, REVIEWS, QueueCounts, sources_with_rows
+
+    def counts(**status: int) -> QueueCounts:
+        return QueueCounts(
+            total=sum(status.values()), matching=0, status=status, track={}, sme_claimed=0, mine=0,
+            unassigned=0, overdue=0, due_soon=0,
+        )  # fmt: skip
+
+    assert sources_with_rows(counts(submitted=3, review_requested=0)) == (FIRST_DECISIONS,)
+    assert sources_with_rows(counts(submitted=0, in_review=0, review_requested=2)) == (REVIEWS,)
+    assert sources_with_rows(counts(in_review=1, review_requested=1)) == (FIRST_DECISIONS, REVIEWS)
+    assert sources_with_rows(counts(submitted=0)) == ()

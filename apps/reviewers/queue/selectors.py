@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,13 +259,15 @@ def queue_page(
     after: Cursor | None = None,
     before: Cursor | None = None,
     field_labels: Mapping[str, str] | None = None,
+    sources: Sequence[Source] = SOURCES,
 ) -> QueuePage:
     """One page in (due date, id) order, after or before a cursor. One query per source (first
-    decisions, reviews), whatever the size: each reads at most a page and one row, then they merge."""
+    decisions, reviews), whatever the size: each reads at most a page and one row, then they merge.
+    ``sources_with_rows`` leaves out a source the counts show to be empty."""
 
     def fetch(keyset: Q | None, descending: bool) -> list[Case]:
         found: list[Case] = []
-        for source in SOURCES:
+        for source in sources:
             cases = queue_cases(filters, user_id=user_id, now=now, source=source)
             found += _fetch(cases if keyset is None else cases.filter(keyset), source, descending, size + 1)
         found.sort(key=lambda case: (getattr(case, QUEUE_DUE), case.pk), reverse=descending)
@@ -385,6 +387,17 @@ def queue_counts(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> Qu
         unassigned=found["unassigned"],
         overdue=found["overdue"],
         due_soon=found["due_soon"],
+    )
+
+
+def sources_with_rows(counts: QueueCounts) -> tuple[Source, ...]:
+    """The sources that can have a row on the page: the counts cover every row the search finds
+    (a superset of any page's), so a source they count none of is not read at all. Most days no
+    rejection is under review, and the page then costs the one query it did before reviews."""
+    reviews = counts.status.get(CaseStatus.REVIEW_REQUESTED, 0)
+    first_decisions = sum(n for status, n in counts.status.items() if status != CaseStatus.REVIEW_REQUESTED)
+    return tuple(
+        source for source, found in ((FIRST_DECISIONS, first_decisions), (REVIEWS, reviews)) if found
     )
 
 

@@ -97,6 +97,7 @@ def queue(request: MinistryRequest) -> HttpResponse:
         after=after,
         before=None if after else form.cleaned("before"),
         field_labels={code: str(label) for code, label in choices},
+        sources=selectors.sources_with_rows(counts),
     )
     context = _queue_context(request, form, counts, page, assignees)
     if request.htmx and not request.htmx.history_restore_request:
