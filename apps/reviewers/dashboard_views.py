@@ -148,7 +148,7 @@ def _sponsors_table(now: dt.datetime, weeks: int) -> Table:
     rows: list[list[Cell]] = [
         [s.label, s.cases, *_rate_cells(s.approval)] for s in figures.sponsor_outcomes()
     ]
-    return [gettext("Sponsor's size"), gettext("Sponsored cases submitted"), *_rate_header()], rows
+    return [gettext("Sponsor group"), gettext("Cases received"), *_rate_header()], rows
 
 
 def _mid_career_table(now: dt.datetime, weeks: int) -> Table:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.dates import format_when
 from apps.policy.reference.services import REFERENCE_UPLOAD_TTL
 from apps.rubric.models import EngineeringSchool, ReferenceListChange, ReferenceUpload
 from apps.rubric.reference_import import import_reference
@@ -117,6 +118,10 @@ def test_upload_preview_apply_and_history(signed_in: Client, admin: User) -> Non
 
     history = signed_in.get(applied["Location"]).content.decode()
     assert "official-2026.csv" in history
+    # Dates in the one format (decision 50): the day it counts from, and when it was applied.
+    assert format_when(change.in_force_from) in history
+    assert format_when(change.applied_at) in history
+    assert change.in_force_from.isoformat() not in history
     assert "Han Policy" in history
     assert stored.sha256 in history
     assert "1 added, 1 changed, 0 removed, 1 unchanged" in history

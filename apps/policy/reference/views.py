@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.dates import format_when
 from apps.core.spreadsheet import inert_cell
 from apps.policy.access import policy_administrator_required
 from apps.policy.reference.forms import SearchForm, UploadForm
@@ -131,7 +132,7 @@ def preview(request: HttpRequest, kind: str, upload_id: uuid.UUID) -> HttpRespon
                 "added": change.added,
                 "changed": change.changed,
                 "removed": change.removed,
-                "day": change.in_force_from.isoformat(),
+                "day": format_when(change.in_force_from),
             },
         )
         return redirect("policy_reference:history", kind=item.kind_name)
