@@ -227,6 +227,9 @@ def test_a_waiting_run_shows_an_accessible_progress_bar_that_polls(admin: Client
     assert partial.status_code == 200
     assert 'aria-valuenow="40"' in partial.content.decode()
     assert 'hx-swap-oob="innerHTML"' in partial.content.decode()
+    # The status beside the inputs follows too ("Waiting" no longer stands beside a moving bar).
+    assert '<span id="sim-run-status">Running</span>' in page
+    assert '<span id="sim-run-status" hx-swap-oob="innerHTML">Running</span>' in partial.content.decode()
 
     SimulationRun.objects.filter(pk=run.pk).update(status=SimulationStatus.FINISHED, result={})
     done = admin.get(progress, HTTP_HX_REQUEST="true")
