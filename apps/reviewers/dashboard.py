@@ -303,6 +303,11 @@ class Dashboard:
         return self.open_cases.past_clock
 
     @property
+    def clock_days(self) -> int:
+        """The clock of the version in force: "decided within N days" in every label."""
+        return self.open_cases.clock_days
+
+    @property
     def largest_caseload(self) -> int:
         return max((load.open_cases for load in self.reviewers), default=0)
 
@@ -388,6 +393,11 @@ def _overdue(now: dt.datetime) -> Q:
     running = Q(paused_at__isnull=True, due_at__lt=now)
     paused = Q(paused_at__isnull=False, due_at__lt=F("paused_at"))
     return running | paused
+
+
+def clock_days(*, now: dt.datetime) -> int:
+    """The clock's days of the version in force (the CSV's "decided within N days")."""
+    return version_for_figures(timezone.localdate(now, _korea())).service_clock.days
 
 
 def open_cases(*, now: dt.datetime, version: Version | None = None) -> OpenCases:

@@ -293,7 +293,9 @@ def test_the_group_is_a_segment_of_the_rubric_version(mid_career_cases: None) ->
     assert sum(o.mid_career_rejected for o in outcomes) == 2  # 8 (a JSON number) and 9 years
 
 
-def test_the_version_in_force_sets_the_groups_bands_and_titles(mid_career_cases: None) -> None:
+def test_the_version_in_force_sets_the_groups_bands_and_titles(
+    client: Client, people: dict[str, User], mid_career_cases: None
+) -> None:
     """No number of years, ranks or days is in the dashboard's code: a version in force from
     1 November whose mid-career segment starts at 5 years, with a 10-day clock and its own titles,
     changes the figures."""
@@ -325,6 +327,15 @@ def test_the_version_in_force_sets_the_groups_bands_and_titles(mid_career_cases:
     ]
     assert after.old_cases.first_day == 11
     assert after.sponsors[0].label == "Verified SME"
+    # The clock's days in the labels, the page's and the CSV's.
+    sign_in(client, people["boss"])
+    page = client.get(URL).content.decode()
+    assert "Decided within 10 days, by week" in page
+    assert "within 14 days" not in page
+    header = read_csv(client.get("/ministry/dashboard/within-14-days.csv"))[0]
+    assert header[3:] == ["Decided within 10 days", "Share within 10 days (%)"]
+    korean = client.get(URL, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "주별 10일 이내 결정" in korean
 
 
 def test_rates_divide_by_nothing_as_no_decisions_yet() -> None:
