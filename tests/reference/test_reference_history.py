@@ -338,7 +338,11 @@ def test_a_school_named_without_a_rank_is_ranked_by_the_list_of_the_submission_d
     looked up by name: on the submission day's list, so ranking the school later (42: top-100, A1 25)
     never moves the score, re-scored on any later day."""
     apply("schools", f"name,rank\nOmega Institute of Technology,{rank_then}\n", day=dt.date(2026, 8, 31))
-    facts = {"degree_level": "doctorate", "institution": "Omega Institute of Technology", "institution_rank": None}
+    facts = {
+        "degree_level": "doctorate",
+        "institution": "Omega Institute of Technology",
+        "institution_rank": None,
+    }
     past = submitted_case(submitted_at=at(dt.date(2026, 9, 1)), **facts)
     with time_machine.travel(at(dt.date(2026, 9, 1), hour=15), tick=False):
         assert _a1(past.pk)[0] == a1_then
