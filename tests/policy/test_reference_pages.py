@@ -130,6 +130,25 @@ def test_upload_preview_apply_and_history(signed_in: Client, admin: User) -> Non
     assert signed_in.post(response["Location"], {"sha256": stored.sha256}).status_code == 404
 
 
+def test_dates_in_the_preview_and_the_history_read_in_the_one_format(signed_in: Client) -> None:
+    """A per-capita GNI figure's publication day, before and after, as every page writes dates."""
+    response = upload(signed_in, "gni", b"year,amount_krw,published_on\n2024,52000000,2025-04-01\n")
+    preview = signed_in.get(response["Location"])
+    text = preview.content.decode()
+    assert format_when(dt.date(2025, 3, 5)) in text  # before
+    assert format_when(dt.date(2025, 4, 1)) in text  # after
+    assert "2025-04-01" not in text
+    stored = ReferenceUpload.objects.get()
+    applied = signed_in.post(
+        response["Location"], {"sha256": stored.sha256, "fingerprint": preview.context["fingerprint"]}
+    )
+    history = signed_in.get(applied["Location"]).content.decode()
+    assert format_when(dt.date(2025, 3, 5)) in history
+    assert format_when(dt.date(2025, 4, 1)) in history
+    assert "2025-03-05" not in history
+    assert "2025-04-01" not in history
+
+
 def test_a_confirmation_that_does_not_match_the_preview_applies_nothing(signed_in: Client) -> None:
     EngineeringSchool.objects.create(name="Beta Tech", rank=20)
     response = upload(signed_in, "schools", b"name,rank\nBeta Tech,25\n")
