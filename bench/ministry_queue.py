@@ -17,7 +17,7 @@ is not installed, so templates are not instrumented and the client keeps no copy
 - the queue (``ministry:queue``) as a reviewer signed in with a second factor (as allauth leaves a
   session after a TOTP code): the first page with the default filters; a deep page, after the
   cursor of the ``--deep``-th open case in queue order (its ``(due_at, id)`` read with SQL, the
-  cursor made with ``apps.reviewers.queue.cursor_for``); a filtered page and two searches (a whole
+  cursor made with ``apps.reviewers.queue.selectors.cursor_for``); a filtered page and two searches (a whole
   Korean name, a one-syllable family name), for information;
 - the admin changelist of cases (``apps.cases.admin.CaseAdmin``) as a superuser, showing the same
   list: open cases (``?status__in=submitted,in_review,information_requested``, a plain field
@@ -237,7 +237,7 @@ def scenarios(facts: dict[str, Any], deep: int) -> list[Scenario]:
         print("ministry:queue is not there yet: the queue's pages are skipped (the selectors are measured)")
         queue = ""
     if queue:
-        from apps.reviewers.queue import cursor_for
+        from apps.reviewers.queue.selectors import cursor_for
 
         after = cursor_for(facts["deep_due_at"], facts["deep_id"])
         name = facts["korean_name"]
@@ -395,7 +395,7 @@ def measure_selectors(reviewer_id: int, facts: dict[str, Any], requests: int) ->
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from apps.reviewers import queue
+    from apps.reviewers.queue import selectors as queue
 
     results: dict[str, Any] = {}
     after = queue.Cursor(facts["deep_due_at"], facts["deep_id"])

@@ -71,7 +71,7 @@ def baseline_worker(parity: int, start: dt.datetime, end: dt.datetime, out: Any)
     from django.conf import settings
     from django.db import connection, transaction
 
-    from apps.cases.scoring import HARD_TO_FILL_MONTHS, NO_SPONSOR_ANSWERS
+    from apps.cases.score_snapshot import HARD_TO_FILL_MONTHS, NO_SPONSOR_ANSWERS
     from apps.organisations.models import SizeClass
     from apps.rubric.answers import profile_from_answers
     from apps.rubric.selectors import scorer_for

@@ -35,7 +35,7 @@ urlpatterns = [
     path("policy/simulations/", include("apps.policy.simulations.urls")),
     path("policy/", include("apps.policy.urls")),
     path("statistics/", include("apps.statistics.urls")),  # public: no sign-in (issue 15)
-    path("apply/", include("apps.applicants.application_urls")),
-    path("letters/", include("apps.applicants.letter_urls")),  # the public check of a decision letter
-    path("", include("apps.applicants.urls")),
+    path("apply/", include("apps.applicants.application.urls")),
+    path("letters/", include("apps.applicants.letters.urls")),  # the public check of a decision letter
+    path("", include("apps.applicants.self_assessment.urls")),
 ]

@@ -12,6 +12,10 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
 
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from tests.factories import ApplicantProfileFactory, EducationFactory, EmploymentFactory, UserFactory
+
 # Playwright runs an event loop in the test thread; the ORM calls around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -131,3 +135,55 @@ def _seeded_rows_for_transactional_tests(request: pytest.FixtureRequest) -> None
     request.getfixturevalue("_reseed_after_module")
     request.getfixturevalue("transactional_db")
     restore_seeded_rows()
+
+
+# Personas: one definition each, built from tests/factories.py. A test module that needs someone
+# different asks for a persona named for what sets them apart, never redefines these.
+
+
+@pytest.fixture
+def applicant(db: None) -> User:
+    """A person with the applicant role and nothing else yet (no profile, no case)."""
+    return UserFactory(role=Role.APPLICANT)
+
+
+@pytest.fixture
+def applicant_with_profile(applicant: User) -> User:
+    """An applicant who has saved a profile (the factory's defaults: no degree, no job)."""
+    ApplicantProfileFactory(user=applicant)
+    return applicant
+
+
+@pytest.fixture
+def applicant_without_a_name(db: None) -> User:
+    """An applicant whose account has no name: the profile step must ask for it."""
+    return UserFactory(role=Role.APPLICANT, full_name="")
+
+
+@pytest.fixture
+def applicant_named_ada_kim(db: None) -> User:
+    """An applicant whose account says "Ada Kim" and who has no profile yet (the profile page
+    starts from the account's name)."""
+    return UserFactory(role=Role.APPLICANT, full_name="Ada Kim")
+
+
+@pytest.fixture
+def doctor_with_ten_years(applicant_with_profile: User) -> User:
+    """An applicant whose profile holds a doctorate and ten years of work."""
+    profile = ApplicantProfileFactory(user=applicant_with_profile)  # get-or-create: the saved one
+    EducationFactory(profile=profile, degree_level="doctorate")
+    EmploymentFactory(profile=profile, years=10)
+    return applicant_with_profile
+
+
+@pytest.fixture
+def employer(db: None) -> User:
+    """A person with the employer role and no organisation."""
+    return UserFactory(role=Role.EMPLOYER)
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    """A ministry reviewer (no second factor set up: tests that open ministry pages use
+    ``tests.ministry.logged_in``)."""
+    return UserFactory(role=Role.REVIEWER)

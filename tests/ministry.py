@@ -132,8 +132,8 @@ def assess_as_scored(case: Case, by: User) -> Case:
     the total stays as it was: what a qualitative approval needs first (decision 8)."""
     from decimal import Decimal
 
-    from apps.cases.assessment import QualitativeValues, confirmed_sponsorship, qualitative_assess
-    from apps.cases.scoring import scored_answers
+    from apps.cases.reviewer_findings import QualitativeValues, confirmed_sponsorship, qualitative_assess
+    from apps.cases.score_snapshot import scored_answers
 
     assert case.rubric_version is not None
     config = case.rubric_version.parsed_config()

@@ -18,7 +18,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import FINAL_STATUSES, Case
 from apps.organisations.selectors import organisations_of
-from apps.programmes.selectors import is_programme_officer
+from apps.programmes.selectors import keeps_a_roster
 
 
 def _applicant_home(user: User) -> str:
@@ -50,7 +50,7 @@ def home_for(user: User) -> str:
             return reverse("policy:home")
         if role in (Role.SUPERVISOR, Role.REVIEWER):
             return reverse("ministry:queue")
-        if role == Role.PROGRAMME_OFFICER and is_programme_officer(user):
+        if role == Role.PROGRAMME_OFFICER and keeps_a_roster(user):
             return reverse("programmes:index")
         if role == Role.EMPLOYER:
             return _employer_home(user)

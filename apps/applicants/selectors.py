@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from apps.accounts.models import User
 from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import (
@@ -21,15 +19,13 @@ from apps.cases.models import (
     CaseDocument,
     CaseEvent,
     CaseStatus,
-    DecisionReason,
     InformationRequest,
     Sponsorship,
     SponsorshipStatus,
 )
-from apps.cases.selectors import public_timeline
+from apps.cases.reading import Audience, TimelineLine, timeline
 from apps.cases.services import config_for
 from apps.cases.sponsorships import sponsorships_offered_to
-from apps.organisations.models import Membership
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import Version
 from apps.rubric.selectors import NoVersionInForce, reference_names
@@ -140,65 +136,10 @@ def answer_rows(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
 # --- The status page -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    event: CaseEvent
-    title: str
-    detail: str
-    by: str
-
-
-def applicant_timeline(case: Case, user: User) -> list[TimelineEntry]:
-    """The case's public timeline in words, each line saying who acted as the applicant sees them.
-
-    The ministry's internal lines (assignments, assessments, verifications) are not the applicant's.
-    """
-    # An answer's text is on its request; the request's answer time is its event's time.
-    answers = dict(
-        case.information_requests.filter(responded_at__isnull=False).values_list(
-            "responded_at", "response_text"
-        )
-    )
-    employer_people = set(
-        Membership.objects.filter(
-            organisation__sponsorships__case=case,
-            organisation__sponsorships__status=SponsorshipStatus.CONFIRMED,
-        ).values_list("user_id", flat=True)
-    )
-    entries = []
-    for event in public_timeline(case):
-        if event.kind == CaseEvent.Kind.INFORMATION_PROVIDED:
-            detail = answers.get(event.at, "")
-        else:
-            detail = event_detail(event)
-        by = _actor_in_words(event, user, employer_people)
-        entries.append(TimelineEntry(event=event, title=event.get_kind_display(), detail=detail, by=by))
-    return entries
-
-
-def _actor_in_words(event: CaseEvent, user: User, employer_people: set[int]) -> str:
-    if event.actor_id is None:
-        return _("automatically")
-    if event.actor_id == user.pk:
-        return _("by you")
-    if event.actor_id in employer_people:
-        return _("by your employer")
-    return _("by the K-Tech Pass team")
-
-
-def event_detail(event: CaseEvent) -> str:
-    data = event.data or {}
-    if event.kind in (CaseEvent.Kind.DOCUMENT_ADDED, CaseEvent.Kind.DOCUMENT_REMOVED):
-        return f"{document_label(str(data.get('kind', '')))}: {data.get('name', '')}"
-    if event.kind == CaseEvent.Kind.SPONSORSHIP_CONFIRMED:
-        return str(data.get("organisation", ""))
-    if event.kind == CaseEvent.Kind.SCORED and "total" in data:
-        return _("Total: %(total)s points") % {"total": data["total"]}
-    if event.kind in (CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED) and data.get("reason_codes"):
-        codes = [code for code in data["reason_codes"] if code in DecisionReason.values]
-        reasons = "; ".join(str(DecisionReason(code).label) for code in codes)
-        return f"{reasons}. {event.reason}".strip() if reasons else event.reason
-    return event.reason
+def applicant_timeline(case: Case, user: User) -> list[TimelineLine]:
+    """The case's timeline as its applicant reads it (apps.cases.reading: no internal lines, no
+    reviewer's name, their own answers on their lines)."""
+    return timeline(case, Audience.APPLICANT, viewer=user)
 
 
 def open_information_request(case: Case) -> InformationRequest | None:

@@ -1,7 +1,7 @@
 """Who works on which case: claim the next one, assign, reassign, bulk-assign.
 
 Taking a submitted case into review is a state change, so it goes through
-``apps.cases.review.case_start_review`` (and the transition service). Moving an open case from one
+``apps.cases.review_moves.case_start_review`` (and the transition service). Moving an open case from one
 reviewer to another does not change its status; ``case_reassign`` does it under the same rules (row
 lock, ``lock_version`` bumped, a timeline event and a pghistory context saying who and why).
 """
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseEvent, CaseStatus
-from apps.cases.review import case_start_review
+from apps.cases.review_moves import case_start_review
 from apps.cases.transitions import TransitionNotAllowed, record_event
 
 ASSIGNEE_ROLES = (Role.REVIEWER, Role.SUPERVISOR)

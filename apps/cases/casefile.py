@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.cases.models import Sponsorship
-from apps.cases.scoring import hard_to_fill
+from apps.cases.score_snapshot import hard_to_fill
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import (
     AllOf,
@@ -70,19 +70,18 @@ GROUP_FACTS: dict[str, tuple[str, ...]] = {
     RESEARCH: ("field", "publications_and_patents", "led_project_years", "international_award"),
     PROGRAMME: ("government_programme",),
 }
-# The facts a reviewer's qualitative assessment sets (the fields of QualitativeAssessment).
-ASSESSED_FACTS = frozenset(
-    {
-        "field",
-        "publications_and_patents",
-        "led_project_years",
-        "international_award",
-        "core_technology_role",
-        "hard_to_fill",
-        "transfer_plan",
-    }
+# The facts a reviewer's qualitative assessment sets (the fields of QualitativeAssessment), in the
+# order they are asked and shown (B1's, then B2's).
+ASSESSED_FACTS = (
+    "field",
+    "publications_and_patents",
+    "led_project_years",
+    "international_award",
+    "core_technology_role",
+    "hard_to_fill",
+    "transfer_plan",
 )
-# The facts a confirmed sponsorship sets (apps.cases.scoring.sponsorship_answers).
+# The facts a confirmed sponsorship sets (apps.cases.score_snapshot.sponsorship_answers).
 SPONSORSHIP_FACTS = frozenset(
     {"offered_salary_krw", "core_technology_role", "hard_to_fill", "transfer_plan", "sponsor_is_sme"}
 )

@@ -22,7 +22,7 @@ from apps.accounts.roles import Role
 from apps.cases.documents import REVIEW_KIND
 from apps.cases.letters import letter_issue
 from apps.cases.models import Case, CaseEvent, CaseStatus, ReviewRequest
-from apps.cases.review import case_eligibility
+from apps.cases.review_moves import case_eligibility
 from apps.cases.services import store_document
 from apps.cases.transitions import OVERTURN_REJECTION, REQUEST_REVIEW, UPHOLD_REJECTION, transition
 from apps.core.uploads import check_upload

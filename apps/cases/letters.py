@@ -4,7 +4,7 @@ the PDF (English and Korean) the applicant downloads (decision 0046).
 The code is derived, never stored: an HMAC under the server's secret of the case reference and the
 letter's random nonce, read as 16 characters of Crockford's base-32 (80 bits). A third party checks
 it by reference and code (``letter_verify``), compared in constant time; the public page that asks
-is throttled (apps.applicants.letter_views).
+is throttled (apps.applicants.letters.views).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import REFERENCE_ALPHABET, Case, CaseEvent, CaseStatus, DecisionLetter, Track
-from apps.cases.scoring import case_profile
+from apps.cases.score_snapshot import case_profile
 from apps.cases.transitions import record_event
 from apps.core.dates import format_when
 from apps.rubric.models import RubricVersion

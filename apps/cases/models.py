@@ -414,7 +414,7 @@ class QualitativeAssessment(models.Model):
     """A reviewer's verified facts for the qualitative criteria (B1, B2), each with a justification.
 
     The reviewer enters what they verified, within the scales of the case's rubric version; the
-    points always come from the engine (apps.cases.scoring overlays these facts), never by hand.
+    points always come from the engine (apps.cases.score_snapshot overlays these facts), never by hand.
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="qualitative_assessment")

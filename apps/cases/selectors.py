@@ -21,7 +21,7 @@ from apps.cases.models import (
     Sponsorship,
     SponsorshipStatus,
 )
-from apps.cases.scoring import explained_score, scored_answers
+from apps.cases.score_snapshot import explained_score, scored_answers
 from apps.organisations.models import SmeClaimStatus
 from apps.rubric.answers import UnknownInstitution, profile_from_answers
 from apps.rubric.language.reading import ConfigErrors

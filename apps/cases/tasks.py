@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db.models import F
 
 from apps.cases.models import OPEN_STATUSES, Case, CaseStatus
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 
 
 @shared_task(name="cases.score_case", acks_late=True)

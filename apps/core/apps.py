@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from apps.core import links
         from apps.core.ops import checks, metrics
 
         metrics.connect_celery_signals()
         checks.register()
+        links.discover()  # each role app's links.py registers the pages others link to

@@ -17,11 +17,16 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.applicants.services import profile_for, profile_save, profile_snapshot
-from apps.cases.assessment import QualitativeValues, qualitative_assess
 from apps.cases.decision_review import review_request
 from apps.cases.documents import document_kinds, document_label
 from apps.cases.models import Case
-from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
+from apps.cases.review_moves import (
+    case_decide,
+    case_request_information,
+    case_start_review,
+    information_respond,
+)
+from apps.cases.reviewer_findings import QualitativeValues, qualitative_assess
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
 from apps.cases.sponsorships import sponsorship_confirm, sponsorship_create, sponsorship_submit
 from apps.demo.pdfs import one_page_pdf

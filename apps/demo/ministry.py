@@ -31,7 +31,7 @@ from apps.accounts.models import EnrolmentGrant, User
 from apps.accounts.roles import Role
 from apps.accounts.totp import add_totp_authenticator
 from apps.cases.models import Case, CaseDocument, CaseEvent, InformationRequest, Sponsorship
-from apps.cases.review import case_request_information, case_start_review
+from apps.cases.review_moves import case_request_information, case_start_review
 from apps.demo.cases import (
     MID_CAREER,
     QUANTITATIVE,

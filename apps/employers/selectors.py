@@ -16,22 +16,9 @@ from django.utils.translation import pgettext_lazy
 
 from apps.cases.clock import days_left
 from apps.cases.models import CaseStatus, Sponsorship, SponsorshipStatus
+from apps.cases.reading import Audience, status_explained
 from apps.organisations.models import Organisation
 from apps.rubric.selectors import strategic_fields
-
-# What an employer reads about the case it sponsors: the status in words and what happens next.
-CASE_STATUS_EXPLAINED: dict[str, Promise] = {
-    CaseStatus.DRAFT: _("The candidate is still preparing the application; it has not been submitted."),
-    CaseStatus.SUBMITTED: _("The application has been submitted and is waiting for a reviewer."),
-    CaseStatus.IN_REVIEW: _("A reviewer is assessing the application."),
-    CaseStatus.INFORMATION_REQUESTED: _(
-        "The reviewer asked for more information; the processing clock is paused until it is provided."
-    ),
-    CaseStatus.APPROVED: _("The application was approved."),
-    CaseStatus.REJECTED: _("The application was not approved."),
-    CaseStatus.WITHDRAWN: _("The candidate withdrew the application."),
-    CaseStatus.REVIEW_REQUESTED: _("The application was not approved; the candidate asked for a review."),
-}
 
 SPONSORSHIP_STATUS_EXPLAINED: dict[str, Promise] = {
     SponsorshipStatus.DRAFT: _(
@@ -115,7 +102,7 @@ def sponsored_case(sponsorship: Sponsorship) -> SponsoredCase:
         reference=case.reference,
         status=case.status,
         status_label=str(case.get_status_display()),
-        status_explained=str(CASE_STATUS_EXPLAINED.get(case.status, "")),
+        status_explained=status_explained(case.status, Audience.EMPLOYER),  # apps.cases.reading
         submitted_at=case.submitted_at,
         due_at=case.due_at if clock_runs else None,
         days_left=(

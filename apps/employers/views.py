@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
 from apps.cases.models import CaseStatus, InformationRequest, Sponsorship, SponsorshipStatus
-from apps.cases.review import information_respond
+from apps.cases.review_moves import information_respond
 from apps.cases.sponsorships import (
     sponsorship_create,
     sponsorship_submit,

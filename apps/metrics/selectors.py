@@ -152,7 +152,7 @@ class UnsupportedSegment(ValueError):
 
 def _sme_sql() -> str:
     """The case's confirmed sponsor held a verified SME status valid on the submission day (Seoul),
-    as scoring reads it (``apps.cases.scoring``): the applicant's own claim never counts."""
+    as scoring reads it (``apps.cases.score_snapshot``): the applicant's own claim never counts."""
     claims = SmeClaim._meta.db_table
     return (
         "(r.sponsorship_id IS NOT NULL AND EXISTS (SELECT 1 FROM "  # noqa: S608
@@ -487,9 +487,14 @@ def sponsor_outcomes(segments: Sequence[SegmentDef]) -> dict[str, dict[str, int]
     return {group: {x: int(found.get(group, {}).get(x, 0)) for x in measures} for group in SPONSOR_GROUPS}
 
 
-def latest_release() -> StatisticsRelease | None:
-    """The release in force: the newest published (a correction replaces its month's earlier one)."""
-    return StatisticsRelease.objects.order_by("-published_at", "-pk").first()
+def latest_release(*, with_figures: bool = True) -> StatisticsRelease | None:
+    """The release in force: the newest published (a correction replaces its month's earlier one).
+
+    ``with_figures=False`` leaves the figures (a large JSON document) to be loaded on first use:
+    the public page serves its rendered figures from the cache and needs only the release's key.
+    """
+    releases = StatisticsRelease.objects.order_by("-published_at", "-pk")
+    return (releases if with_figures else releases.defer("figures")).first()
 
 
 def similar_cases_days(release: StatisticsRelease | None, track: str) -> int | None:

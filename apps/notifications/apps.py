@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from apps.accounts.signals import repeated_sign_in_failures
         from apps.core.ops import metrics
+        from apps.notifications import reminders  # noqa: F401  (registers its check before sending)
         from apps.notifications.metrics import service_gauges
         from apps.notifications.security import on_repeated_sign_in_failures
 

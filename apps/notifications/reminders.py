@@ -100,14 +100,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.clock import days_left
 from apps.cases.models import Case, CaseStatus
-from apps.core.hooks import safe_on_commit
+from apps.core.hooks import enqueue, safe_on_commit
+from apps.core.links import link
 from apps.notifications import services
 from apps.notifications.models import Notification, Reminder, ReminderKind, ReminderPreference
 from apps.rubric.models import RubricVersion
@@ -120,6 +120,9 @@ SWEEP_LOCK_KEY = 0x4B54505F52454D31
 REDRIVE_AFTER = dt.timedelta(minutes=5)
 REDRIVE_LIMIT = 1000  # per sweep: a long broker outage drains over a few sweeps, not in one
 FAN_OUT_BATCH = 50  # reminders per delivery task
+# The tasks this module starts, by name (apps.notifications.tasks)
+DELIVER_REMINDERS_TASK = "notifications.deliver_reminders"
+SEND_DIGEST_TASK = "notifications.send_digest"
 DIGEST_TIME = dt.time(8, 0)  # Korean time; digests go out at the first send_digests run after it
 
 # Each kind's "owed now" query yields (case_id, threshold, clock_period, recipient_id, due_at); the
@@ -340,13 +343,9 @@ def never_composed(*, now: dt.datetime) -> list[int]:
 
 def fan_out(reminder_ids: Sequence[int]) -> None:
     """One delivery task per batch. A broker that is down loses nothing: the next sweeps re-drive."""
-    from apps.notifications.tasks import deliver_reminders  # the tasks module imports this one
-
     for start in range(0, len(reminder_ids), FAN_OUT_BATCH):
-        try:
-            deliver_reminders.delay(list(reminder_ids[start : start + FAN_OUT_BATCH]))
-        except Exception:
-            logger.exception("reminder delivery not enqueued; the sweep will re-drive it")
+        # By name (apps.notifications.tasks imports this module): enqueue logs a refusal, never raises.
+        if not enqueue(DELIVER_REMINDERS_TASK, list(reminder_ids[start : start + FAN_OUT_BATCH])):
             return
 
 
@@ -421,6 +420,12 @@ def still_due(notification: Notification, *, now: dt.datetime) -> bool:
     return True
 
 
+# The dedupe keys of the messages that carry clock reminders: a single reminder's, a daily digest.
+REMINDER_KEY_PREFIXES = ("reminder:", "digest:")
+# services.deliver asks still_due before every attempt to send one of them.
+services.check_before_sending(REMINDER_KEY_PREFIXES, still_due)
+
+
 def _reminders_carried(notification: Notification, *, digest: bool) -> list[Reminder]:
     """The unsent reminders a message carries, locked. A single reminder's by the id in its key (the
     primary key, not a scan of the day's unsent reminders); a digest's by the unsent conditions in
@@ -478,12 +483,11 @@ def is_current(
 
 def workspace_url(case: Case) -> str:
     """The case's page for ministry staff: absolute when SITE_URL is set, else a path."""
-    path = reverse("ministry:case", args=[case.reference])
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+    return link("ministry_case", case=case)
 
 
 def preferences_url() -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{reverse('ministry:preferences')}"
+    return link("reminder_preferences")
 
 
 def _display_name(user: User) -> str:
@@ -571,10 +575,8 @@ def send_digests(*, now: dt.datetime | None = None, inline: bool = False) -> int
         return 0
     if inline:
         return sum(send_digest(user_id=user_id, day=day, now=now) for user_id in user_ids)
-    from apps.notifications.tasks import send_digest as send_digest_task  # imports this module
-
     for user_id in user_ids:
-        send_digest_task.delay(user_id, day.isoformat())
+        enqueue(SEND_DIGEST_TASK, user_id, day.isoformat())
     return len(user_ids)
 
 

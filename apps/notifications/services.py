@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseEvent, InformationRequest, Sponsorship, SponsorshipStatus
+from apps.cases.reading import Audience, event_text
+from apps.core.links import link
 from apps.core.text import one_line
 from apps.notifications.models import Notification
 from apps.organisations.models import MemberRole, OwnershipClaim
@@ -107,8 +109,21 @@ def record(*, key: str, to: Recipient, template: str, context: dict[str, object]
         return Notification.objects.get(dedupe_key=key)
 
 
-# The dedupe keys of messages that carry clock reminders: a single reminder's, a daily digest.
-REMINDER_KEY_PREFIXES = ("reminder:", "digest:")
+SendCheck = Callable[..., bool]  # (notification, *, now) -> may it go? (cancels it if not)
+# Dedupe-key prefix -> the check made before every attempt to send such a message. The module that
+# owns those messages registers it (apps.notifications.reminders, loaded by the app's ready()), so
+# this module does not import its callers.
+_send_checks: dict[str, SendCheck] = {}
+
+
+def check_before_sending(prefixes: tuple[str, ...], check: SendCheck) -> None:
+    """Make ``deliver`` ask ``check(notification, now=...)`` before sending a message keyed ``prefix...``."""
+    for prefix in prefixes:
+        _send_checks[prefix] = check
+
+
+def _send_check(key: str) -> SendCheck | None:
+    return next((check for prefix, check in _send_checks.items() if key.startswith(prefix)), None)
 
 
 def deliver(notification_id: int, *, now: dt.datetime | None = None) -> bool:
@@ -132,9 +147,8 @@ def deliver(notification_id: int, *, now: dt.datetime | None = None) -> bool:
         )
         if row is None:
             return False  # sent already, being sent by someone else, cancelled, or given up on
-        if row.dedupe_key.startswith(REMINDER_KEY_PREFIXES) and not _reminder_still_due(
-            row, now=now or timezone.now()
-        ):
+        check = _send_check(row.dedupe_key)
+        if check is not None and not check(row, now=now or timezone.now()):
             return False  # cancelled, with its reminders, by the check
         row.attempts += 1
         row.last_attempt_at = timezone.now()
@@ -151,12 +165,6 @@ def deliver(notification_id: int, *, now: dt.datetime | None = None) -> bool:
         return True
 
 
-def _reminder_still_due(row: Notification, *, now: dt.datetime) -> bool:
-    from apps.notifications.reminders import still_due  # reminders imports this module
-
-    return still_due(row, now=now)
-
-
 def notify_case_event(event_id: int) -> list[int]:
     """Tell the applicant about a change of their case's status."""
     event = CaseEvent.objects.select_related("case", "case__applicant").filter(pk=event_id).first()
@@ -170,7 +178,9 @@ def notify_case_event(event_id: int) -> list[int]:
         "name": applicant_name(case),
         # The status this event moved to: the message may be composed after the case moved on.
         "status": event.get_to_status_display,
-        "status_url": f"{settings.SITE_URL}/apply/{case.reference}/status/",
+        # The line as the applicant reads it on the status page (a decision's reasons in words too).
+        "detail": event_text(event, Audience.APPLICANT),
+        "status_url": link("case_status", case=case),
     }
     notification = record(
         key=f"case-event:{event.pk}:{to.email}", to=to, template="case_status", context=context
@@ -215,8 +225,7 @@ def _notify_employer_asked(event: CaseEvent) -> list[int]:
         "case": event.case,
         "request": request,
         "organisation": organisation,
-        "case_url": f"{settings.SITE_URL}/employer/organisations/{organisation.pk}/sponsorships/"
-        f"{sponsorship.pk}/case/",
+        "case_url": link("sponsored_case", sponsorship=sponsorship),
     }
     members = User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("pk")
     return [
@@ -235,7 +244,7 @@ def notify_sponsorship_change(sponsorship_id: int, status: str) -> list[int]:
     sponsorship = Sponsorship.objects.select_related("organisation", "case").filter(pk=sponsorship_id).first()
     if sponsorship is None:
         return []
-    context = {"sponsorship": sponsorship, "status": status, "site_url": settings.SITE_URL}
+    context = {"sponsorship": sponsorship, "status": status}
     ids: list[int] = []
     members = User.objects.filter(memberships__organisation=sponsorship.organisation).order_by("pk")
     for member in members:
@@ -266,7 +275,6 @@ def notify_ownership_claim(claim_id: int, status: str) -> list[int]:
         "claim": claim,
         "organisation": claim.organisation,
         "status": status,
-        "site_url": settings.SITE_URL,
     }
     ids: list[int] = []
     if status == "pending":

@@ -20,7 +20,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
 from apps.core.hooks import enqueue, safe_on_commit
+from apps.core.links import link
 from apps.core.text import one_line
 from apps.core.uploads import check_upload
 from apps.organisations.brn import normalise_brn, validate_brn
@@ -49,7 +49,6 @@ logger = logging.getLogger(__name__)
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 # The page where an invitee accepts; the employer pages own it (addressed by name, not imported).
-INVITATION_ACCEPT_URL_NAME = "employers:invitation_accept"
 SME_REVIEWER_ROLES = (Role.REVIEWER, Role.SUPERVISOR)
 # Sent after commit by name (apps.notifications owns the task; this app does not import it).
 OWNERSHIP_CLAIM_TASK = "notifications.deliver_ownership_claim"
@@ -193,8 +192,7 @@ def _send_invitation(invitation_id: int) -> None:
             "invitation": invitation,
             "organisation": invitation.organisation,
             "inviter": invitation.invited_by.full_name or invitation.invited_by.email,
-            "accept_url": settings.SITE_URL.rstrip("/")
-            + reverse(INVITATION_ACCEPT_URL_NAME, kwargs={"token": invitation.token}),
+            "accept_url": link("invitation_accept", token=invitation.token),
             "expires_on": timezone.localdate(invitation.expires_at),
         }
         subject = render_to_string("organisations/emails/invitation_subject.txt", context)
@@ -553,7 +551,7 @@ def _review(*, claim: SmeClaim, by: User, status: str, reason: str) -> SmeClaim:
     _require_reviewer(claim, by)
     with transaction.atomic(), pghistory.context(actor=by.pk, reason=reason):
         # Compare-and-set on the claim's row. A caller that also locks cases in this transaction
-        # (apps.cases.assessment) must lock this row before them: a reviewer holding a case while
+        # (apps.cases.reviewer_findings) must lock this row before them: a reviewer holding a case while
         # waiting here, and another holding the claim while waiting for that case, deadlock.
         updated = SmeClaim.objects.filter(pk=claim.pk, status=SmeClaimStatus.PENDING).update(
             status=status, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason

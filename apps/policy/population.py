@@ -1,7 +1,7 @@
 """The population a simulation replays, read from PostgreSQL straight into NumPy columns.
 
 Every case submitted in a period (any status but draft), with the facts it was scored on: the same
-meaning as ``apps.cases.scoring.scored_answers`` and ``_profile``, written as SQL so that no case's
+meaning as ``apps.cases.score_snapshot.scored_answers`` and ``_profile``, written as SQL so that no case's
 JSON is parsed in Python (reading was the bottleneck of the per-case path):
 
 - the declared facts (``cases_case.facts``), each read and cast by its catalogue type in SQL
@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.cases.models import Case, CaseStatus, QualitativeAssessment, Sponsorship, SponsorshipStatus
-from apps.cases.scoring import HARD_TO_FILL_MONTHS, NO_SPONSOR_ANSWERS
+from apps.cases.score_snapshot import HARD_TO_FILL_MONTHS, NO_SPONSOR_ANSWERS
 from apps.organisations.models import SmeClaim, SmeClaimStatus
 from apps.rubric.language.batch import UNLISTED, Columns
 from apps.rubric.language.catalogue import Catalogue, FactDef, default_catalogue

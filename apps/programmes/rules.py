@@ -16,7 +16,8 @@ from apps.rubric.models import GovernmentProgramme
 
 
 @rules.predicate
-def is_programme_officer(user: Any) -> bool:
+def has_programme_officer_role(user: Any) -> bool:
+    """The role alone (no programme needed): may open the rosters' pages at all."""
     return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.PROGRAMME_OFFICER)
 
 
@@ -28,7 +29,7 @@ def keeps_programme(user: Any, programme: GovernmentProgramme | None) -> bool:
 
 
 # Both: taking the role away ends access even while the membership row remains.
-can_keep_roster = is_programme_officer & keeps_programme
+can_keep_roster = has_programme_officer_role & keeps_programme
 
-rules.add_rule("programmes.use_rosters", is_programme_officer)
+rules.add_rule("programmes.use_rosters", has_programme_officer_role)
 rules.add_rule("programmes.keep_roster", can_keep_roster)

@@ -13,8 +13,12 @@ from apps.programmes.models import ProgrammeOfficer, RosterEntry
 from apps.rubric.models import GovernmentProgramme
 
 
-def is_programme_officer(user: Any) -> bool:
-    """The role and at least one programme, in one query (the navigation asks on every page)."""
+def keeps_a_roster(user: Any) -> bool:
+    """The role and at least one programme, in one query (the navigation asks on every page).
+
+    Stricter than the rule ``programmes.use_rosters`` (the role alone, ``rules.has_programme_officer_role``):
+    this one decides whether a roster link is worth showing or a landing page worth sending to.
+    """
     if not getattr(user, "is_authenticated", False):
         return False
     return ProgrammeOfficer.objects.filter(

@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_variables
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.services import user_grant_role
+from apps.core.csv_rows import RowError, iso_date, optional_text, required_text
 from apps.core.text import one_line
 from apps.programmes.models import ProgrammeOfficer, RosterEntry
 from apps.programmes.passports import (
@@ -35,7 +36,7 @@ from apps.programmes.passports import (
     passport_hint,
 )
 from apps.rubric.models import GovernmentProgramme
-from apps.rubric.reference_import import ImportReport, RowError, _iso_date, _optional_text, _required_text
+from apps.rubric.reference_import import ImportReport
 
 logger = logging.getLogger(__name__)
 
@@ -359,18 +360,18 @@ def _passport(value: str) -> str:
 
 
 def _optional_date(value: str) -> dt.date | None:
-    return _iso_date(value) if value.strip() else None
+    return iso_date(value) if value.strip() else None
 
 
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "full_name": _limited(_one_line(_required_text), "full_name"),
+    "full_name": _limited(_one_line(required_text), "full_name"),
     "email": _email,
     "passport_number": _passport,
-    "nationality": _limited(_one_line(_optional_text), "nationality"),
-    "position": _limited(_one_line(_optional_text), "position"),
-    "host_institution": _limited(_one_line(_optional_text), "host_institution"),
+    "nationality": _limited(_one_line(optional_text), "nationality"),
+    "position": _limited(_one_line(optional_text), "position"),
+    "host_institution": _limited(_one_line(optional_text), "host_institution"),
     "recruited_on": _optional_date,
-    "notes": _optional_text,
+    "notes": optional_text,
 }
 
 

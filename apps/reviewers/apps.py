@@ -18,13 +18,13 @@ class ReviewersConfig(AppConfig):
 
 
 def _case_changed(instance: Any, **_kwargs: Any) -> None:
-    """The queue's cached counts are stale once the change is committed (apps.reviewers.queue).
+    """The queue's cached counts are stale once the change is committed (apps.reviewers.queue.selectors).
 
     Drafts are not in the queue: an applicant saving a draft step leaves the counts as they are.
     """
     from apps.cases.models import CaseStatus
     from apps.core.hooks import safe_on_commit
-    from apps.reviewers.queue import queue_version_bump
+    from apps.reviewers.queue.selectors import queue_version_bump
 
     if instance.status == CaseStatus.DRAFT:
         return

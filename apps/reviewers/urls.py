@@ -4,14 +4,18 @@ Each view is wrapped by apps.reviewers.access (404 for non-staff, second factor 
 tests/reviewers/test_ministry_permissions.py walks this namespace and checks every URL.
 """
 
-from apps.reviewers import urls_dashboard, urls_organisations, urls_preferences, urls_queue, urls_workspace
+from apps.reviewers.dashboard import urls as dashboard
+from apps.reviewers.organisations import urls as organisations
+from apps.reviewers.preferences import urls as preferences
+from apps.reviewers.queue import urls as queue
+from apps.reviewers.workspace import urls as workspace
 
 app_name = "ministry"
 
 urlpatterns = [
-    *urls_queue.urlpatterns,
-    *urls_workspace.urlpatterns,
-    *urls_dashboard.urlpatterns,
-    *urls_preferences.urlpatterns,
-    *urls_organisations.urlpatterns,
+    *queue.urlpatterns,
+    *workspace.urlpatterns,
+    *dashboard.urlpatterns,
+    *preferences.urlpatterns,
+    *organisations.urlpatterns,
 ]

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.csv_rows import RowError, iso_date, optional_text, required_text
 from apps.core.spreadsheet import looks_like_formula
 from apps.rubric.models import (
     EngineeringSchool,
@@ -39,20 +41,6 @@ from apps.rubric.models import (
 Parser = Callable[[str], Any]
 
 
-class RowError(ValueError):
-    pass
-
-
-def _required_text(value: str) -> str:
-    if not value.strip():
-        raise RowError(_("must not be empty"))
-    return value.strip()
-
-
-def _optional_text(value: str) -> str:
-    return value.strip()
-
-
 def _positive_int(value: str) -> int:
     try:
         number = int(value.strip().replace(",", ""))
@@ -65,13 +53,6 @@ def _positive_int(value: str) -> int:
 
 def _optional_positive_int(value: str) -> int | None:
     return _positive_int(value) if value.strip() else None
-
-
-def _iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise RowError(_("%(value)r is not a date in the form YYYY-MM-DD") % {"value": value}) from None
 
 
 def _boolean(value: str) -> bool:
@@ -96,10 +77,10 @@ KINDS: dict[str, ReferenceKind] = {
         EngineeringSchool,
         key="name",
         columns={
-            "name": _required_text,
+            "name": required_text,
             "rank": _optional_positive_int,
-            "country": _optional_text,
-            "name_ko": _optional_text,
+            "country": optional_text,
+            "name_ko": optional_text,
         },
         optional_columns=frozenset({"country", "name_ko"}),
     ),
@@ -107,10 +88,10 @@ KINDS: dict[str, ReferenceKind] = {
         FortuneGlobal500Company,
         key="name",
         columns={
-            "name": _required_text,
+            "name": required_text,
             "rank": _positive_int,
             "list_year": _positive_int,
-            "name_ko": _optional_text,
+            "name_ko": optional_text,
         },
         optional_columns=frozenset({"name_ko"}),
     ),
@@ -120,8 +101,8 @@ KINDS: dict[str, ReferenceKind] = {
         columns={
             "year": _positive_int,
             "amount_krw": _positive_int,
-            "published_on": _iso_date,
-            "source": _optional_text,
+            "published_on": iso_date,
+            "source": optional_text,
         },
         optional_columns=frozenset({"source"}),
     ),
@@ -129,9 +110,9 @@ KINDS: dict[str, ReferenceKind] = {
         StrategicField,
         key="code",
         columns={
-            "code": _required_text,
-            "name": _required_text,
-            "name_ko": _optional_text,
+            "code": required_text,
+            "name": required_text,
+            "name_ko": optional_text,
             "is_active": _boolean,
         },
         optional_columns=frozenset({"name_ko", "is_active"}),
@@ -140,11 +121,11 @@ KINDS: dict[str, ReferenceKind] = {
         GovernmentProgramme,
         key="code",
         columns={
-            "code": _required_text,
-            "name": _required_text,
-            "name_ko": _optional_text,
-            "ministry": _optional_text,
-            "ministry_ko": _optional_text,
+            "code": required_text,
+            "name": required_text,
+            "name_ko": optional_text,
+            "ministry": optional_text,
+            "ministry_ko": optional_text,
             "is_active": _boolean,
         },
         optional_columns=frozenset({"name_ko", "ministry", "ministry_ko", "is_active"}),
@@ -481,11 +462,13 @@ def _record(plan: ImportPlan, *, by: Any, file_name: str, sha256: str) -> Refere
     return change
 
 
-def _clear_caches() -> None:
-    from apps.rubric.selectors import clear_school_cache, clear_scorer_cache
+# Sent after an import commits: whoever keeps reference data in memory (``apps.rubric.selectors``'
+# scorers and school lists) drops it. A signal, so this module need not import its readers.
+reference_imported = Signal()
 
-    clear_scorer_cache()
-    clear_school_cache()
+
+def _clear_caches() -> None:
+    reference_imported.send(sender=ReferenceListChange)
 
 
 def _upsert(kind: ReferenceKind, rows: Iterable[dict[str, Any]]) -> None:

@@ -21,7 +21,7 @@ from apps.rubric.models import (
     RubricVersion,
     StrategicField,
 )
-from apps.rubric.reference_import import KINDS, row_values
+from apps.rubric.reference_import import KINDS, reference_imported, row_values
 
 # The answer "other field" in words (it is not a row of the strategic-field list).
 OTHER_FIELD_NAMES = ("other", "Other", "기타")
@@ -330,6 +330,8 @@ def clear_school_cache(**_signal_kwargs: object) -> None:
 
 post_save.connect(clear_school_cache, sender=EngineeringSchool, dispatch_uid="clear-schools-save")
 post_delete.connect(clear_school_cache, sender=EngineeringSchool, dispatch_uid="clear-schools-del")
+reference_imported.connect(clear_scorer_cache, dispatch_uid="clear-scorers-import")
+reference_imported.connect(clear_school_cache, dispatch_uid="clear-schools-import")
 
 
 def schools_matching(query: str, limit: int = 10) -> list[EngineeringSchool]:

@@ -12,25 +12,31 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from apps.accounts.mfa import second_factor_needed, two_factor_satisfied
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.metrics.models import StatisticsRelease
 from apps.metrics.selectors import latest_release
 from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
 from apps.statistics import presentation as p
 
+# A release never changes (a correction is a new release), so its figures are rendered once per
+# release and language and then served from the cache: the page costs one query and a cache read.
+# The timeout only bounds how long a deployment's template change takes to show.
+RELEASE_HTML_SECONDS = 3600
 
-def _context() -> dict[str, object]:
-    release = latest_release()
-    if release is None:
-        return {"release": None}
+
+def _figures_context(release: StatisticsRelease) -> dict[str, object]:
     figures = release.figures
     return {
         "release": release,
@@ -47,10 +53,21 @@ def _context() -> dict[str, object]:
     }
 
 
+def _release_html(request: HttpRequest, release: StatisticsRelease) -> str:
+    key = f"statistics:release-html:{release.pk}:{release.revision}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("statistics/_release.html", _figures_context(release), request=request)
+        cache.set(key, html, RELEASE_HTML_SECONDS)
+    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when it was rendered)
+
+
 @require_safe
 @cache_control(public=True, max_age=300)
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "statistics/page.html", _context())
+    release = latest_release(with_figures=False)
+    html = _release_html(request, release) if release is not None else ""
+    return render(request, "statistics/page.html", {"release": release, "release_html": html})
 
 
 @require_safe

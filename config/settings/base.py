@@ -219,7 +219,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_account": _rate_limit("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "50/h/key"),
     "login_failed_strained": _rate_limit("RATE_LIMIT_LOGIN_FAILED_STRAINED", "1/15m/key"),
     "reauthenticate": _rate_limit("RATE_LIMIT_REAUTHENTICATE", "10/m/user"),
-    # The public check of a decision letter (apps.applicants.letter_views): every check per address,
+    # The public check of a decision letter (apps.applicants.letters.views): every check per address,
     # and checks that matched nothing per case reference (guessing one letter's code from many places).
     "letter_verify": _rate_limit("RATE_LIMIT_LETTER_VERIFY", "10/m/ip,60/h/ip"),
     "letter_verify_failed": _rate_limit("RATE_LIMIT_LETTER_VERIFY_FAILED", "20/h/key"),

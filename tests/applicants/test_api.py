@@ -25,7 +25,7 @@ from apps.applicants.api.serializers import (
     clear_scorer_cache,
 )
 from apps.applicants.api.views import SelfAssessmentThrottle
-from apps.applicants.self_assessment import answer_fields
+from apps.applicants.self_assessment.scoring import answer_fields
 from apps.core.api_errors import PROBLEM_MEMBERS
 from apps.core.memo import TtlMemo
 from apps.rubric.models import EngineeringSchool, GovernmentProgramme, StrategicField

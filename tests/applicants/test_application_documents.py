@@ -17,7 +17,6 @@ from tests.factories import (
     ELF_BYTES,
     PDF_BYTES,
     PNG_BYTES,
-    ApplicantProfileFactory,
     UserFactory,
     pdf_upload,
     png_upload,
@@ -28,21 +27,14 @@ SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 @pytest.fixture
-def applicant():
-    user = UserFactory(role=Role.APPLICANT)
-    ApplicantProfileFactory(user=user)
-    return user
-
-
-@pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, applicant_with_profile):
+    client.force_login(applicant_with_profile)
     return client
 
 
 @pytest.fixture
-def draft(applicant):
-    return case_start(applicant=applicant, track="quantitative")
+def draft(applicant_with_profile):
+    return case_start(applicant=applicant_with_profile, track="quantitative")
 
 
 def upload_url(case, kind):

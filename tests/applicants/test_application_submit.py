@@ -9,15 +9,12 @@ import pytest
 import time_machine
 
 from apps.accounts.roles import Role
-from apps.applicants.application_views import submission as submission_views
+from apps.applicants.application.views import submission as submission_views
 from apps.cases.models import Case, CaseEvent, CaseStatus, SponsorshipStatus
 from apps.cases.services import case_start
 from tests.factories import (
     PROGRAMME_KINDS,
     QUALITATIVE_KINDS,
-    ApplicantProfileFactory,
-    EducationFactory,
-    EmploymentFactory,
     SponsorshipFactory,
     UserFactory,
     upload_documents,
@@ -31,23 +28,16 @@ PASSPORT = "M12345678"
 
 
 @pytest.fixture
-def applicant():
-    user = UserFactory(role=Role.APPLICANT, email="ada@example.org")
-    profile = ApplicantProfileFactory(user=user)
-    EducationFactory(profile=profile, degree_level="doctorate")
-    EmploymentFactory(profile=profile, years=10)
-    return user
-
-
-@pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, doctor_with_ten_years):
+    client.force_login(doctor_with_ten_years)
     return client
 
 
 @pytest.fixture
-def draft(applicant):
-    return case_start(applicant=applicant, track="quantitative", answers={"degree_level": "doctorate"})
+def draft(doctor_with_ten_years):
+    return case_start(
+        applicant=doctor_with_ten_years, track="quantitative", answers={"degree_level": "doctorate"}
+    )
 
 
 def submit_url(case):
@@ -71,9 +61,9 @@ def test_an_incomplete_application_lists_what_is_missing_and_cannot_be_submitted
     assert draft.status == CaseStatus.DRAFT
 
 
-def test_an_incomplete_profile_blocks_submission(client_a, draft, applicant):
-    upload_documents(draft, applicant)
-    profile = applicant.applicant_profile
+def test_an_incomplete_profile_blocks_submission(client_a, draft, doctor_with_ten_years):
+    upload_documents(draft, doctor_with_ten_years)
+    profile = doctor_with_ten_years.applicant_profile
     profile.nationality = ""
     profile.save()
     response = client_a.post(submit_url(draft), {"confirm": "on"})
@@ -81,8 +71,8 @@ def test_an_incomplete_profile_blocks_submission(client_a, draft, applicant):
     assert "Complete your profile: your full name and nationality." in response.content.decode()
 
 
-def test_the_confirmation_step_warns_and_needs_the_box_ticked(client_a, draft, applicant):
-    upload_documents(draft, applicant)
+def test_the_confirmation_step_warns_and_needs_the_box_ticked(client_a, draft, doctor_with_ten_years):
+    upload_documents(draft, doctor_with_ten_years)
     page = client_a.get(submit_url(draft)).content.decode()
     assert "After you submit, your answers can no longer change." in page
     assert 'name="passport_number"' not in page  # only for the government-programme track
@@ -95,9 +85,9 @@ def test_the_confirmation_step_warns_and_needs_the_box_ticked(client_a, draft, a
 
 @time_machine.travel(SUBMITTED_AT, tick=False)
 def test_submitting_a_complete_application_starts_the_clock_and_shows_the_status(
-    client_a, draft, applicant, django_capture_on_commit_callbacks
+    client_a, draft, doctor_with_ten_years, django_capture_on_commit_callbacks
 ):
-    upload_documents(draft, applicant)
+    upload_documents(draft, doctor_with_ten_years)
     assert "Continue to submit" in client_a.get(f"/apply/{draft.reference}/review/").content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_a.post(submit_url(draft), {"confirm": "on"}, follow=True)
@@ -126,8 +116,10 @@ def test_submitting_a_complete_application_starts_the_clock_and_shows_the_status
     assert client_a.get(f"/apply/{draft.reference}/").url == f"/apply/{draft.reference}/status/"
 
 
-def test_a_second_submit_post_is_answered_kindly_and_submits_nothing_more(client_a, draft, applicant):
-    upload_documents(draft, applicant)
+def test_a_second_submit_post_is_answered_kindly_and_submits_nothing_more(
+    client_a, draft, doctor_with_ten_years
+):
+    upload_documents(draft, doctor_with_ten_years)
     assert client_a.post(submit_url(draft), {"confirm": "on"}).status_code == 302
     again = client_a.post(submit_url(draft), {"confirm": "on"}, follow=True)
     assert again.status_code == 200
@@ -136,9 +128,9 @@ def test_a_second_submit_post_is_answered_kindly_and_submits_nothing_more(client
 
 
 def test_a_racing_second_submit_that_loaded_the_draft_gets_a_friendly_answer(
-    client_a, draft, applicant, monkeypatch
+    client_a, draft, doctor_with_ten_years, monkeypatch
 ):
-    upload_documents(draft, applicant)
+    upload_documents(draft, doctor_with_ten_years)
     stale = Case.objects.get(pk=draft.pk)  # loaded by the second request before the first committed
     assert client_a.post(submit_url(draft), {"confirm": "on"}).status_code == 302
     monkeypatch.setattr(submission_views, "get_case_for_applicant", lambda user, reference: stale)
@@ -148,14 +140,18 @@ def test_a_racing_second_submit_that_loaded_the_draft_gets_a_friendly_answer(
     assert draft.events.filter(kind=CaseEvent.Kind.SUBMITTED).count() == 1
 
 
-def test_the_qualitative_track_needs_a_confirmed_sponsorship(client_a, applicant):
-    case = case_start(applicant=applicant, track="qualitative", answers={"degree_level": "doctorate"})
-    upload_documents(case, applicant, QUALITATIVE_KINDS)
+def test_the_qualitative_track_needs_a_confirmed_sponsorship(client_a, doctor_with_ten_years):
+    case = case_start(
+        applicant=doctor_with_ten_years, track="qualitative", answers={"degree_level": "doctorate"}
+    )
+    upload_documents(case, doctor_with_ten_years, QUALITATIVE_KINDS)
     response = client_a.post(submit_url(case), {"confirm": "on"})
     assert response.status_code == 400
     assert "needs a sponsorship from your employer, confirmed by you" in response.content.decode()
 
-    sponsorship = SponsorshipFactory(candidate_email=applicant.email, job_title="Head of perception")
+    sponsorship = SponsorshipFactory(
+        candidate_email=doctor_with_ten_years.email, job_title="Head of perception"
+    )
     page = client_a.get(f"/apply/{case.reference}/sponsorship/").content.decode()
     assert sponsorship.organisation.name in page
     assert "Head of perception" in page
@@ -176,8 +172,8 @@ def test_the_qualitative_track_needs_a_confirmed_sponsorship(client_a, applicant
     assert case.status == CaseStatus.SUBMITTED
 
 
-def test_a_sponsorship_for_someone_else_cannot_be_confirmed(client_a, applicant):
-    case = case_start(applicant=applicant, track="qualitative")
+def test_a_sponsorship_for_someone_else_cannot_be_confirmed(client_a, doctor_with_ten_years):
+    case = case_start(applicant=doctor_with_ten_years, track="qualitative")
     theirs = SponsorshipFactory(candidate_email="someone.else@example.org")
     other_case = case_start(applicant=UserFactory(role=Role.APPLICANT), track="qualitative")
     linked_elsewhere = SponsorshipFactory(case=other_case)
@@ -190,15 +186,15 @@ def test_a_sponsorship_for_someone_else_cannot_be_confirmed(client_a, applicant)
 
 
 def test_the_government_programme_track_matches_the_roster_and_never_keeps_the_passport_number(
-    client_a, applicant, caplog
+    client_a, doctor_with_ten_years, caplog
 ):
-    RosterEntryFactory(email=applicant.email, passport_number=PASSPORT)
+    RosterEntryFactory(email=doctor_with_ten_years.email, passport_number=PASSPORT)
     case = case_start(
-        applicant=applicant,
+        applicant=doctor_with_ten_years,
         track="government_programme",
         answers={"degree_level": "doctorate", "government_programme": "KASA"},
     )
-    upload_documents(case, applicant, PROGRAMME_KINDS)
+    upload_documents(case, doctor_with_ten_years, PROGRAMME_KINDS)
     page = client_a.get(submit_url(case)).content.decode()
     assert 'type="password" name="passport_number"' in page
     assert 'autocomplete="off"' in page
@@ -221,11 +217,13 @@ def test_the_government_programme_track_matches_the_roster_and_never_keeps_the_p
     assert "12345678" not in caplog.text
 
 
-def test_a_roster_miss_still_submits_for_the_reviewer_to_look_at(client_a, applicant):
+def test_a_roster_miss_still_submits_for_the_reviewer_to_look_at(client_a, doctor_with_ten_years):
     case = case_start(
-        applicant=applicant, track="government_programme", answers={"government_programme": "MOHW"}
+        applicant=doctor_with_ten_years,
+        track="government_programme",
+        answers={"government_programme": "MOHW"},
     )
-    upload_documents(case, applicant, PROGRAMME_KINDS)
+    upload_documents(case, doctor_with_ten_years, PROGRAMME_KINDS)
     response = client_a.post(submit_url(case), {"confirm": "on", "passport_number": PASSPORT})
     assert response.status_code == 302
     case.refresh_from_db()

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from django.utils import translation
 
-from apps.accounts.roles import Role
 from apps.applicants.models import ApplicantProfile
 from apps.cases.models import Case
 from apps.cases.services import case_start
@@ -15,7 +14,6 @@ from tests.factories import (
     ApplicantProfileFactory,
     EducationFactory,
     EngineeringSchoolFactory,
-    UserFactory,
     profile_form_data,
 )
 
@@ -42,20 +40,15 @@ def school():
 
 
 @pytest.fixture
-def applicant():
-    return UserFactory(role=Role.APPLICANT, full_name="")
-
-
-@pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, applicant_without_a_name):
+    client.force_login(applicant_without_a_name)
     return client
 
 
 @pytest.fixture
-def draft(applicant):
-    ApplicantProfileFactory(user=applicant)
-    return case_start(applicant=applicant)
+def draft(applicant_without_a_name):
+    ApplicantProfileFactory(user=applicant_without_a_name)
+    return case_start(applicant=applicant_without_a_name)
 
 
 def step_url(case, step):
@@ -71,7 +64,9 @@ def test_an_empty_list_points_to_the_self_assessment_first(client_a):
     assert "Check your eligibility first" in html
 
 
-def test_a_logged_out_visitor_goes_to_log_in_and_comes_back_with_the_answers(client, applicant, school):
+def test_a_logged_out_visitor_goes_to_log_in_and_comes_back_with_the_answers(
+    client, applicant_without_a_name, school
+):
     start = f"/apply/start/?{urlencode(SELF_ASSESSMENT)}"
     response = client.get(start)
     assert response.status_code == 302
@@ -82,14 +77,15 @@ def test_a_logged_out_visitor_goes_to_log_in_and_comes_back_with_the_answers(cli
     # allauth carries next= to the sign-up link too, so a new person comes back with the answers.
     assert "/accounts/signup/?next=" in login_page
     logged_in = client.post(
-        login_url, {"login": applicant.email, "password": "a-long-test-password", "next": start}
+        login_url,
+        {"login": applicant_without_a_name.email, "password": "a-long-test-password", "next": start},
     )
     assert logged_in.status_code == 302
     assert logged_in.url == start
     assert "Start my application with these answers" in client.get(start).content.decode()
 
 
-def test_starting_from_a_self_assessment_prefills_the_profile(client_a, applicant, school):
+def test_starting_from_a_self_assessment_prefills_the_profile(client_a, applicant_without_a_name, school):
     url = f"/apply/start/?{urlencode(SELF_ASSESSMENT)}"
     page = client_a.get(url)
     assert page.status_code == 200
@@ -97,10 +93,10 @@ def test_starting_from_a_self_assessment_prefills_the_profile(client_a, applican
     assert not Case.objects.exists()  # a GET never creates anything
 
     response = client_a.post(url)
-    case = Case.objects.get(applicant=applicant)
+    case = Case.objects.get(applicant=applicant_without_a_name)
     assert response.status_code == 302
     assert response.url == step_url(case, "profile")
-    profile = ApplicantProfile.objects.get(user=applicant)
+    profile = ApplicantProfile.objects.get(user=applicant_without_a_name)
     assert profile.field == "ai"
     assert profile.publications_and_patents == 10
     assert profile.offered_salary_krw == 150_000_000
@@ -123,9 +119,9 @@ def test_invalid_self_assessment_answers_are_explained_and_nothing_is_started(cl
     assert not Case.objects.exists()
 
 
-def test_a_blank_start_creates_a_draft_and_opens_the_profile_step(client_a, applicant):
+def test_a_blank_start_creates_a_draft_and_opens_the_profile_step(client_a, applicant_without_a_name):
     response = client_a.post("/apply/start/")
-    case = Case.objects.get(applicant=applicant)
+    case = Case.objects.get(applicant=applicant_without_a_name)
     assert response.url == step_url(case, "profile")
     assert case.status == "draft"
 

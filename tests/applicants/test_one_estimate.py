@@ -11,7 +11,7 @@ import time_machine
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseScore, CaseStatus, SponsorshipStatus
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.selectors import case_estimate
 from apps.cases.services import case_start
 from apps.organisations.models import SizeClass
@@ -43,7 +43,7 @@ def frozen():
 
 
 @pytest.fixture
-def applicant():
+def ada_declaring_less_than_offered():
     user = UserFactory(role=Role.APPLICANT, email="ada@example.org", full_name="Ada Kim")
     profile = ApplicantProfileFactory(
         user=user,
@@ -75,14 +75,14 @@ def applicant():
 
 
 @pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, ada_declaring_less_than_offered):
+    client.force_login(ada_declaring_less_than_offered)
     return client
 
 
-def qualitative_draft(applicant, client_a, *, sme_verified: bool = True) -> Case:
+def qualitative_draft(ada_declaring_less_than_offered, client_a, *, sme_verified: bool = True) -> Case:
     case = case_start(
-        applicant=applicant,
+        applicant=ada_declaring_less_than_offered,
         track="qualitative",
         # The self-assessment's own guesses at the job's ratings: nothing counts them without a sponsor.
         answers={
@@ -92,12 +92,14 @@ def qualitative_draft(applicant, client_a, *, sme_verified: bool = True) -> Case
             "transfer_plan": 5,
         },
     )
-    upload_documents(case, applicant, QUALITATIVE_KINDS)
+    upload_documents(case, ada_declaring_less_than_offered, QUALITATIVE_KINDS)
     organisation = OrganisationFactory(size_class=SizeClass.SME, name="Hanbit Sensors")
     if sme_verified:
         SmeClaimFactory(organisation=organisation)
     sponsorship = SponsorshipFactory(
-        organisation=organisation, candidate_email=applicant.email, offered_salary_krw=OFFERED
+        organisation=organisation,
+        candidate_email=ada_declaring_less_than_offered.email,
+        offered_salary_krw=OFFERED,
     )
     response = client_a.post(f"/apply/{case.reference}/sponsorship/{sponsorship.pk}/confirm/")
     assert response.status_code == 302
@@ -118,8 +120,8 @@ def page(client, path: str) -> str:
     return response.content.decode()
 
 
-def test_the_track_step_the_review_page_and_the_status_page_agree(client_a, applicant):
-    case = qualitative_draft(applicant, client_a)
+def test_the_track_step_the_review_page_and_the_status_page_agree(client_a, ada_declaring_less_than_offered):
+    case = qualitative_draft(ada_declaring_less_than_offered, client_a)
     track_step = shown_total(page(client_a, f"/apply/{case.reference}/track/"))
     review = shown_total(page(client_a, f"/apply/{case.reference}/review/"))
     assert client_a.post(f"/apply/{case.reference}/submit/", {"confirm": "on"}).status_code == 302
@@ -131,10 +133,10 @@ def test_the_track_step_the_review_page_and_the_status_page_agree(client_a, appl
 
 
 def test_without_a_sponsorship_the_self_assessed_ratings_count_nothing_and_the_page_says_so(
-    client_a, applicant
+    client_a, ada_declaring_less_than_offered
 ):
     case = case_start(
-        applicant=applicant,
+        applicant=ada_declaring_less_than_offered,
         track="qualitative",
         answers={
             "degree_level": "master",
@@ -155,9 +157,11 @@ def test_without_a_sponsorship_the_self_assessed_ratings_count_nothing_and_the_p
     assert "B1, B2: estimates from what you declared" in html
 
 
-def test_a_quantitative_case_agrees_before_and_after_submission(client_a, applicant):
-    case = case_start(applicant=applicant, track="quantitative", answers={"degree_level": "master"})
-    upload_documents(case, applicant, QUANTITATIVE_KINDS)
+def test_a_quantitative_case_agrees_before_and_after_submission(client_a, ada_declaring_less_than_offered):
+    case = case_start(
+        applicant=ada_declaring_less_than_offered, track="quantitative", answers={"degree_level": "master"}
+    )
+    upload_documents(case, ada_declaring_less_than_offered, QUANTITATIVE_KINDS)
     before = shown_total(page(client_a, f"/apply/{case.reference}/review/"))
     assert 'data-estimate-note="sponsorship"' not in page(client_a, f"/apply/{case.reference}/review/")
     assert client_a.post(f"/apply/{case.reference}/submit/", {"confirm": "on"}).status_code == 302
@@ -166,8 +170,10 @@ def test_a_quantitative_case_agrees_before_and_after_submission(client_a, applic
     assert before == after == CaseScore.objects.get(case=case).total
 
 
-def test_an_unverified_sme_claim_earns_no_bonus_in_the_estimate_either(client_a, applicant):
-    case = qualitative_draft(applicant, client_a, sme_verified=False)
+def test_an_unverified_sme_claim_earns_no_bonus_in_the_estimate_either(
+    client_a, ada_declaring_less_than_offered
+):
+    case = qualitative_draft(ada_declaring_less_than_offered, client_a, sme_verified=False)
     estimate = case_estimate(case)
     assert estimate is not None
     assert estimate.result.sme_bonus == 0
@@ -176,8 +182,8 @@ def test_an_unverified_sme_claim_earns_no_bonus_in_the_estimate_either(client_a,
     assert "counts only once a reviewer has verified your employer" in html
 
 
-def test_the_review_page_shows_everything_that_will_be_submitted(client_a, applicant):
-    case = qualitative_draft(applicant, client_a)
+def test_the_review_page_shows_everything_that_will_be_submitted(client_a, ada_declaring_less_than_offered):
+    case = qualitative_draft(ada_declaring_less_than_offered, client_a)
     html = page(client_a, f"/apply/{case.reference}/review/")
     for text in (
         "Ada Kim",

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounts.roles import Role
 from apps.applicants.models import ApplicantProfile, Employment
 from apps.cases.services import case_start, case_submit, case_withdraw
 from tests.factories import (
@@ -14,7 +13,6 @@ from tests.factories import (
     EmploymentFactory,
     EngineeringSchoolFactory,
     FortuneCompanyFactory,
-    UserFactory,
     profile_form_data,
     upload_documents,
 )
@@ -23,13 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def applicant():
-    return UserFactory(role=Role.APPLICANT, full_name="Ada Kim")
-
-
-@pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, applicant_named_ada_kim):
+    client.force_login(applicant_named_ada_kim)
     return client
 
 
@@ -60,7 +53,7 @@ def test_the_page_groups_questions_with_legends_and_labels_every_field(client_a)
     assert ApplicantProfile.objects.filter(user__full_name="Ada Kim").exists()
 
 
-def test_saving_adds_rows_and_shows_what_counts(client_a, applicant):
+def test_saving_adds_rows_and_shows_what_counts(client_a, applicant_named_ada_kim):
     EngineeringSchoolFactory(name="KAIST Demo Institute", rank=40)
     FortuneCompanyFactory(name="Hyundai Demo Motor")
     data = profile_form_data(
@@ -80,13 +73,15 @@ def test_saving_adds_rows_and_shows_what_counts(client_a, applicant):
     assert "Master's degree, KAIST Demo Institute (rank 40)" in derived
     assert '<dd class="col-sm-6">4</dd>' in derived  # relevant years: the startup's box was unticked
     assert "Rank 40 in the list of engineering schools." in html
-    profile = ApplicantProfile.objects.get(user=applicant)
+    profile = ApplicantProfile.objects.get(user=applicant_named_ada_kim)
     startup = profile.employment.get(employer="Startup")
     assert startup.relevant is False  # the box was left unticked
     assert html.count("Add a job") == 1  # one new empty row again
 
 
-def test_counting_an_unlisted_employer_needs_a_note_and_keeps_what_was_typed(client_a, applicant):
+def test_counting_an_unlisted_employer_needs_a_note_and_keeps_what_was_typed(
+    client_a, applicant_named_ada_kim
+):
     data = profile_form_data(
         employment=[
             {
@@ -115,8 +110,8 @@ def test_counting_an_unlisted_employer_needs_a_note_and_keeps_what_was_typed(cli
     assert (row.fortune_global_500_listed, row.is_fortune_global_500) == (False, True)
 
 
-def test_editing_and_removing_rows(client_a, applicant):
-    profile = ApplicantProfileFactory(user=applicant)
+def test_editing_and_removing_rows(client_a, applicant_named_ada_kim):
+    profile = ApplicantProfileFactory(user=applicant_named_ada_kim)
     keep = EmploymentFactory(profile=profile, employer="Keep Co", years=2)
     drop = EmploymentFactory(profile=profile, employer="Drop Co", years=1)
     data = profile_form_data(
@@ -143,13 +138,13 @@ def test_editing_and_removing_rows(client_a, applicant):
     assert list(profile.employment.values_list("employer", "years")) == [("Keep Co Ltd", Decimal("2.50"))]
 
 
-def test_drafts_follow_the_profile_but_a_submitted_case_keeps_its_facts(client_a, applicant):
-    ApplicantProfileFactory(user=applicant)
-    submitted = case_start(applicant=applicant, answers=FULL_ANSWERS, track="quantitative")
-    upload_documents(submitted, applicant)
-    case_submit(case=submitted, by=applicant)
-    case_withdraw(case=submitted, by=applicant)  # one open application at a time
-    draft = case_start(applicant=applicant, track="quantitative")
+def test_drafts_follow_the_profile_but_a_submitted_case_keeps_its_facts(client_a, applicant_named_ada_kim):
+    ApplicantProfileFactory(user=applicant_named_ada_kim)
+    submitted = case_start(applicant=applicant_named_ada_kim, answers=FULL_ANSWERS, track="quantitative")
+    upload_documents(submitted, applicant_named_ada_kim)
+    case_submit(case=submitted, by=applicant_named_ada_kim)
+    case_withdraw(case=submitted, by=applicant_named_ada_kim)  # one open application at a time
+    draft = case_start(applicant=applicant_named_ada_kim, track="quantitative")
     data = profile_form_data(
         employment=[{"employer": "Acme", "years": "7", "relevant": "on", "fortune_global_500": "list"}]
     )

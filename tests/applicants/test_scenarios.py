@@ -7,7 +7,7 @@ from django.test import Client
 
 from apps.accounts.roles import Role
 from apps.applicants.models import Scenario
-from apps.applicants.scenarios import MAX_SCENARIOS
+from apps.applicants.self_assessment.scenarios import MAX_SCENARIOS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.applicants.views import ranked_next_steps
+from apps.applicants.self_assessment.views import ranked_next_steps
 from apps.rubric.language.results import CriterionResult, NextStep, ScoreResult, ThresholdResult
 
 CONTRADICTION = "it is part of it"

@@ -10,13 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.roles import Role
 from apps.cases.models import CaseEvent, CaseStatus
-from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
-from apps.cases.scoring import case_score
+from apps.cases.review_moves import (
+    case_decide,
+    case_request_information,
+    case_start_review,
+    information_respond,
+)
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start, case_submit, case_withdraw
 from tests.factories import (
     ELF_BYTES,
     FULL_ANSWERS,
-    ApplicantProfileFactory,
     MembershipFactory,
     UserFactory,
     pdf_upload,
@@ -30,24 +34,17 @@ SUBMITTED_AT = dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
 
 
 @pytest.fixture
-def applicant():
-    user = UserFactory(role=Role.APPLICANT)
-    ApplicantProfileFactory(user=user)
-    return user
-
-
-@pytest.fixture
-def client_a(client, applicant):
-    client.force_login(applicant)
+def client_a(client, applicant_with_profile):
+    client.force_login(applicant_with_profile)
     return client
 
 
 @pytest.fixture
-def submitted(applicant):
+def submitted(applicant_with_profile):
     with time_machine.travel(SUBMITTED_AT, tick=False):
-        case = case_start(applicant=applicant, answers=FULL_ANSWERS, track="quantitative")
-        upload_documents(case, applicant)
-        case_submit(case=case, by=applicant)
+        case = case_start(applicant=applicant_with_profile, answers=FULL_ANSWERS, track="quantitative")
+        upload_documents(case, applicant_with_profile)
+        case_submit(case=case, by=applicant_with_profile)
     return case
 
 
@@ -57,8 +54,8 @@ def status_html(client, case):
     return response.content.decode()
 
 
-def test_a_draft_says_so_and_leads_back_to_the_wizard(client_a, applicant):
-    case = case_start(applicant=applicant)
+def test_a_draft_says_so_and_leads_back_to_the_wizard(client_a, applicant_with_profile):
+    case = case_start(applicant=applicant_with_profile)
     html = status_html(client_a, case)
     assert 'data-status="draft">Draft<' in html
     assert "You have not submitted this application yet." in html
@@ -267,20 +264,22 @@ def test_withdraw_asks_for_confirmation_and_records_the_reason(client_a, submitt
     assert submitted.events.filter(kind=CaseEvent.Kind.WITHDRAWN).count() == 1
 
 
-def test_a_draft_can_be_withdrawn_too(client_a, applicant):
-    case = case_start(applicant=applicant)
+def test_a_draft_can_be_withdrawn_too(client_a, applicant_with_profile):
+    case = case_start(applicant=applicant_with_profile)
     client_a.post(f"/apply/{case.reference}/withdraw/", {"reason": ""})
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN
     assert client_a.get(f"/apply/{case.reference}/documents/").url == f"/apply/{case.reference}/status/"
 
 
-def test_the_list_shows_each_application_with_its_status_in_words(client_a, submitted, applicant):
+def test_the_list_shows_each_application_with_its_status_in_words(
+    client_a, submitted, applicant_with_profile
+):
     html = client_a.get("/apply/").content.decode()
     assert submitted.reference in html
     assert 'class="ap-status ap-status--submitted">Submitted<' in html
-    case_withdraw(case=submitted, by=applicant)  # one open application at a time
-    draft = case_start(applicant=applicant)
+    case_withdraw(case=submitted, by=applicant_with_profile)  # one open application at a time
+    draft = case_start(applicant=applicant_with_profile)
     html = client_a.get("/apply/").content.decode()
     assert draft.reference in html
     assert 'class="ap-status ap-status--withdrawn">Withdrawn<' in html
@@ -288,7 +287,7 @@ def test_the_list_shows_each_application_with_its_status_in_words(client_a, subm
 
 
 def test_the_score_is_explained_in_the_readers_language(client_a, submitted):
-    from apps.cases.scoring import case_score
+    from apps.cases.score_snapshot import case_score
 
     case_score(case_id=submitted.pk)  # written by a worker in English
     response = client_a.get(f"/apply/{submitted.reference}/status/", HTTP_ACCEPT_LANGUAGE="ko")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseStatus
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from tests.factories import (
     ELF_BYTES,
     PDF_BYTES,
@@ -267,7 +267,7 @@ def test_answering_an_information_request(page: Page, live_server: Any, person: 
     from django.utils import timezone
 
     from apps.applicants.services import application_start, profile_for
-    from apps.cases.review import case_request_information, case_start_review
+    from apps.cases.review_moves import case_request_information, case_start_review
     from apps.cases.services import case_submit
     from tests.factories import QUANTITATIVE_KINDS, upload_documents
 

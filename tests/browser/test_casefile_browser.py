@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, SponsorshipStatus
-from apps.cases.review import case_start_review
-from apps.cases.scoring import case_score
+from apps.cases.review_moves import case_start_review
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start, document_add
 from apps.demo.cases import QUALITATIVE_DOCS, STRONG, _submit, demo_profile, pdf
 from apps.organisations.models import SizeClass

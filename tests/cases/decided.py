@@ -11,7 +11,7 @@ import time_machine
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseStatus, Track
-from apps.cases.review import case_decide
+from apps.cases.review_moves import case_decide
 from tests.ministry import reviewer, submitted_case
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")

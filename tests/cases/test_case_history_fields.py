@@ -10,7 +10,7 @@ from django.db.models import F
 
 from apps.cases.models import QUEUE_COPY_FIELDS, Case, CaseStatus
 from apps.cases.search import index_fields
-from apps.reviewers.workspace import HISTORY_FIELDS
+from apps.reviewers.workspace.selectors import HISTORY_FIELDS
 from tests.ministry import reviewer, submitted_case
 
 pytestmark = pytest.mark.django_db

@@ -30,11 +30,6 @@ QUANTITATIVE_DOCUMENTS = ["passport", "cv", "degree_certificate", "employment_ce
 
 
 @pytest.fixture
-def applicant():
-    return UserFactory(role=Role.APPLICANT)
-
-
-@pytest.fixture
 def draft(applicant):
     return case_start(applicant=applicant, answers=FULL_ANSWERS, track="quantitative")
 

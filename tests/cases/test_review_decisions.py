@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from apps.accounts.models import User
-from apps.cases.assessment import roster_confirm
 from apps.cases.assignment import Outcome, case_assign, case_reassign
 from apps.cases.models import INTERNAL_EVENT_KINDS, Case, CaseEvent, CaseStatus, DecisionReason, Track
-from apps.cases.review import REASON_APPROVES, case_decide, case_eligibility
+from apps.cases.review_moves import REASON_APPROVES, case_decide, case_eligibility
+from apps.cases.reviewer_findings import roster_confirm
 from apps.cases.selectors import public_timeline
 from apps.notifications.services import notify_case_event
 from tests.ministry import assess_as_scored, reviewer, submitted_case, supervisor

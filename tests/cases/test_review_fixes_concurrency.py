@@ -20,11 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 
 from apps.accounts.roles import Role
-from apps.cases import assessment
+from apps.cases import reviewer_findings
 from apps.cases import services as case_services
 from apps.cases import sponsorships as sponsorship_services
-from apps.cases.assessment import case_sme_verify
 from apps.cases.models import Case, CaseStatus, SponsorshipStatus
+from apps.cases.reviewer_findings import case_sme_verify
 from apps.cases.services import CaseIncomplete, case_start, case_submit, document_add
 from apps.cases.sponsorships import (
     sponsorship_confirm,
@@ -184,7 +184,7 @@ def test_two_reviewers_verifying_one_certificate_from_two_cases_do_not_deadlock(
     # The first reviewer has taken their locks and written the claim's verdict, not yet committed;
     # the second then starts on the other case. Before the fix the first held case A and the claim
     # and waited for case B, which the second held while waiting for the claim: a deadlock.
-    in_event, go_on = pause_in(monkeypatch, assessment, "record_event", "first")
+    in_event, go_on = pause_in(monkeypatch, reviewer_findings, "record_event", "first")
     reason = "Checked the certificate against the SME registry."
     one = Worker(lambda: case_sme_verify(case=first, claim=claim, by=first_reviewer, reason=reason), "first")
     two = Worker(

@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.roles import Role
 from apps.cases.models import CaseStatus, InformationRequest
-from apps.cases.review import case_decide, case_request_information, case_start_review, information_respond
+from apps.cases.review_moves import (
+    case_decide,
+    case_request_information,
+    case_start_review,
+    information_respond,
+)
 from apps.cases.selectors import case_days_left
 from apps.cases.services import case_start, case_submit, document_add
 from apps.cases.transitions import StaleCase, TransitionNotAllowed
@@ -19,11 +24,6 @@ from tests.factories import FULL_ANSWERS, PNG_BYTES, UserFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
-
-
-@pytest.fixture
-def reviewer():
-    return UserFactory(role=Role.REVIEWER)
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from apps.accounts.roles import Role
 from apps.cases.models import CaseScore, SponsorshipStatus
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start, case_submit, case_withdraw, document_add
 from apps.cases.sponsorships import (
     sponsorship_confirm,
@@ -23,7 +22,6 @@ from tests.factories import (
     MembershipFactory,
     SmeClaimFactory,
     SponsorshipFactory,
-    UserFactory,
     pdf_upload,
 )
 
@@ -49,11 +47,6 @@ SPONSORSHIP = {
     "transfer_plan": 5,
     "transfer_plan_text": "Trains ten engineers a year.",
 }
-
-
-@pytest.fixture
-def applicant():
-    return UserFactory(role=Role.APPLICANT, email="priya@example.org")
 
 
 @pytest.fixture
@@ -189,7 +182,7 @@ def test_a_draft_is_not_scored(case):
 def test_the_score_is_explained_in_the_readers_language_with_the_snapshots_points(case, applicant, member):
     from django.utils import translation
 
-    from apps.cases.scoring import explained_score
+    from apps.cases.score_snapshot import explained_score
 
     sponsorship_confirm(sponsorship=sponsor(member, case), case=case, by=applicant)
     case_submit(case=case, by=applicant)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from apps.applicants.application_forms import ProfileForm
+from apps.applicants.application.forms import ProfileForm
 from apps.cases.sponsorships import sponsorship_create, sponsorship_update
 from apps.employers.forms import OrganisationRegisterForm, SponsorshipForm
 from apps.notifications import services

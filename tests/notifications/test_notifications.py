@@ -131,7 +131,7 @@ def test_a_request_to_the_employer_reaches_every_member_once_in_their_language()
     import datetime as dt
 
     from apps.cases.models import CaseStatus, SponsorshipStatus, Track
-    from apps.cases.review import case_request_information
+    from apps.cases.review_moves import case_request_information
     from tests.factories import SponsorshipFactory
     from tests.ministry import reviewer, submitted_case
 

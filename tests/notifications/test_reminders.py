@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases.models import CaseStatus, InformationRequest
-from apps.cases.review import case_request_information, information_respond
+from apps.cases.review_moves import case_request_information, information_respond
 from apps.notifications import reminders, services
 from apps.notifications.models import Notification, Reminder, ReminderPreference
 from apps.notifications.tasks import deliver_reminders, send_digest, sweep_reminders

@@ -66,11 +66,6 @@ def owner():
 
 
 @pytest.fixture
-def reviewer():
-    return UserFactory(role=Role.REVIEWER)
-
-
-@pytest.fixture
 def sent(monkeypatch):
     """The tasks the services send after commit, by name and arguments (no worker needed)."""
     calls: list[tuple] = []

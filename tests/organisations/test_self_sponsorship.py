@@ -23,7 +23,7 @@ from apps.cases.sponsorships import sponsorship_confirm, sponsorship_decline
 from apps.organisations.models import MemberRole, MembershipPeriod
 from apps.organisations.selectors import public_email_domains, was_member_since
 from apps.organisations.services import member_remove
-from apps.reviewers.sponsor_checks import sponsor_flags
+from apps.reviewers.workspace.sponsor_checks import sponsor_flags
 from tests.factories import (
     FULL_ANSWERS,
     InvitationFactory,
@@ -52,12 +52,12 @@ def admin(organisation):
 
 
 @pytest.fixture
-def applicant():
+def applicant_at_the_sponsors_domain():
     return UserFactory(role=Role.APPLICANT, email="ada@hanbit.co.kr")
 
 
-def draft_for(applicant):
-    return case_start(applicant=applicant, answers=FULL_ANSWERS, track="qualitative")
+def draft_for(applicant_at_the_sponsors_domain):
+    return case_start(applicant=applicant_at_the_sponsors_domain, answers=FULL_ANSWERS, track="qualitative")
 
 
 def offer(organisation, case, by):
@@ -66,55 +66,67 @@ def offer(organisation, case, by):
     )
 
 
-def test_a_member_cannot_confirm_their_own_organisations_sponsorship(organisation, admin, applicant):
-    MembershipFactory(organisation=organisation, user=applicant, role=MemberRole.STAFF)
-    case = draft_for(applicant)
+def test_a_member_cannot_confirm_their_own_organisations_sponsorship(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
+    MembershipFactory(organisation=organisation, user=applicant_at_the_sponsors_domain, role=MemberRole.STAFF)
+    case = draft_for(applicant_at_the_sponsors_domain)
     sponsorship = offer(organisation, case, admin)
     with pytest.raises(PermissionDenied, match="you are, or were while this application was open, a member"):
-        sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant)
+        sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant_at_the_sponsors_domain)
     sponsorship.refresh_from_db()
     assert sponsorship.status == SponsorshipStatus.SUBMITTED
 
 
-def test_leaving_the_organisation_while_the_case_is_open_does_not_help(organisation, admin, applicant):
+def test_leaving_the_organisation_while_the_case_is_open_does_not_help(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
     with time_machine.travel(START, tick=False):
-        membership = MembershipFactory(organisation=organisation, user=applicant, role=MemberRole.STAFF)
-        MembershipPeriod.objects.create(
-            organisation=organisation, user=applicant, role="staff", started_at=START
+        membership = MembershipFactory(
+            organisation=organisation, user=applicant_at_the_sponsors_domain, role=MemberRole.STAFF
         )
-        case = draft_for(applicant)
+        MembershipPeriod.objects.create(
+            organisation=organisation, user=applicant_at_the_sponsors_domain, role="staff", started_at=START
+        )
+        case = draft_for(applicant_at_the_sponsors_domain)
     with time_machine.travel(START + dt.timedelta(days=3), tick=False):
         member_remove(organisation=organisation, by=admin, member=membership)
-        assert MembershipPeriod.objects.get(user=applicant).ended_at == START + dt.timedelta(days=3)
+        assert MembershipPeriod.objects.get(
+            user=applicant_at_the_sponsors_domain
+        ).ended_at == START + dt.timedelta(days=3)
         sponsorship = offer(organisation, case, admin)
         with pytest.raises(PermissionDenied):
-            sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant)
+            sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant_at_the_sponsors_domain)
 
 
-def test_a_membership_that_ended_before_the_case_was_opened_does_not_count(organisation, admin, applicant):
+def test_a_membership_that_ended_before_the_case_was_opened_does_not_count(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
     MembershipPeriod.objects.create(
         organisation=organisation,
-        user=applicant,
+        user=applicant_at_the_sponsors_domain,
         role="staff",
         started_at=START - dt.timedelta(days=400),
         ended_at=START - dt.timedelta(days=30),
     )
     with time_machine.travel(START, tick=False):
-        case = draft_for(applicant)
-    assert not was_member_since(applicant, organisation.pk, case.created_at)
+        case = draft_for(applicant_at_the_sponsors_domain)
+    assert not was_member_since(applicant_at_the_sponsors_domain, organisation.pk, case.created_at)
     sponsorship = offer(organisation, case, admin)
     assert (
-        sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant).status
+        sponsorship_confirm(sponsorship=sponsorship, case=case, by=applicant_at_the_sponsors_domain).status
         == SponsorshipStatus.CONFIRMED
     )
 
 
-def test_the_confirmation_page_says_so_before_anyone_presses_a_button(organisation, admin, applicant):
-    MembershipFactory(organisation=organisation, user=applicant, role=MemberRole.STAFF)
-    case = draft_for(applicant)
+def test_the_confirmation_page_says_so_before_anyone_presses_a_button(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
+    MembershipFactory(organisation=organisation, user=applicant_at_the_sponsors_domain, role=MemberRole.STAFF)
+    case = draft_for(applicant_at_the_sponsors_domain)
     sponsorship = offer(organisation, case, admin)
     client = Client()
-    client.force_login(applicant)
+    client.force_login(applicant_at_the_sponsors_domain)
     address = reverse(
         "application:sponsorship_confirm",
         kwargs={"reference": case.reference, "sponsorship_id": sponsorship.pk},
@@ -132,15 +144,17 @@ def test_the_confirmation_page_says_so_before_anyone_presses_a_button(organisati
 
 
 def test_the_candidate_declines_and_the_employer_is_told(
-    organisation, admin, applicant, django_capture_on_commit_callbacks, monkeypatch
+    organisation, admin, applicant_at_the_sponsors_domain, django_capture_on_commit_callbacks, monkeypatch
 ):
     from apps.cases import sponsorships
 
     sent = []
     monkeypatch.setattr(sponsorships, "enqueue_after_commit", lambda name, *args: sent.append((name, *args)))
-    case = draft_for(applicant)
+    case = draft_for(applicant_at_the_sponsors_domain)
     sponsorship = offer(organisation, case, admin)
-    declined = sponsorship_decline(sponsorship=sponsorship, by=applicant, reason="I accepted another offer.")
+    declined = sponsorship_decline(
+        sponsorship=sponsorship, by=applicant_at_the_sponsors_domain, reason="I accepted another offer."
+    )
     assert declined.status == SponsorshipStatus.DECLINED
     assert declined.decline_reason == "I accepted another offer."
     assert declined.declined_at is not None
@@ -157,21 +171,23 @@ def test_the_candidate_declines_and_the_employer_is_told(
     assert "Declined by the candidate" in mail.outbox[0].subject
 
 
-def test_only_the_candidate_declines_and_only_a_waiting_sponsorship(organisation, admin, applicant):
-    case = draft_for(applicant)
+def test_only_the_candidate_declines_and_only_a_waiting_sponsorship(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
+    case = draft_for(applicant_at_the_sponsors_domain)
     sponsorship = offer(organisation, case, admin)
     with pytest.raises(PermissionDenied):
         sponsorship_decline(sponsorship=sponsorship, by=UserFactory())
-    sponsorship_decline(sponsorship=sponsorship, by=applicant)
+    sponsorship_decline(sponsorship=sponsorship, by=applicant_at_the_sponsors_domain)
     with pytest.raises(ValidationError, match="not waiting for your answer"):
-        sponsorship_decline(sponsorship=sponsorship, by=applicant)
+        sponsorship_decline(sponsorship=sponsorship, by=applicant_at_the_sponsors_domain)
 
 
-def test_declining_from_the_confirmation_page(organisation, admin, applicant):
-    case = draft_for(applicant)
+def test_declining_from_the_confirmation_page(organisation, admin, applicant_at_the_sponsors_domain):
+    case = draft_for(applicant_at_the_sponsors_domain)
     sponsorship = offer(organisation, case, admin)
     client = Client()
-    client.force_login(applicant)
+    client.force_login(applicant_at_the_sponsors_domain)
     address = reverse(
         "application:sponsorship_confirm",
         kwargs={"reference": case.reference, "sponsorship_id": sponsorship.pk},
@@ -185,9 +201,9 @@ def test_declining_from_the_confirmation_page(organisation, admin, applicant):
 # --- the reviewer's sponsor checks -------------------------------------------------------------------
 
 
-def confirmed(organisation, applicant, by, **case_kwargs):
+def confirmed(organisation, applicant_at_the_sponsors_domain, by, **case_kwargs):
     case = submitted_case(**case_kwargs)
-    case.applicant = applicant
+    case.applicant = applicant_at_the_sponsors_domain
     case.save(update_fields=["applicant"])
     sponsorship = SponsorshipFactory(
         organisation=organisation,
@@ -209,8 +225,10 @@ def test_an_independent_sponsor_raises_no_flag(organisation, admin):
     assert sponsor_flags(case, sponsorship) == []
 
 
-def test_a_shared_company_domain_is_flagged_with_who_shares_it(organisation, admin, applicant):
-    case, sponsorship = confirmed(organisation, applicant, admin)
+def test_a_shared_company_domain_is_flagged_with_who_shares_it(
+    organisation, admin, applicant_at_the_sponsors_domain
+):
+    case, sponsorship = confirmed(organisation, applicant_at_the_sponsors_domain, admin)
     flags = sponsor_flags(case, sponsorship)
     assert codes(flags) == ["same_domain"]
     assert "hanbit.co.kr" in flags[0].reason
@@ -247,9 +265,9 @@ def test_a_past_membership_registration_authorship_and_invitation_are_each_flagg
     assert "ada@kaist.ac.kr" in flags["same_email"]
 
 
-def test_the_workspace_shows_each_flag_with_its_reason(organisation, admin, applicant):
+def test_the_workspace_shows_each_flag_with_its_reason(organisation, admin, applicant_at_the_sponsors_domain):
     the_reviewer = reviewer()
-    case, _sponsorship = confirmed(organisation, applicant, admin)
+    case, _sponsorship = confirmed(organisation, applicant_at_the_sponsors_domain, admin)
     client = sign_in(Client(), the_reviewer)
     page = client.get(reverse("ministry:case", kwargs={"reference": case.reference})).content.decode()
     assert "Is the sponsor independent of the applicant?" in page

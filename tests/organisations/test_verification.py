@@ -67,11 +67,6 @@ def organisation(admin):
     )
 
 
-@pytest.fixture
-def reviewer():
-    return UserFactory(role=Role.REVIEWER)
-
-
 def test_a_new_organisation_is_unverified_and_says_what_is_missing(organisation):
     assert not organisation.is_verified
     assert verification_state(organisation) == Verification.MISSING

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseScore, CaseStatus, QualitativeAssessment, SponsorshipStatus
-from apps.cases.scoring import case_profile, case_score
+from apps.cases.score_snapshot import case_profile, case_score
 from apps.organisations.models import SizeClass, SmeClaimStatus
 from apps.policy.simulation import NEAR, SimulationError, replay, simulate
 from apps.rubric.language.document import Version

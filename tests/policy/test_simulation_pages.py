@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseScore
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.policy import services
 from apps.policy.models import DraftSource, SimulationRun, SimulationStatus
 from apps.policy.services import simulation_run

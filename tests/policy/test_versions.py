@@ -12,7 +12,7 @@ from django.db import DatabaseError, transaction
 
 from apps.accounts.models import User
 from apps.cases.models import CaseScore
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.demo.policy import seed_top_200_draft, top_200_document
 from apps.policy import documents, versions
 from apps.policy.models import ChangeReason, ConformanceCase, VersionEvent, VersionEventKind

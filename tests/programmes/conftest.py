@@ -1,5 +1,5 @@
-"""Personas for the roster tests: two officers (KASA, MOHW), an applicant, an employer member, a
-reviewer, and anonymous visitors (an unauthenticated client)."""
+"""Personas for the roster tests: two officers (KASA, MOHW); the applicant, employer and reviewer
+personas are the shared ones (tests/conftest.py), and anonymous visitors an unauthenticated client."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
 from apps.programmes.services import programme_officer_appoint
 from apps.rubric.models import GovernmentProgramme
 from tests.programmes.factories import UserFactory, programme
@@ -35,21 +34,6 @@ def mohw_officer(mohw: GovernmentProgramme) -> User:
     user = UserFactory(email="mohw.officer@example.org")
     programme_officer_appoint(user=user, programme=mohw)
     return user
-
-
-@pytest.fixture
-def applicant(db: None) -> User:
-    return UserFactory(email="applicant@example.org", roles=[Role.APPLICANT])
-
-
-@pytest.fixture
-def employer(db: None) -> User:
-    return UserFactory(email="employer@example.org", roles=[Role.EMPLOYER])
-
-
-@pytest.fixture
-def reviewer(db: None) -> User:
-    return UserFactory(email="reviewer@example.org", roles=[Role.REVIEWER])
 
 
 def logged_in(user: User | None) -> Client:

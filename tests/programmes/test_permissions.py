@@ -121,3 +121,29 @@ def test_every_form_needs_a_csrf_token(kasa_officer, kasa_entry):
         main = client.get(url).content.decode().split('<main id="main"')[1].split("</main>")[0]
         assert "csrfmiddlewaretoken" in main, url  # in the page's own form, not just the logout form
     assert RosterEntry.objects.filter(pk=kasa_entry.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "membership", "has_role", "keeps_one"),
+    [
+        (True, True, True, True),
+        (True, False, True, False),
+        (False, True, False, False),
+        (False, False, False, False),
+    ],
+)
+def test_the_role_and_keeping_a_roster_are_two_questions(kasa, role, membership, has_role, keeps_one):
+    """``has_programme_officer_role`` (the rule: the role alone, may open the index) and
+    ``keeps_a_roster`` (the role and a programme: the menu link and the landing page) differ for a
+    role without a programme."""
+    from apps.programmes.models import ProgrammeOfficer
+    from apps.programmes.rules import has_programme_officer_role
+    from apps.programmes.selectors import keeps_a_roster
+
+    user = UserFactory(roles=[Role.PROGRAMME_OFFICER] if role else [])
+    if membership:
+        ProgrammeOfficer.objects.create(user=user, programme=kasa)
+    assert has_programme_officer_role(user) is has_role
+    assert keeps_a_roster(user) is keeps_one
+    menu = logged_in(user).get("/").content.decode()
+    assert ('href="/programmes/"' in menu) is keeps_one

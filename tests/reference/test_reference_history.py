@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from apps.accounts.models import User
 from apps.applicants.models import ApplicantProfile, Education
 from apps.applicants.services import application_start
-from apps.cases.scoring import case_score, explained_score
+from apps.cases.score_snapshot import case_score, explained_score
 from apps.policy.simulation import replay
 from apps.rubric.models import (
     EngineeringSchool,

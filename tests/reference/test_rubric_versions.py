@@ -108,7 +108,10 @@ def test_model_validation_names_the_bad_configuration_value():
 
 
 def test_seeded_configs_pass_validation():
-    for version in RubricVersion.objects.all():
+    versions = list(RubricVersion.objects.order_by("code"))
+    # Without the seeded versions the loop below checks nothing: name them, so an empty table fails.
+    assert {version.code for version in versions} >= {"2025-03", "2026-07"}
+    for version in versions:
         version.full_clean()
 
 

@@ -27,7 +27,7 @@ from apps.accounts.middleware import OUTAGE_RECORD_KEY
 from apps.accounts.roles import Role
 from apps.applicants.api.views import SelfAssessmentThrottle
 from apps.core.cache import ResilientRedisCache, SharedCacheUnavailable, get_shared, reset_outage_state
-from apps.reviewers.queue import QueueFilters, queue_counts, queue_counts_cached
+from apps.reviewers.queue.selectors import QueueFilters, queue_counts, queue_counts_cached
 from tests.factories import UserFactory
 from tests.ministry import reviewer, sign_in, submitted_case
 

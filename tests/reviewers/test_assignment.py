@@ -25,8 +25,8 @@ from apps.cases.assignment import (
 )
 from apps.cases.models import Case, CaseEvent, CaseStatus
 from apps.cases.transitions import TransitionNotAllowed
-from apps.reviewers.queue import caseloads
-from apps.reviewers.queue_views import bulk_summary
+from apps.reviewers.queue.selectors import caseloads
+from apps.reviewers.queue.views import bulk_summary
 from tests.factories import UserFactory
 from tests.ministry import reviewer, sign_in, submitted_case, supervisor
 

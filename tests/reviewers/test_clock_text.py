@@ -11,7 +11,7 @@ import time_machine
 
 from apps.cases.models import Case, CaseStatus
 from apps.reviewers.clock_text import clock_text
-from apps.reviewers.queue import QueueRow
+from apps.reviewers.queue.selectors import QueueRow
 from tests.ministry import reviewer
 from tests.reviewers.test_workspace_support import (
     T0,

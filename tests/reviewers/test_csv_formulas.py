@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.reviewers.dashboard_views import _csv_response
+from apps.reviewers.dashboard.views import _csv_response
 
 FORMULA = frozenset("=+-@")
 INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # control and format characters, spaces and separators

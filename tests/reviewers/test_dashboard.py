@@ -22,7 +22,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseEvent, CaseStatus, SponsorshipStatus, Track
 from apps.organisations.models import SizeClass
-from apps.reviewers.dashboard import (
+from apps.reviewers.dashboard.selectors import (
     Dashboard,
     MidCareerCriteria,
     Rate,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.cases.assessment import roster_confirm
 from apps.cases.models import Case, CaseEvent, CaseStatus, Track
-from apps.cases.scoring import case_score
+from apps.cases.reviewer_findings import roster_confirm
+from apps.cases.score_snapshot import case_score
 from tests.ministry import assess_as_scored, reviewer, submitted_case
 from tests.reviewers.test_workspace_support import (
     T0,

@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from apps.cases.assessment import note_add
 from apps.cases.models import Case, CaseEvent, CaseStatus, InformationRequest
-from apps.cases.review import case_request_information
+from apps.cases.review_moves import case_request_information
+from apps.cases.reviewer_findings import note_add
 from tests.factories import pdf_upload
 from tests.ministry import assess_as_scored, reviewer, supervisor
 from tests.reviewers.test_workspace_support import (
@@ -198,7 +198,7 @@ def test_a_stale_decision_is_refused_and_nothing_changes(case, assignee):
         needed="The award certificate.",
         respond_by=dt.date(2099, 1, 1),
     )
-    from apps.cases.review import information_respond
+    from apps.cases.review_moves import information_respond
 
     information_respond(request=request, by=case.applicant, text="Attached.")
     case.refresh_from_db()

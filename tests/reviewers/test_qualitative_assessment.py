@@ -17,8 +17,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from apps.cases.assessment import QualitativeValues, qualitative_assess, scales_from_config
 from apps.cases.models import CaseEvent, CaseScore, CaseStatus, QualitativeAssessment
+from apps.cases.reviewer_findings import QualitativeValues, qualitative_assess, scales_from_config
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.document import read_version
 from apps.rubric.language.reading import ConfigErrors

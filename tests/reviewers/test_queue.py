@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseStatus, Track
-from apps.reviewers import queue as queue_selectors
-from apps.reviewers import queue_views
-from apps.reviewers.queue import (
+from apps.reviewers.queue import selectors as queue_selectors
+from apps.reviewers.queue import views as queue_views
+from apps.reviewers.queue.selectors import (
     AssignedTo,
     InvalidCursor,
     QueueFilters,
@@ -554,7 +554,7 @@ def test_the_due_within_help_and_errors_follow_the_reader_s_language(staff_clien
 def test_a_row_shows_korean_dates_its_link_and_labels_worked_out_once_per_page():
     from django.utils import translation
 
-    from apps.reviewers.queue_rows import display_rows
+    from apps.reviewers.queue.rows import display_rows
 
     lee = reviewer(full_name="Lee Reviewer")
     # 23:30 in Seoul is 14:30 UTC: the date shown is Seoul's, as the template's date filter gave.

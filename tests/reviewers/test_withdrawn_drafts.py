@@ -19,7 +19,7 @@ from apps.accounts.roles import Role
 from apps.cases.assignment import Outcome, bulk_assign
 from apps.cases.models import Case, CaseDocument, CaseStatus, SponsorshipStatus, Track
 from apps.organisations.models import SizeClass
-from apps.reviewers.dashboard import has_cases, sponsor_outcomes
+from apps.reviewers.dashboard.selectors import has_cases, sponsor_outcomes
 from tests.factories import (
     PDF_BYTES,
     CaseFactory,

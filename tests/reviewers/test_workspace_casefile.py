@@ -16,7 +16,7 @@ from apps.accounts.roles import Role
 from apps.applicants.services import application_submit, profile_for
 from apps.cases.casefile import track_criteria, track_uses_assessment
 from apps.cases.models import CaseStatus, QualitativeAssessment, Track
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import case_start
 from apps.core.uploads import check_upload
 from apps.demo.pdfs import one_page_pdf
@@ -249,7 +249,7 @@ def test_the_assessment_service_refuses_a_track_that_does_not_use_it(submitted, 
 
     from django.core.exceptions import ValidationError
 
-    from apps.cases.assessment import QualitativeValues, qualitative_assess
+    from apps.cases.reviewer_findings import QualitativeValues, qualitative_assess
 
     values = QualitativeValues(
         field="ai",

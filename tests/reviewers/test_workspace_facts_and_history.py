@@ -10,7 +10,7 @@ import pytest
 from django.db.models import F
 
 from apps.cases.models import Case, CaseScore, CaseStatus, Track
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from tests.ministry import reviewer, submitted_case
 from tests.reviewers.test_qualitative_assessment import MODEST
 from tests.reviewers.test_workspace_support import (
@@ -38,7 +38,7 @@ def evidence_of(html: str, code: str) -> str:
 @pytest.fixture
 def unsponsored():
     """A qualitative case whose applicant rated their own post (B2) at the top, with no confirmed
-    sponsor: the score gives B2 nothing (apps.cases.scoring)."""
+    sponsor: the score gives B2 nothing (apps.cases.score_snapshot)."""
     assignee = reviewer()
     case = submitted_case(
         track=Track.QUALITATIVE,
@@ -129,7 +129,7 @@ def _touch(case: Case, times: int) -> None:
 
 
 def test_the_record_changes_are_the_newest_and_the_page_says_older_ones_are_left_out(monkeypatch):
-    monkeypatch.setattr("apps.reviewers.workspace.HISTORY_LIMIT", 3)
+    monkeypatch.setattr("apps.reviewers.workspace.selectors.HISTORY_LIMIT", 3)
     assignee = reviewer()
     case = submitted_case(status=CaseStatus.IN_REVIEW, assigned_to=assignee, submitted_at=T0)
     _touch(case, 5)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.cases.models import Case, CaseDocument, CaseStatus, SponsorshipStatus, Track
-from apps.cases.scoring import case_score
+from apps.cases.score_snapshot import case_score
 from apps.cases.services import store_document
 from apps.core.uploads import check_upload
 from apps.organisations.models import Membership, SizeClass, SmeClaim, SmeClaimStatus

@@ -23,7 +23,7 @@ from apps.metrics.models import StatisticsRelease
 from apps.metrics.selectors import similar_cases_days
 from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
 from apps.organisations.models import SizeClass
-from apps.reviewers.dashboard import (
+from apps.reviewers.dashboard.selectors import (
     open_cases,
     period_weeks,
     sponsor_outcomes,
@@ -165,6 +165,31 @@ def test_the_page_costs_one_query(client: Client, history: None, django_assert_m
     release_publish()
     with django_assert_max_num_queries(2):
         assert client.get("/statistics/").status_code == 200
+
+
+def test_the_release_is_rendered_once_per_language_and_a_correction_shows_at_once(
+    client: Client, history: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.statistics import views
+
+    built: list[int] = []
+    original = views._figures_context
+
+    def counting(release: StatisticsRelease) -> dict[str, object]:
+        built.append(release.pk)
+        return original(release)
+
+    monkeypatch.setattr(views, "_figures_context", counting)
+    first = release_publish()
+    for _ in range(3):
+        assert "Excluded: 6 applications withdrawn" in client.get("/statistics/").content.decode()
+    assert "처리 통계" in client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert built == [first.pk, first.pk]  # once in English, once in Korean: the rest from the cache
+    decided(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL), 2)
+    release_publish(by=supervisor(), revision_note="One November decision was recorded late.")
+    page = client.get("/statistics/").content.decode()
+    assert "One November decision was recorded late." in page  # the new release, not the cached one
+    assert len(built) == 3
 
 
 def test_csv_and_json_have_the_stable_schema(client: Client, history: None) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import serializers
 
-from apps.applicants.self_assessment import UnknownInstitution, institution_rank
+from apps.applicants.self_assessment.scoring import UnknownInstitution, institution_rank
 from apps.rubric.answers import answer_problems, profile_from_answers
 from apps.rubric.fact_fields import api_field
 from apps.rubric.language.catalogue import default_catalogue
