@@ -390,7 +390,8 @@ def measure(clients: dict[str, Any], found: list[Scenario], *, warmup: int, requ
 
 
 def measure_selectors(reviewer_id: int, facts: dict[str, Any], requests: int) -> dict[str, Any]:
-    """The queue's two reads without the view: the page (one query) and the counts (one query)."""
+    """The queue's two reads without the view: the page and the counts (one query per source: open
+    cases, reviews of rejections; decision 57)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone

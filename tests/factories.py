@@ -316,3 +316,38 @@ def profile_form_data(
             for name, value in row.items():
                 data[f"{prefix}-{index}-{name}"] = value
     return data
+
+
+def applicant_with_full_profile(**profile_fields: Any) -> User:
+    """Ada Kim, an applicant whose profile has every kind of fact the case file shows: nationality,
+    an award, a master's from a ranked school (subject and year), two employers (one a Fortune
+    Global 500 company by its parent, with the note behind the claim). ``profile_fields`` add to or
+    replace the profile's (say, a declared salary)."""
+    user = UserFactory(role=Role.APPLICANT, email="ada@example.org", full_name="Ada Kim")
+    profile = ApplicantProfileFactory(
+        user=user,
+        full_name="Ada Kim",
+        nationality="Canadian",
+        international_award=True,
+        award_description="IEEE Robotics Early Career Award 2022",
+        **profile_fields,
+    )
+    school = EngineeringSchoolFactory(name="Hanseong Institute of Technology", rank=58)
+    EducationFactory(
+        profile=profile,
+        degree_level="master",
+        institution=school.name,
+        institution_rank=58,
+        field_of_study="Robot perception",
+        year=2016,
+    )
+    EmploymentFactory(
+        profile=profile,
+        employer="Borealis Motion",
+        years=4,
+        is_fortune_global_500=True,
+        fortune_global_500_listed=False,
+        fortune_global_500_note="Listed under its parent, Borealis Group.",
+    )
+    EmploymentFactory(profile=profile, employer="Quill Robotics", years=5)
+    return user

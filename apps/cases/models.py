@@ -497,6 +497,12 @@ class ReviewRequest(models.Model):
                 name="review_request_outcome_has_decision_time",
             ),
         ]
+        indexes = [
+            # Open reviews by due date: the queue's second source and the reminder sweep (decision 57).
+            models.Index(
+                fields=["due_at", "case"], name="review_request_open_due_idx", condition=Q(outcome="")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: review {self.outcome or 'open'}"

@@ -63,6 +63,8 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     ESCALATION = "escalation", _("Overdue, escalated")
     UNASSIGNED = "unassigned", _("Unassigned")
+    REVIEW_DUE_SOON = "review_due_soon", _("Review of a rejection due soon")
+    REVIEW_OVERDUE = "review_overdue", _("Review of a rejection overdue")
 
 
 class Reminder(models.Model):

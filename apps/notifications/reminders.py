@@ -105,7 +105,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.cases.clock import days_left
-from apps.cases.models import Case, CaseStatus
+from apps.cases.models import Case, CaseStatus, ReviewRequest
 from apps.core.hooks import enqueue, safe_on_commit
 from apps.core.links import link
 from apps.notifications import services
@@ -156,7 +156,23 @@ _OWED_SQL = {
         WHERE c.assigned_to_id IS NULL AND c.due_at > %(due_after)s AND c.due_at <= %(due_by)s
           AND c.rubric_version_id = ANY(%(version_ids)s::bigint[])
           AND c.status = '{submitted}' AND c.paused_at IS NULL""",
+    # A review of a rejection runs on its own clock (ReviewRequest.due_at, decision 47): its
+    # supervisors are reminded at the version's "days left" thresholds and daily when overdue.
+    ReminderKind.REVIEW_DUE_SOON: """
+        SELECT c.id AS case_id, %(days)s AS threshold, c.clock_period, s.id AS recipient_id,
+               rr.due_at
+        FROM {review} rr JOIN {case} c ON c.id = rr.case_id
+             CROSS JOIN unnest(%(supervisors)s::bigint[]) AS s(id)
+        WHERE rr.due_at >= %(day_start)s AND rr.due_at < %(day_end)s AND rr.outcome = ''
+          AND c.rubric_version_id = ANY(%(version_ids)s::bigint[]) AND c.status = '{review_requested}'""",
+    ReminderKind.REVIEW_OVERDUE: """
+        SELECT c.id AS case_id, (%(today)s::date - (rr.due_at AT TIME ZONE %(tz)s)::date) AS threshold,
+               c.clock_period, s.id AS recipient_id, rr.due_at
+        FROM {review} rr JOIN {case} c ON c.id = rr.case_id
+             CROSS JOIN unnest(%(supervisors)s::bigint[]) AS s(id)
+        WHERE rr.due_at < %(today_start)s AND rr.outcome = '' AND c.status = '{review_requested}'""",
 }
+REVIEW_KINDS = (ReminderKind.REVIEW_DUE_SOON, ReminderKind.REVIEW_OVERDUE)
 
 # "OFFSET 0" keeps the NOT EXISTS a probe of the unique index per candidate. Without it the planner
 # may turn it into a hash anti-join that reads every reminder of the kind ever recorded (millions
@@ -186,6 +202,8 @@ def _insert_statement(kind: ReminderKind) -> str:
         reminder=Reminder._meta.db_table,
         preference=ReminderPreference._meta.db_table,
         case=Case._meta.db_table,
+        review=ReviewRequest._meta.db_table,
+        review_requested=CaseStatus.REVIEW_REQUESTED.value,
         running=f"c.status IN ('{CaseStatus.SUBMITTED.value}', '{CaseStatus.IN_REVIEW.value}') AND c.paused_at IS NULL",
         submitted=CaseStatus.SUBMITTED.value,
     )
@@ -296,6 +314,16 @@ def record_owed(*, now: dt.datetime) -> dict[ReminderKind, list[tuple[int, bool]
             by_setting[(clock.days - clock.unassigned_alert_days, clock.unassigned_alert_days)].append(
                 clock.version_id
             )
+        for days, version_ids in sorted(by_threshold.items()):
+            day = today + dt.timedelta(days=days)
+            window = {"day_start": _day_start(day), "day_end": _day_start(day + dt.timedelta(days=1))}
+            statements.append(
+                (
+                    ReminderKind.REVIEW_DUE_SOON,
+                    {"days": days, "version_ids": version_ids, "supervisors": supervisors, **window},
+                )
+            )
+        statements.append((ReminderKind.REVIEW_OVERDUE, {"supervisors": supervisors}))
         for (days_to_go, alert_days), version_ids in sorted(by_setting.items()):
             due_by = now + dt.timedelta(days=days_to_go)
             band = {"due_after": due_by - dt.timedelta(days=1), "due_by": due_by}
@@ -455,6 +483,8 @@ def is_current(
     ``same_day``: the days left (or overdue) must still be the threshold, for a single e-mail; a
     digest lists older reminders with the case's days left as of the digest instead.
     """
+    if reminder.kind in REVIEW_KINDS:
+        return _review_reminder_is_current(reminder, now=now, same_day=same_day, supervisor=supervisor)
     case = reminder.case
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or case.paused_at is not None:
         return False
@@ -481,6 +511,35 @@ def is_current(
     return True
 
 
+def _review_reminder_is_current(
+    reminder: Reminder, *, now: dt.datetime, same_day: bool, supervisor: bool | None
+) -> bool:
+    """A review reminder: the review still open (not decided), its recipient an active supervisor,
+    and, for a single e-mail, the review's days left (or overdue) still the threshold."""
+    review = ReviewRequest.objects.filter(case_id=reminder.case_id, outcome="").first()
+    if review is None or reminder.case.status != CaseStatus.REVIEW_REQUESTED:
+        return False
+    if not reminder.recipient.is_active:
+        return False
+    if supervisor is None:
+        supervisor = reminder.recipient.has_role(Role.SUPERVISOR)
+    if not supervisor:
+        return False
+    if same_day:
+        left = days_left(due_at=review.due_at, now=now)
+        expected = (
+            reminder.threshold if reminder.kind == ReminderKind.REVIEW_DUE_SOON else -reminder.threshold
+        )
+        return left == expected
+    return True
+
+
+def _clock_due_at(reminder: Reminder) -> dt.datetime | None:
+    """The due date a reminder counts down to: the review's for a review reminder (recorded on the
+    reminder, as a review's due date never moves), the case's processing clock otherwise."""
+    return reminder.due_at if reminder.kind in REVIEW_KINDS else reminder.case.due_at
+
+
 def workspace_url(case: Case) -> str:
     """The case's page for ministry staff: absolute when SITE_URL is set, else a path."""
     return link("ministry_case", case=case)
@@ -496,6 +555,7 @@ def _display_name(user: User) -> str:
 
 def _compose(reminder: Reminder) -> Notification:
     case = reminder.case
+    url = workspace_url(case) + ("#after-decision" if reminder.kind in REVIEW_KINDS else "")
     context = {
         "name": _display_name(reminder.recipient),
         "case": case,
@@ -503,7 +563,7 @@ def _compose(reminder: Reminder) -> Notification:
         "days": reminder.threshold,
         "due_at": reminder.due_at,
         "assignee": _display_name(case.assigned_to) if case.assigned_to else "",
-        "workspace_url": workspace_url(case),
+        "workspace_url": url,
         "preferences_url": preferences_url(),
     }
     return services.record(
@@ -533,6 +593,7 @@ class DigestItem:
     case: Case
     days_left: int | None  # as of the digest, not as of the reminder
     url: str
+    due_at: dt.datetime | None = None  # the case's clock, or the review's for a review reminder
 
     @property
     def days_overdue(self) -> int:
@@ -640,8 +701,9 @@ def _digest_context(
         DigestItem(
             reminder=r,
             case=r.case,
-            days_left=days_left(due_at=r.case.due_at, now=now) if r.case.due_at else None,
+            days_left=days_left(due_at=due, now=now) if (due := _clock_due_at(r)) else None,
             url=workspace_url(r.case),
+            due_at=due,
         )
         for r in current
     ]

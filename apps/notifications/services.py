@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from apps.cases.reading import Audience, event_text
 from apps.core.links import link
 from apps.core.text import one_line
 from apps.notifications.models import Notification
-from apps.organisations.models import MemberRole, OwnershipClaim
+from apps.organisations.models import MemberRole, OwnershipClaim, OwnershipClaimKind, OwnershipClaimStatus
 
 logger = logging.getLogger(__name__)
 # A failed send is retried by the sweep after 5, 10, 20 ... minutes: ten attempts span about 42
@@ -366,14 +366,50 @@ def redrive_unnotified_sponsorships(*, since_hours: int = 48, limit: int = 500) 
         for (status, _field), at in zip(SPONSORSHIP_CHANGES, times, strict=True)
         if at is not None and at >= since
     )[:limit]
+    return _compose_missing("sponsorship", changes, since=since, notify=notify_sponsorship_change)
+
+
+def _compose_missing(
+    prefix: str,
+    changes: Sequence[tuple[dt.datetime | None, int, str]],
+    *,
+    since: dt.datetime,
+    notify: Callable[[int, str], list[int]],
+) -> int:
+    """Compose (``notify``) each (time, id, status) change without a message keyed
+    ``<prefix>:<id>:<status>:`` since ``since``; the number of messages that made."""
     composed = {
         tuple(key.split(":")[1:3])
         for key in Notification.objects.filter(
-            dedupe_key__startswith="sponsorship:", created_at__gte=since
+            dedupe_key__startswith=f"{prefix}:", created_at__gte=since
         ).values_list("dedupe_key", flat=True)
     }
     created = 0
     for _at, pk, status in changes:
         if (str(pk), status) not in composed:
-            created += len(notify_sponsorship_change(pk, status))
+            created += len(notify(pk, status))
     return created
+
+
+def redrive_unnotified_ownership_claims(*, since_hours: int = 48, limit: int = 500) -> int:
+    """Ownership-claim e-mails whose task never reached a worker get sent now (decision 57).
+
+    The trace: a transfer claim's ``submitted_at`` (its administrators are owed "pending"), a
+    decided claim's ``reviewed_at`` and ``status`` (its sender is owed the outcome), without any
+    message keyed ``ownership:<id>:<status>:``. A registration claim's arrival tells nobody, and
+    an arrival is no longer announced once the claim is decided (the administrators then may be
+    other people; the decision's own e-mail goes to the claimant).
+    Composing is idempotent (``record``), so a task that was merely late still sends each once.
+    """
+    since = timezone.now() - dt.timedelta(hours=since_hours)
+    arrived = OwnershipClaim.objects.filter(
+        kind=OwnershipClaimKind.TRANSFER, status=OwnershipClaimStatus.PENDING, submitted_at__gte=since
+    )
+    decided = OwnershipClaim.objects.filter(
+        status__in=[OwnershipClaimStatus.VERIFIED, OwnershipClaimStatus.REJECTED], reviewed_at__gte=since
+    )
+    changes = sorted(
+        [(at, pk, OwnershipClaimStatus.PENDING.value) for pk, at in arrived.values_list("pk", "submitted_at")]
+        + [(at, pk, str(status)) for pk, at, status in decided.values_list("pk", "reviewed_at", "status")]
+    )[:limit]
+    return _compose_missing("ownership", changes, since=since, notify=notify_ownership_claim)

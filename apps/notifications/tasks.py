@@ -30,11 +30,12 @@ def deliver(notification_id: int) -> bool:
 
 @shared_task(name="notifications.sweep")
 def sweep() -> dict[str, int]:
-    """The periodic re-drive: unsent messages, and case status changes and sponsorship changes
-    whose task was lost (the broker was down: decision 15)."""
+    """The periodic re-drive: unsent messages, and case status changes, sponsorship changes and
+    ownership claims whose task was lost (the broker was down: decisions 15 and 57)."""
     return {
         "events": services.redrive_unnotified_events(),
         "sponsorships": services.redrive_unnotified_sponsorships(),
+        "ownership_claims": services.redrive_unnotified_ownership_claims(),
         "resent": services.redrive_unsent(),
     }
 

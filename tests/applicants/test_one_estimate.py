@@ -9,7 +9,6 @@ import zoneinfo
 import pytest
 import time_machine
 
-from apps.accounts.roles import Role
 from apps.cases.models import Case, CaseScore, CaseStatus, SponsorshipStatus
 from apps.cases.score_snapshot import case_score
 from apps.cases.selectors import case_estimate
@@ -18,14 +17,10 @@ from apps.organisations.models import SizeClass
 from tests.factories import (
     QUALITATIVE_KINDS,
     QUANTITATIVE_KINDS,
-    ApplicantProfileFactory,
-    EducationFactory,
-    EmploymentFactory,
-    EngineeringSchoolFactory,
     OrganisationFactory,
     SmeClaimFactory,
     SponsorshipFactory,
-    UserFactory,
+    applicant_with_full_profile,
     upload_documents,
 )
 
@@ -44,34 +39,7 @@ def frozen():
 
 @pytest.fixture
 def ada_declaring_less_than_offered():
-    user = UserFactory(role=Role.APPLICANT, email="ada@example.org", full_name="Ada Kim")
-    profile = ApplicantProfileFactory(
-        user=user,
-        full_name="Ada Kim",
-        nationality="Canadian",
-        offered_salary_krw=DECLARED,
-        international_award=True,
-        award_description="IEEE Robotics Early Career Award 2022",
-    )
-    school = EngineeringSchoolFactory(name="Hanseong Institute of Technology", rank=58)
-    EducationFactory(
-        profile=profile,
-        degree_level="master",
-        institution=school.name,
-        institution_rank=58,
-        field_of_study="Robot perception",
-        year=2016,
-    )
-    EmploymentFactory(
-        profile=profile,
-        employer="Borealis Motion",
-        years=4,
-        is_fortune_global_500=True,
-        fortune_global_500_listed=False,
-        fortune_global_500_note="Listed under its parent, Borealis Group.",
-    )
-    EmploymentFactory(profile=profile, employer="Quill Robotics", years=5)
-    return user
+    return applicant_with_full_profile(offered_salary_krw=DECLARED)
 
 
 @pytest.fixture

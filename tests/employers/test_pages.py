@@ -390,3 +390,18 @@ def test_an_admin_makes_staff_an_administrator_after_confirming(world):
     assert "staff.a@example.org is now an administrator." in response.content.decode()
     world.staff_a.refresh_from_db()
     assert world.staff_a.role == MemberRole.ADMIN
+
+
+def test_the_members_and_invitations_pages_use_the_one_pagination_and_keep_each_others_page(world):
+    """The shared partial (templates/includes/pagination.html): each list's links change only its
+    own page parameter."""
+    from tests.factories import InvitationFactory, MembershipFactory
+
+    MembershipFactory.create_batch(30, organisation=world.org_a)
+    InvitationFactory.create_batch(30, organisation=world.org_a, invited_by=world.admin_a.user)
+    page = client_for(world.admin_a.user).get(org_url(world, "organisation") + "?page=2").content.decode()
+    assert 'aria-label="Member pages"' in page
+    assert 'aria-label="Invitation pages"' in page
+    assert 'href="?page=2&amp;invitations_page=2"' in page  # the invitations' next page keeps the members'
+    assert 'href="?page=1"' in page  # the members' previous page
+    assert 'aria-current="page" href="?page=2"' in page

@@ -60,10 +60,11 @@ def test_a_failed_send_is_kept_and_sent_by_the_sweep_after_its_back_off(withdraw
     assert sweep.apply().get() == {
         "events": 0,
         "sponsorships": 0,
+        "ownership_claims": 0,
         "resent": 0,
     }  # too soon: the first retry is after 5 min
     with time_machine.travel(start + dt.timedelta(minutes=5, seconds=1), tick=False):
-        assert sweep.apply().get() == {"events": 0, "sponsorships": 0, "resent": 1}
+        assert sweep.apply().get() == {"events": 0, "sponsorships": 0, "ownership_claims": 0, "resent": 1}
     assert len(mail.outbox) == 1
 
 

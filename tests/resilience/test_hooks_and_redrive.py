@@ -116,3 +116,86 @@ def test_reminders_whose_delivery_task_was_lost_are_re_driven_once(
     third = reminders.sweep(now=later + dt.timedelta(minutes=5), inline=True)
     assert (third["redriven"], third["sent"]) == (0, 0)
     assert len(mail.outbox) == owed
+
+
+def test_ownership_claim_e_mails_lost_while_the_broker_was_down_are_sent_once_by_the_sweep(
+    broker_down, django_capture_on_commit_callbacks
+):
+    """Made, verified and rejected: each e-mail owed is sent by the sweep, once (decision 57)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.organisations.models import SizeClass
+    from apps.organisations.services import (
+        organisation_register,
+        ownership_claim_submit,
+        ownership_claim_verify,
+    )
+    from tests.factories import PDF_BYTES, UserFactory
+
+    def certificate() -> SimpleUploadedFile:
+        return SimpleUploadedFile("registration.pdf", PDF_BYTES, content_type="application/pdf")
+
+    squatter, owner, other = (UserFactory(email=f"{name}@example.org") for name in ("squat", "ceo", "cfo"))
+    organisation_register(
+        user=squatter, name="Hanbit Display", business_registration_number="220-81-62517",
+        sector="Displays", size_class=SizeClass.SME,
+    )  # fmt: skip
+    ministry = reviewer()
+    with django_capture_on_commit_callbacks(execute=True):
+        made = ownership_claim_submit(
+            business_registration_number="220-81-62517", by=owner, upload=certificate(), note="The CEO."
+        )
+    assert mail.outbox == []  # the broker took nothing: the administrator has not been told
+    assert sweep.apply().get()["ownership_claims"] == 1
+    assert [(m.to, "claimed Hanbit Display" in m.subject) for m in mail.outbox] == [([squatter.email], True)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = ownership_claim_submit(
+            business_registration_number="220-81-62517", by=other, upload=certificate(), note="The CFO."
+        )
+        ownership_claim_verify(claim=made, by=ministry, reason="Checked.")  # rejects the other one too
+    assert len(mail.outbox) == 1
+    # The verification (to the owner) and the rejection that followed it (to the other claimant);
+    # the second claim's arrival is not announced now that it is decided.
+    assert sweep.apply().get()["ownership_claims"] == 2
+    assert sorted(m.to[0] for m in mail.outbox[1:]) == sorted([owner.email, other.email])
+    assert sweep.apply().get()["ownership_claims"] == 0  # a second sweep: nothing more
+    assert len(mail.outbox) == 3
+    keys = [key for key in sent_keys() if key.startswith("ownership:")]
+    assert f"ownership:{second.pk}:rejected:{other.email}" in keys
+    assert f"ownership:{made.pk}:verified:{owner.email}" in keys
+    assert len(keys) == len(set(keys)) == 3
+
+
+def test_a_rejected_claim_lost_while_the_broker_was_down_is_sent_by_the_sweep(
+    broker_down, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.organisations.models import SizeClass
+    from apps.organisations.services import (
+        organisation_register,
+        ownership_claim_reject,
+        registration_certificate_submit,
+    )
+    from tests.factories import PDF_BYTES, UserFactory
+
+    admin = UserFactory(email="admin@example.org")
+    organisation = organisation_register(
+        user=admin, name="Hanbit Display", business_registration_number="220-81-62517",
+        sector="Displays", size_class=SizeClass.SME,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        made = registration_certificate_submit(
+            organisation=organisation,
+            by=admin,
+            upload=SimpleUploadedFile("c.pdf", PDF_BYTES, content_type="application/pdf"),
+        )
+    assert sweep.apply().get()["ownership_claims"] == 0  # its own administrator's: nobody to tell
+    with django_capture_on_commit_callbacks(execute=True):
+        ownership_claim_reject(claim=made, by=reviewer(), reason="Another company's certificate.")
+    assert mail.outbox == []
+    assert sweep.apply().get()["ownership_claims"] == 1
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+    assert "Another company's certificate." in mail.outbox[0].body
+    assert sweep.apply().get()["ownership_claims"] == 0

@@ -234,7 +234,7 @@ def test_a_supervisor_can_filter_by_someone_who_left_but_still_holds_cases(super
 # --- Counts ---------------------------------------------------------------------------------------
 
 
-def test_counts_per_filter_come_from_one_query():
+def test_counts_per_filter_come_from_one_query_per_source():
     me = reviewer()
     due_in(days=1, sponsor_is_sme=True, track=Track.QUALITATIVE)  # due soon, unassigned, SME
     due_in(days=-1)  # overdue, unassigned
@@ -243,11 +243,16 @@ def test_counts_per_filter_come_from_one_query():
     submitted_case(status=CaseStatus.REJECTED, submitted_at=NOW - dt.timedelta(days=20))  # not open
     with CaptureQueriesContext(connection) as queries:
         counts = queue_counts(QueueFilters(status=CaseStatus.SUBMITTED), user_id=me.pk, now=NOW)
-    assert len(queries) == 1
-    assert "FILTER (WHERE" in queries[0]["sql"]
+    assert len(queries) == 2  # open cases, and reviews of rejections (decision 57)
+    assert all("FILTER (WHERE" in query["sql"] for query in queries)
     assert counts.total == 4
     assert counts.matching == 2  # the status filter: the two submitted ones
-    assert counts.status == {"submitted": 2, "in_review": 1, "information_requested": 1}
+    assert counts.status == {
+        "submitted": 2,
+        "in_review": 1,
+        "information_requested": 1,
+        "review_requested": 0,
+    }
     assert counts.track["qualitative"] == 1
     assert counts.track["quantitative"] == 3
     assert (counts.sme_claimed, counts.sme_not_claimed) == (1, 3)
@@ -569,7 +574,9 @@ def test_a_row_shows_korean_dates_its_link_and_labels_worked_out_once_per_page()
     first = english[0]
     assert first.reference == late.reference
     assert first.href == reverse("ministry:case", args=[late.reference])
-    assert (first.due_date, first.due_iso) == ("2026-11-05", "2026-11-05T23:30:00+09:00")
+    # The one date format per language (decision 50), never ISO.
+    assert (first.due_date, first.due_iso) == ("5 November 2026", "2026-11-05T23:30:00+09:00")
+    assert korean[0].due_date == "2026년 11월 5일"
     assert first.due_text == "3 days left"
     assert (first.reviewer, first.sme, first.field) == ("Lee Reviewer", "Claimed", "Semiconductors")
     assert first.select_label == f"Select {late.reference}"

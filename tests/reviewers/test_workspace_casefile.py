@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.accounts.roles import Role
 from apps.applicants.services import application_submit, profile_for
 from apps.cases.casefile import track_criteria, track_uses_assessment
 from apps.cases.models import CaseStatus, QualitativeAssessment, Track
@@ -24,11 +23,7 @@ from apps.rubric.language.document import PointsCompare
 from apps.rubric.selectors import rubric_version_by_code
 from tests.factories import (
     QUANTITATIVE_KINDS,
-    ApplicantProfileFactory,
-    EducationFactory,
-    EmploymentFactory,
-    EngineeringSchoolFactory,
-    UserFactory,
+    applicant_with_full_profile,
     upload_documents,
 )
 from tests.ministry import reviewer
@@ -60,32 +55,7 @@ def assignee():
 @pytest.fixture
 def submitted(assignee):
     """A quantitative case submitted through the applicant's service, with a full profile."""
-    user = UserFactory(role=Role.APPLICANT, email="ada@example.org")
-    profile = ApplicantProfileFactory(
-        user=user,
-        full_name="Ada Kim",
-        nationality="Canadian",
-        international_award=True,
-        award_description="IEEE Robotics Early Career Award 2022",
-    )
-    school = EngineeringSchoolFactory(name="Hanseong Institute of Technology", rank=58)
-    EducationFactory(
-        profile=profile,
-        degree_level="master",
-        institution=school.name,
-        institution_rank=58,
-        field_of_study="Robot perception",
-        year=2016,
-    )
-    EmploymentFactory(
-        profile=profile,
-        employer="Borealis Motion",
-        years=4,
-        is_fortune_global_500=True,
-        fortune_global_500_listed=False,
-        fortune_global_500_note="Listed under its parent, Borealis Group.",
-    )
-    EmploymentFactory(profile=profile, employer="Quill Robotics", years=5)
+    user = applicant_with_full_profile()
     case = case_start(applicant=user, track="quantitative", answers={"degree_level": "master"})
     upload_documents(case, user, QUANTITATIVE_KINDS)
     application_submit(case=case, by=user)

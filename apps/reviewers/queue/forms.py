@@ -18,11 +18,12 @@ from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import User
 from apps.cases.assignment import BULK_ASSIGN_LIMIT, assignable_users
-from apps.cases.models import OPEN_STATUSES, Track
+from apps.cases.models import Track
 from apps.reviewers.queue.selectors import (
     DEFAULT_PAGE_SIZE,
     MAX_DUE_WITHIN_DAYS,
     PAGE_SIZES,
+    QUEUE_STATUSES,
     AssignedTo,
     Cursor,
     InvalidCursor,
@@ -43,7 +44,7 @@ def _person(user: User) -> str:
 
 STATUS_CHOICES: list[tuple[str, Label]] = [
     ("", _("All open cases")),
-    *((status.value, status.label) for status in OPEN_STATUSES),
+    *((status.value, status.label) for status in QUEUE_STATUSES),
 ]
 TRACK_CHOICES: list[tuple[str, Label]] = [("", _("All tracks")), *Track.choices]
 SME_CHOICES: list[tuple[str, Label]] = [("", _("Either")), (YES, _("Claimed")), (NO, _("Not claimed"))]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cases.models import CaseStatus, Track
+from apps.core.dates import format_when
 from apps.reviewers.queue.selectors import QueueRow
 
 # A placeholder reversed once per page; each row's link replaces it with the case's reference.
@@ -33,6 +34,7 @@ class RowDisplay:
     due_text: str
     overdue: bool
     paused: bool
+    review: bool  # a rejection under review: the due date is the review's, the link its panel
     applicant_name: str
     status: str
     track: str
@@ -44,12 +46,11 @@ class RowDisplay:
 
 
 def _dates(value: dt.datetime | None) -> tuple[str, str]:
-    """The ISO timestamp for ``<time datetime>`` and the local date shown, as the ``date``
-    filter would give them (``c`` and ``Y-m-d`` in the current time zone)."""
+    """The ISO timestamp for ``<time datetime>`` and the date shown, as ``{{ value|when:"date" }}``
+    gives it (the one date format per language, in Korea: decision 50)."""
     if value is None:
         return "", ""
-    local = timezone.localtime(value)
-    return local.isoformat(), local.strftime("%Y-%m-%d")
+    return timezone.localtime(value).isoformat(), format_when(value, date_only=True)
 
 
 def display_rows(rows: list[QueueRow]) -> list[RowDisplay]:
@@ -76,19 +77,20 @@ def _display(
     texts: _Texts,
 ) -> RowDisplay:
     case = row.case
-    due_iso, due_date = _dates(case.due_at)
+    due_iso, due_date = _dates(row.due_at)
     submitted_iso, submitted_date = _dates(case.submitted_at)
     assignee = case.assigned_to
     return RowDisplay(
         pk=case.pk,
         reference=case.reference,
-        href=case_url.replace(_REFERENCE_SLOT, case.reference),
+        href=case_url.replace(_REFERENCE_SLOT, case.reference) + ("#after-decision" if row.is_review else ""),
         select_label=texts.select % {"reference": case.reference},
         due_iso=due_iso,
         due_date=due_date,
         due_text=row.due_text,
         overdue=row.overdue,
         paused=row.paused,
+        review=row.is_review,
         applicant_name=case.applicant_name,
         status=statuses.get(case.status, case.status),
         track=tracks.get(case.track, case.track),

@@ -4,6 +4,11 @@ Built for a million cases: every list reads open cases in ``(due_at, id)`` order
 index ``case_open_due_idx`` (or ``case_open_assignee_idx``), pages by keyset (``after`` / ``before``
 cursors, never OFFSET), and the counts are one aggregate query. Days left are computed in Python
 from each row (``apps.cases.clock``), so a page costs the same number of queries at any size.
+
+Reviews of rejections (status ``review_requested``) are in the queue too, by the review's own due
+date (``ReviewRequest.due_at``, decision 47): a second source of rows, read in the same order from
+the partial index ``review_request_open_due_idx``, and each page merges the two (decision 57). Both
+sources expose the due date a row is ordered and filtered by as ``queue_due_at``.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import binascii
 import contextlib
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -109,15 +116,41 @@ def parse_cursor(value: str) -> Cursor:
 
 # --- Filters ------------------------------------------------------------------------------------
 
+# Every status a queue row can have: the open ones, and a rejection under review.
+QUEUE_STATUSES = (*OPEN_STATUSES, CaseStatus.REVIEW_REQUESTED)
+QUEUE_DUE = "queue_due_at"  # the due date a row is ordered and filtered by (its source's)
+
 
 def open_cases() -> QuerySet[Case]:
     # Every open case has a due date (the clock starts at submission); the keyset needs it.
     return Case.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
 
 
-def overdue_q(now: dt.datetime) -> Q:
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where queue rows come from, and the due date each is ordered by."""
+
+    due: Combinable
+    reviews: bool
+
+    def cases(self) -> QuerySet[Case]:
+        if self.reviews:
+            found = Case.objects.filter(status=CaseStatus.REVIEW_REQUESTED, review_request__outcome="")
+        else:
+            found = open_cases()
+        return found.annotate(**{QUEUE_DUE: self.due})
+
+
+FIRST_DECISIONS = Source(due=F("due_at"), reviews=False)
+REVIEWS = Source(due=F("review_request__due_at"), reviews=True)
+SOURCES = (FIRST_DECISIONS, REVIEWS)
+
+
+def overdue_q(now: dt.datetime, due: str = "due_at") -> Q:
     """Past the due instant; a paused clock is frozen where it paused (apps.cases.clock.is_overdue)."""
-    return Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__isnull=False, due_at__lt=F("paused_at"))
+    return Q(paused_at__isnull=True, **{f"{due}__lt": now}) | Q(
+        paused_at__isnull=False, **{f"{due}__lt": F("paused_at")}
+    )
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -125,13 +158,14 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
-def due_within_q(days: int, now: dt.datetime) -> Q:
+def due_within_q(days: int, now: dt.datetime, due: str = "due_at") -> Q:
     """Running, not yet overdue, with at most ``days`` calendar days left.
 
     Paused cases are left out: their clock is stopped and the due date moves when the answer comes.
     """
     last_day = timezone.localdate(now, timezone.get_default_timezone()) + dt.timedelta(days=days)
-    return Q(paused_at__isnull=True, due_at__gte=now, due_at__lt=day_start(last_day + dt.timedelta(days=1)))
+    until = day_start(last_day + dt.timedelta(days=1))
+    return Q(paused_at__isnull=True, **{f"{due}__gte": now, f"{due}__lt": until})
 
 
 def filters_q(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> Q:
@@ -149,9 +183,9 @@ def filters_q(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> Q:
     if filters.assignee_id is not None:
         q &= Q(assigned_to_id=filters.assignee_id)
     if filters.overdue:
-        q &= overdue_q(now)
+        q &= overdue_q(now, QUEUE_DUE)
     if filters.due_within is not None:
-        q &= due_within_q(filters.due_within, now)
+        q &= due_within_q(filters.due_within, now, QUEUE_DUE)
     return q
 
 
@@ -165,8 +199,12 @@ def _assigned_q(assigned: str, user_id: int) -> Q:
     return Q()
 
 
-def queue_cases(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> QuerySet[Case]:
-    return open_cases().filter(search_filter(filters.q)).filter(filters_q(filters, user_id=user_id, now=now))
+def queue_cases(
+    filters: QueueFilters, *, user_id: int, now: dt.datetime, source: Source = FIRST_DECISIONS
+) -> QuerySet[Case]:
+    return (
+        source.cases().filter(search_filter(filters.q)).filter(filters_q(filters, user_id=user_id, now=now))
+    )
 
 
 # --- The page -----------------------------------------------------------------------------------
@@ -181,12 +219,21 @@ class QueueRow:
 
     @property
     def paused(self) -> bool:
-        return self.case.paused_at is not None
+        return self.case.paused_at is not None and not self.is_review
+
+    @property
+    def is_review(self) -> bool:
+        """A rejection under review: its due date is the review's (decision 47)."""
+        return self.case.status == CaseStatus.REVIEW_REQUESTED
+
+    @property
+    def due_at(self) -> dt.datetime:
+        due: dt.datetime = getattr(self.case, QUEUE_DUE)
+        return due
 
     @property
     def cursor(self) -> str:
-        assert self.case.due_at is not None
-        return cursor_for(self.case.due_at, self.case.pk)
+        return cursor_for(self.due_at, self.case.pk)
 
     @property
     def due_text(self) -> str:
@@ -213,17 +260,24 @@ def queue_page(
     before: Cursor | None = None,
     field_labels: Mapping[str, str] | None = None,
 ) -> QueuePage:
-    """One page in (due date, id) order, after or before a cursor. One query, whatever the size."""
-    cases = queue_cases(filters, user_id=user_id, now=now)
+    """One page in (due date, id) order, after or before a cursor. One query per source (first
+    decisions, reviews), whatever the size: each reads at most a page and one row, then they merge."""
+
+    def fetch(keyset: Q | None, descending: bool) -> list[Case]:
+        found: list[Case] = []
+        for source in SOURCES:
+            cases = queue_cases(filters, user_id=user_id, now=now, source=source)
+            found += _fetch(cases if keyset is None else cases.filter(keyset), source, descending, size + 1)
+        found.sort(key=lambda case: (getattr(case, QUEUE_DUE), case.pk), reverse=descending)
+        return found[: size + 1]
+
     if before is not None:
-        found = _fetch(cases.filter(_before_q(before)), ("-due_at", "-id"), size + 1)
+        found = fetch(_before_q(before), descending=True)
         more_before = len(found) > size
         found = found[:size][::-1]
         more_after = True  # the row the cursor came from
     else:
-        if after is not None:
-            cases = cases.filter(_after_q(after))
-        found = _fetch(cases, ("due_at", "id"), size + 1)
+        found = fetch(None if after is None else _after_q(after), descending=False)
         more_after = len(found) > size
         found = found[:size]
         more_before = after is not None
@@ -237,7 +291,7 @@ def queue_page(
     )
 
 
-def _fetch(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> list[Case]:
+def _fetch(cases: QuerySet[Case], source: Source, descending: bool, limit: int) -> list[Case]:
     """The page's ids first, then their rows with the assignee, in one statement.
 
     The inner ``SELECT id ... ORDER BY due_at, id LIMIT n`` is answered from the (due_at, id)
@@ -245,26 +299,35 @@ def _fetch(cases: QuerySet[Case], order: tuple[str, str], limit: int) -> list[Ca
     late due date (status and due date are correlated), and on a page of 100 it would read and
     sort every case after the cursor instead of stopping after 101.
     """
+    order = (f"-{QUEUE_DUE}", "-id") if descending else (QUEUE_DUE, "id")
     page_ids = cases.order_by(*order).values("pk")[:limit]
-    rows = Case.objects.filter(pk__in=page_ids).select_related("assigned_to").only(*ROW_FIELDS)
+    rows = (
+        Case.objects.filter(pk__in=page_ids)
+        .annotate(**{QUEUE_DUE: source.due})
+        .select_related("assigned_to")
+        .only(*ROW_FIELDS)
+    )
     return list(rows.order_by(*order))
 
 
 def _after_q(cursor: Cursor) -> Q:
-    # (due_at, id) > cursor; the plain ``due_at >=`` lets PostgreSQL start the index scan there.
-    return Q(due_at__gte=cursor.due_at) & (Q(due_at__gt=cursor.due_at) | Q(id__gt=cursor.pk))
+    # (due, id) > cursor; the plain ``due >=`` lets PostgreSQL start the index scan there.
+    at = cursor.due_at
+    return Q(**{f"{QUEUE_DUE}__gte": at}) & (Q(**{f"{QUEUE_DUE}__gt": at}) | Q(id__gt=cursor.pk))
 
 
 def _before_q(cursor: Cursor) -> Q:
-    return Q(due_at__lte=cursor.due_at) & (Q(due_at__lt=cursor.due_at) | Q(id__lt=cursor.pk))
+    at = cursor.due_at
+    return Q(**{f"{QUEUE_DUE}__lte": at}) & (Q(**{f"{QUEUE_DUE}__lt": at}) | Q(id__lt=cursor.pk))
 
 
 def _row(case: Case, now: dt.datetime, field_labels: Mapping[str, str]) -> QueueRow:
-    assert case.due_at is not None
+    due = getattr(case, QUEUE_DUE)
+    paused_at = None if case.status == CaseStatus.REVIEW_REQUESTED else case.paused_at
     return QueueRow(
         case=case,
-        days_left=days_left(due_at=case.due_at, now=now, paused_at=case.paused_at),
-        overdue=is_overdue(due_at=case.due_at, now=now, paused_at=case.paused_at),
+        days_left=days_left(due_at=due, now=now, paused_at=paused_at),
+        overdue=is_overdue(due_at=due, now=now, paused_at=paused_at),
         field_label=field_labels.get(case.field, case.field),
     )
 
@@ -296,23 +359,26 @@ class QueueCounts:
 
 
 def queue_counts(filters: QueueFilters, *, user_id: int, now: dt.datetime) -> QueueCounts:
-    """Every count in one ``COUNT(id) FILTER (WHERE ...)`` query over the open cases the search finds."""
+    """Every count in one ``COUNT(id) FILTER (WHERE ...)`` query per source (open cases, reviews)
+    over the rows the search finds."""
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
         "matching": Count("pk", filter=filters_q(filters, user_id=user_id, now=now)),
         "sme_claimed": Count("pk", filter=Q(sme_claimed=True)),
         "mine": Count("pk", filter=Q(assigned_to_id=user_id)),
         "unassigned": Count("pk", filter=Q(assigned_to__isnull=True)),
-        "overdue": Count("pk", filter=overdue_q(now)),
-        "due_soon": Count("pk", filter=due_within_q(DUE_SOON_DAYS, now)),
+        "overdue": Count("pk", filter=overdue_q(now, QUEUE_DUE)),
+        "due_soon": Count("pk", filter=due_within_q(DUE_SOON_DAYS, now, QUEUE_DUE)),
     }
-    aggregates |= {f"status_{s}": Count("pk", filter=Q(status=s)) for s in OPEN_STATUSES}
+    aggregates |= {f"status_{s}": Count("pk", filter=Q(status=s)) for s in QUEUE_STATUSES}
     aggregates |= {f"track_{t}": Count("pk", filter=Q(track=t)) for t in Track.values}
-    found = open_cases().filter(search_filter(filters.q)).aggregate(**aggregates)
+    found: Counter[str] = Counter()
+    for source in SOURCES:
+        found.update(source.cases().filter(search_filter(filters.q)).aggregate(**aggregates))
     return QueueCounts(
         total=found["total"],
         matching=found["matching"],
-        status={s: found[f"status_{s}"] for s in OPEN_STATUSES},
+        status={s: found[f"status_{s}"] for s in QUEUE_STATUSES},
         track={t: found[f"track_{t}"] for t in Track.values},
         sme_claimed=found["sme_claimed"],
         mine=found["mine"],

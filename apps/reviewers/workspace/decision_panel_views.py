@@ -117,8 +117,8 @@ def letter_withdraw_view(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    """Supervisors' list of reviews waiting for a decision, the most urgent first (the queue shows
-    first decisions only: decision 0047)."""
+    """Supervisors' list of reviews waiting for a decision, the most urgent first (the queue lists
+    them too, among open cases: decision 57)."""
     now = timezone.now()
     rows = [
         (review, days_left(due_at=review.due_at, now=now), is_overdue(due_at=review.due_at, now=now))
