@@ -51,7 +51,9 @@ def _profile(case: Case, scorer: Scorer, assessment: QualitativeAssessment | Non
     answers = scored_answers(case, scorer.version, sponsorship=sponsorship, assessment=assessment)
     # A real case: only a claim verified for the submission day earns the bonus.
     sme_verified = sponsorship is not None and _sme_verified_on_submission(sponsorship, case)
-    return profile_from_answers(answers, scorer, sme_verified=sme_verified)
+    # A school named without a rank is ranked by the list of the submission day (decision 39).
+    day = timezone.localdate(case.submitted_at) if case.submitted_at else None
+    return profile_from_answers(answers, scorer, sme_verified=sme_verified, submitted_on=day)
 
 
 # Without a confirmed sponsorship there is nobody to rate the post: B2 and the SME bonus start from

@@ -474,6 +474,19 @@ def segment_outcomes(
     return out
 
 
+def sponsor_outcomes(segments: Sequence[SegmentDef]) -> dict[str, dict[str, int]]:
+    """Every case ever received, by sponsor group (``SPONSOR_GROUPS``, as the releases group them):
+    ``received``, and of those ``approved`` and ``rejected`` (the supervisor dashboard's all-time view)."""
+    sql = (
+        _base_sql(segments) + " SELECT sponsor, count(*) AS received, "  # noqa: S608 (codes checked, literals quoted)
+        "count(*) FILTER (WHERE status = 'approved') AS approved, "
+        "count(*) FILTER (WHERE status = 'rejected') AS rejected FROM base GROUP BY sponsor"
+    )
+    found = {row["sponsor"]: row for row in _fetch(sql, [])}
+    measures = ("received", "approved", "rejected")
+    return {group: {x: int(found.get(group, {}).get(x, 0)) for x in measures} for group in SPONSOR_GROUPS}
+
+
 def latest_release(*, with_figures: bool = True) -> StatisticsRelease | None:
     """The release in force: the newest published (a correction replaces its month's earlier one).
 

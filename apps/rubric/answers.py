@@ -8,6 +8,7 @@ reference list for ``institution_rank``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.rubric.language.catalogue import default_catalogue
 from apps.rubric.language.scorer import Profile, Scorer
-from apps.rubric.selectors import NOT_LISTED, institution_rank_by_name
+from apps.rubric.selectors import NOT_LISTED, institution_rank_by_name, school_rank_on
 from apps.rubric.wording import INSTITUTION, fact_label
 
 SME_FACT = "sponsor_is_sme"  # the fact a reviewer's SME verification decides
@@ -33,39 +34,50 @@ class UnknownInstitution(ValueError):
     """A named institution that is not in the reference list."""
 
 
-def institution_rank(*, rank: int | None, institution: str | None) -> int | None:
-    """The listed rank: given directly, or looked up by name; ``None`` means unranked."""
+def institution_rank(*, rank: int | None, institution: str | None, on: dt.date | None = None) -> int | None:
+    """The listed rank: given directly, or looked up by name; ``None`` means unranked. ``on``: the
+    list as it stood that day (a real case's submission day, so a later change of the list never
+    moves its score: decision 39); without it, today's list."""
     if rank is not None:
         return rank
     if institution and institution.strip():
-        listed = institution_rank_by_name(institution)
+        listed = institution_rank_by_name(institution) if on is None else school_rank_on(institution, on)
         if listed == NOT_LISTED:
             raise UnknownInstitution(institution)
         return listed
     return None
 
 
-def profile_values(answers: Mapping[str, Any]) -> dict[str, Any]:
+def profile_values(answers: Mapping[str, Any], *, on: dt.date | None = None) -> dict[str, Any]:
     """The answers as fact values: an empty answer takes the fact's default; a named institution
-    becomes its rank. Values stay as given (the scorer checks them against the catalogue)."""
+    becomes its rank (on the list of day ``on``, default today). Values stay as given (the scorer
+    checks them against the catalogue)."""
     values: dict[str, Any] = {}
     for code in default_catalogue().facts:
         value = answers.get(code)
         if value is None or value == "":
             continue
         values[code] = str(value) if isinstance(value, Decimal) else value
-    rank = institution_rank(rank=values.get("institution_rank"), institution=answers.get(INSTITUTION) or None)
+    rank = institution_rank(
+        rank=values.get("institution_rank"), institution=answers.get(INSTITUTION) or None, on=on
+    )
     values["institution_rank"] = rank
     return values
 
 
 def profile_from_answers(
-    answers: Mapping[str, Any], scorer: Scorer, *, sme_verified: bool | None = None
+    answers: Mapping[str, Any],
+    scorer: Scorer,
+    *,
+    sme_verified: bool | None = None,
+    submitted_on: dt.date | None = None,
 ) -> Profile:
     """Validated answers -> the scorer's profile. ``sme_verified`` is None for a self-assessment (the
     SME claim counts, "claimed"); for a real case it is the reviewer's outcome, which replaces the
-    claim and is marked verified. Raises ``ConfigErrors`` for a value outside the catalogue's bounds."""
-    values = profile_values(answers)
+    claim and is marked verified. ``submitted_on``: a real case's submission day, whose school list
+    ranks a school named without a rank. Raises ``ConfigErrors`` for a value outside the catalogue's
+    bounds."""
+    values = profile_values(answers, on=submitted_on)
     verified: frozenset[str] = frozenset()
     if sme_verified is not None:
         values[SME_FACT] = sme_verified

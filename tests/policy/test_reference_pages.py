@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.dates import format_when
 from apps.policy.reference.services import REFERENCE_UPLOAD_TTL
 from apps.rubric.models import EngineeringSchool, ReferenceListChange, ReferenceUpload
 from apps.rubric.reference_import import import_reference
@@ -117,12 +118,35 @@ def test_upload_preview_apply_and_history(signed_in: Client, admin: User) -> Non
 
     history = signed_in.get(applied["Location"]).content.decode()
     assert "official-2026.csv" in history
+    # Dates in the one format (decision 50): the day it counts from, and when it was applied.
+    assert format_when(change.in_force_from) in history
+    assert format_when(change.applied_at) in history
+    assert change.in_force_from.isoformat() not in history
     assert "Han Policy" in history
     assert stored.sha256 in history
     assert "1 added, 1 changed, 0 removed, 1 unchanged" in history
     assert "베타공대" in history
     # The same confirmation again finds nothing to apply.
     assert signed_in.post(response["Location"], {"sha256": stored.sha256}).status_code == 404
+
+
+def test_dates_in_the_preview_and_the_history_read_in_the_one_format(signed_in: Client) -> None:
+    """A per-capita GNI figure's publication day, before and after, as every page writes dates."""
+    response = upload(signed_in, "gni", b"year,amount_krw,published_on\n2024,52000000,2025-04-01\n")
+    preview = signed_in.get(response["Location"])
+    text = preview.content.decode()
+    assert format_when(dt.date(2025, 3, 5)) in text  # before
+    assert format_when(dt.date(2025, 4, 1)) in text  # after
+    assert "2025-04-01" not in text
+    stored = ReferenceUpload.objects.get()
+    applied = signed_in.post(
+        response["Location"], {"sha256": stored.sha256, "fingerprint": preview.context["fingerprint"]}
+    )
+    history = signed_in.get(applied["Location"]).content.decode()
+    assert format_when(dt.date(2025, 3, 5)) in history
+    assert format_when(dt.date(2025, 4, 1)) in history
+    assert "2025-03-05" not in history
+    assert "2025-04-01" not in history
 
 
 def test_a_confirmation_that_does_not_match_the_preview_applies_nothing(signed_in: Client) -> None:

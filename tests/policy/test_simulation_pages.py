@@ -145,9 +145,9 @@ def test_a_pasted_or_uploaded_document_is_a_draft_too(admin: Client, sent: list[
         ({"document": "{not json", **PERIOD}, "This is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)."),
         ({"document": json.dumps({**top_200_document(), "tracks": []}), **PERIOD}, "tracks: must not be empty"),
         ({"document": json.dumps(top_200_document()), "submitted_from": "2026-09-30", "submitted_to": "2026-09-01"},
-         "The period ends (2026-09-01) before it starts (2026-09-30): swap the dates."),
+         "The period ends (1 September 2026) before it starts (30 September 2026): swap the dates."),
         ({"document": json.dumps(top_200_document()), "submitted_from": "2025-01-01", "submitted_to": "2025-01-31"},
-         "No case was submitted from 2025-01-01 to 2025-01-31: choose a longer or another period."),
+         "No case was submitted from 1 January 2025 to 31 January 2025: choose a longer or another period."),
         ({"document": json.dumps(top_200_document()), "submitted_from": "", "submitted_to": "2026-09-01"},
          "This field is required."),
         ({"document": json.dumps(top_200_document()), "draft_code": "2026-07", **PERIOD},
@@ -204,8 +204,8 @@ def test_the_list_shows_past_runs_with_their_inputs(admin: Client, sent: list[An
     assert reverse("policy_simulations:detail", args=[run.pk]) in page
     assert "2027-03-top-200" in page
     assert "2026-07" in page
-    assert "2026-09-01" in page
-    assert "2026-09-30" in page
+    assert "1 September 2026 to 30 September 2026" in page  # the one date format (decision 50)
+    assert "2026-09-01" not in page
 
 
 def test_a_waiting_run_shows_an_accessible_progress_bar_that_polls(admin: Client) -> None:
@@ -227,6 +227,9 @@ def test_a_waiting_run_shows_an_accessible_progress_bar_that_polls(admin: Client
     assert partial.status_code == 200
     assert 'aria-valuenow="40"' in partial.content.decode()
     assert 'hx-swap-oob="innerHTML"' in partial.content.decode()
+    # The status beside the inputs follows too ("Waiting" no longer stands beside a moving bar).
+    assert '<span id="sim-run-status">Running</span>' in page
+    assert '<span id="sim-run-status" hx-swap-oob="innerHTML">Running</span>' in partial.content.decode()
 
     SimulationRun.objects.filter(pk=run.pk).update(status=SimulationStatus.FINISHED, result={})
     done = admin.get(progress, HTTP_HX_REQUEST="true")

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from apps.accounts.models import User
 from apps.applicants.models import ApplicantProfile, Education
 from apps.applicants.services import application_start
-from apps.cases.score_snapshot import case_score
+from apps.cases.score_snapshot import case_score, explained_score
 from apps.policy.simulation import replay
 from apps.rubric.models import (
     EngineeringSchool,
@@ -322,6 +322,41 @@ def test_a_rank_change_leaves_a_past_case_s_points_and_a_new_case_gets_the_new_r
     assert new.facts["institution_rank"] == 42
     assert _a1(new.pk)[0] == 25  # top-100 now
     assert school_rank_on("Omega Institute of Technology", dt.date(2026, 9, 1)) == 150
+
+
+@pytest.mark.parametrize(
+    ("rank_then", "a1_then"),
+    [
+        ("", 15),  # unranked at submission: a doctorate from an "other" school
+        ("150", 20),  # ranked 101-200 at submission
+    ],
+)
+def test_a_school_named_without_a_rank_is_ranked_by_the_list_of_the_submission_day(
+    rank_then: str, a1_then: int
+) -> None:
+    """A case whose facts name a school but hold no rank (unranked when frozen, or an older case) is
+    looked up by name: on the submission day's list, so ranking the school later (42: top-100, A1 25)
+    never moves the score, re-scored on any later day."""
+    apply("schools", f"name,rank\nOmega Institute of Technology,{rank_then}\n", day=dt.date(2026, 8, 31))
+    facts = {
+        "degree_level": "doctorate",
+        "institution": "Omega Institute of Technology",
+        "institution_rank": None,
+    }
+    past = submitted_case(submitted_at=at(dt.date(2026, 9, 1)), **facts)
+    with time_machine.travel(at(dt.date(2026, 9, 1), hour=15), tick=False):
+        assert _a1(past.pk)[0] == a1_then
+        total_then = _a1(past.pk)[1]
+
+    apply("schools", "name,rank\nOmega Institute of Technology,42\n", day=dt.date(2026, 9, 2))
+
+    with time_machine.travel(at(dt.date(2026, 10, 5)), tick=False):
+        assert _a1(past.pk) == (a1_then, total_then)
+        explained = explained_score(past)
+        assert explained is not None
+        assert {c.code: c.points for c in explained.criteria}["A1"] == a1_then
+        new = submitted_case(submitted_at=at(dt.date(2026, 10, 5)), **facts)
+        assert _a1(new.pk)[0] == 25  # a case submitted after the change: top-100
 
 
 def test_a_gni_correction_and_a_field_leaving_the_list_leave_past_scores_as_they_were() -> None:

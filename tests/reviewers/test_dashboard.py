@@ -4,6 +4,7 @@ number of queries whatever the number of cases."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -30,7 +31,8 @@ from apps.reviewers.dashboard.selectors import (
     period_weeks,
     track_outcomes,
 )
-from tests.factories import OrganisationFactory, SponsorshipFactory, UserFactory
+from apps.rubric.models import RubricVersion
+from tests.factories import OrganisationFactory, SmeClaimFactory, SponsorshipFactory, UserFactory
 from tests.ministry import reviewer, sign_in, submitted_case, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -168,30 +170,27 @@ def test_queue_depth_by_state_and_overdue(data_set: dict[str, User]) -> None:
 
 
 def test_age_distribution_counts_calendar_days_in_korea(data_set: dict[str, User]) -> None:
+    """apps.metrics' bands from the 14-day clock of 2026-07: each half of the clock, up to twice it."""
     ages = board().open_cases.ages
     assert [(a.first_day, a.last_day, a.cases) for a in ages] == [
-        (0, 3, 2),
-        (4, 7, 1),
-        (8, 11, 1),
-        (12, 14, 1),
-        (15, None, 1),
+        (0, 7, 3),  # ages 0, 3 and 4
+        (8, 14, 2),  # ages 10 and 14
+        (15, 28, 1),  # age 17
+        (29, None, 0),
     ]
-    assert [a.label for a in ages] == [
-        "0 to 3 days",
-        "4 to 7 days",
-        "8 to 11 days",
-        "12 to 14 days",
-        "15 days or more",
-    ]
+    assert [a.label for a in ages] == ["0 to 7 days", "8 to 14 days", "15 to 28 days", "29 days or more"]
+    assert (board().old_cases.first_day, board().old_cases.cases) == (15, 1)  # past the clock
 
 
 def test_age_bucket_edges(people: dict[str, User]) -> None:
-    # The last minute of day 3 and the first of day 4; the last of day 14 and the first of day 15.
-    case(at(11, 15, 0, 0))
-    case(at(11, 14, 23, 59))
+    # The last minute of day 7 and the first of day 8; of day 14 and day 15; of day 28 and day 29.
+    case(at(11, 11, 0, 0))
+    case(at(11, 10, 23, 59))
     case(at(11, 4, 0, 0))
     case(at(11, 3, 23, 59))
-    assert [a.cases for a in board().open_cases.ages] == [1, 1, 0, 1, 1]
+    case(at(10, 21, 0, 0))
+    case(at(10, 20, 23, 59))
+    assert [a.cases for a in board().open_cases.ages] == [1, 2, 2, 1]
 
 
 def test_share_decided_within_14_days_by_iso_week(data_set: dict[str, User]) -> None:
@@ -238,31 +237,32 @@ def test_approvals_by_track(data_set: dict[str, User]) -> None:
     assert board().approval == Rate(3, 5)  # the withdrawal is not a decision
 
 
-def test_sme_versus_large_company_sponsorships(people: dict[str, User]) -> None:
-    sme, large = (
-        OrganisationFactory(size_class=SizeClass.SME),
-        OrganisationFactory(size_class=SizeClass.LARGE),
-    )
+def test_sme_versus_large_sponsors_as_the_public_statistics_count_them(people: dict[str, User]) -> None:
+    """apps.metrics' sponsor groups: an SME sponsor is a confirmed one whose SME status was verified
+    and valid on the submission day; every other received case (a large sponsor, an SME claimed but
+    not verified for that day, no sponsor at all) counts as large. Drafts are nobody's case yet."""
+    sme = OrganisationFactory(size_class=SizeClass.SME)
+    SmeClaimFactory(organisation=sme, valid_from=dt.date(2026, 11, 1), valid_to=dt.date(2027, 10, 31))
+    claimed = OrganisationFactory(size_class=SizeClass.SME)  # says SME, never verified
+    large = OrganisationFactory(size_class=SizeClass.LARGE)
 
     def sponsored(organisation: Any, made: Case, status: str = SponsorshipStatus.CONFIRMED) -> None:
         SponsorshipFactory(organisation=organisation, case=made, status=status)
 
-    sponsored(sme, decided(at(11, 10), approve=True))
+    sponsored(sme, decided(at(11, 10), approve=True))  # submitted 3 November: verified then
     sponsored(sme, case(at(11, 12), CaseStatus.IN_REVIEW))
-    sponsored(large, decided(at(11, 10), approve=False))
+    sponsored(sme, decided(at(11, 5), approve=False))  # submitted 29 October: before the claim
+    sponsored(claimed, decided(at(11, 10), approve=True))
     sponsored(large, decided(at(11, 11), approve=True))
     sponsored(large, case(at(11, 5), CaseStatus.WITHDRAWN, decided_at=at(11, 6)))
-    # Not counted: a sponsorship the applicant has not confirmed, and a confirmed one on a draft.
-    sponsored(sme, decided(at(11, 10), approve=True), status=SponsorshipStatus.SUBMITTED)
+    sponsored(sme, decided(at(11, 12), approve=False), status=SponsorshipStatus.SUBMITTED)  # unconfirmed
+    case(at(11, 14))  # no sponsor
     draft = Case.objects.create(applicant=UserFactory(role=Role.APPLICANT), track=Track.QUALITATIVE)
     sponsored(sme, draft)
 
-    sponsors = {s.size_class: (s.cases, s.approval) for s in board().sponsors}
-    assert sponsors == {
-        SizeClass.SME: (2, Rate(1, 1)),
-        SizeClass.MID_SIZED: (0, Rate(0, 0)),
-        SizeClass.LARGE: (3, Rate(1, 2)),
-    }
+    sponsors = {s.group: (s.cases, s.approval) for s in board().sponsors}
+    assert sponsors == {"sme_sponsor": (2, Rate(1, 1)), "large_sponsor": (6, Rate(2, 4))}
+    assert [s.label for s in board().sponsors] == ["SME sponsor", "Large sponsor"]  # the version's titles
 
 
 @pytest.fixture
@@ -291,6 +291,51 @@ def test_the_group_is_a_segment_of_the_rubric_version(mid_career_cases: None) ->
     outcomes = track_outcomes(criteria=MidCareerCriteria(code="experience_8_plus"))
     assert sum(o.mid_career_approved for o in outcomes) == 3  # 8, 10 and 12 years
     assert sum(o.mid_career_rejected for o in outcomes) == 2  # 8 (a JSON number) and 9 years
+
+
+def test_the_version_in_force_sets_the_groups_bands_and_titles(
+    client: Client, people: dict[str, User], mid_career_cases: None
+) -> None:
+    """No number of years, ranks or days is in the dashboard's code: a version in force from
+    1 November whose mid-career segment starts at 5 years, with a 10-day clock and its own titles,
+    changes the figures."""
+    assert board().mid_career == Rate(2, 3)
+    old = RubricVersion.objects.get(code="2026-07")
+    config = copy.deepcopy(old.config)
+    config.update(code="2026-11-test", effective_from="2026-11-01", effective_to=None)
+    segments = {segment["code"]: segment for segment in config["segments"]}
+    mid = segments["mid_career_outside_top_100"]
+    assert mid["when"]["all"][0] == {"fact": "experience_years", "op": ">=", "value": "8"}
+    mid["when"]["all"][0]["value"] = "5"
+    mid["title"]["en"] = "Mid-career (5+ years) from outside the top 100"
+    segments["sme_sponsor"]["title"]["en"] = "Verified SME"
+    config["clock"]["days"] = 10
+    RubricVersion.objects.filter(pk=old.pk).update(effective_to=dt.date(2026, 10, 31))
+    RubricVersion.objects.create(
+        code="2026-11-test", title="Test", effective_from=dt.date(2026, 11, 1), config=config
+    )
+
+    after = board()
+    assert after.criteria.version == "2026-11-test"
+    assert after.mid_career == Rate(3, 4)  # 7.5 years from an unranked school (approved) joins
+    assert after.criteria.label == "Mid-career (5+ years) from outside the top 100"
+    assert [(a.first_day, a.last_day) for a in after.open_cases.ages] == [
+        (0, 5),
+        (6, 10),
+        (11, 20),
+        (21, None),
+    ]
+    assert after.old_cases.first_day == 11
+    assert after.sponsors[0].label == "Verified SME"
+    # The clock's days in the labels, the page's and the CSV's.
+    sign_in(client, people["boss"])
+    page = client.get(URL).content.decode()
+    assert "Decided within 10 days, by week" in page
+    assert "within 14 days" not in page
+    header = read_csv(client.get("/ministry/dashboard/within-14-days.csv"))[0]
+    assert header[3:] == ["Decided within 10 days", "Share within 10 days (%)"]
+    korean = client.get(URL, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "주별 10일 이내 결정" in korean
 
 
 def test_rates_divide_by_nothing_as_no_decisions_yet() -> None:
@@ -359,7 +404,8 @@ def test_sponsor_size_without_decisions_reads_no_decisions_yet(
     )
     sign_in(client, people["boss"])
     page = client.get(URL).content.decode()
-    assert "1 sponsored case; approval rate no decisions yet." in page
+    assert "SME sponsor: 0 cases received; approval rate no decisions yet." in page
+    assert "Large sponsor: 1 case received; approval rate no decisions yet." in page
     sponsors = page.split('id="chart-sponsors"')[1].split("</section>")[0]
     assert "0 of 0" not in sponsors
     assert ", 0%" not in sponsors
@@ -452,11 +498,10 @@ def test_csv_of_every_chart(client: Client, data_set: dict[str, User]) -> None:
         return read_csv(client.get(f"/ministry/dashboard/{chart}.csv", params))
 
     assert rows("age")[1:] == [
-        ["0 to 3 days", "2"],
-        ["4 to 7 days", "1"],
-        ["8 to 11 days", "1"],
-        ["12 to 14 days", "1"],
-        ["15 days or more", "1"],
+        ["0 to 7 days", "3"],
+        ["8 to 14 days", "2"],
+        ["15 to 28 days", "1"],
+        ["29 days or more", "0"],
     ]
     within = rows("within-14-days", weeks="4")
     assert within[0] == [
@@ -491,14 +536,15 @@ def test_csv_of_every_chart(client: Client, data_set: dict[str, User]) -> None:
     ]
     sponsors = rows("sponsors")
     assert sponsors[0] == [
-        "Sponsor's size",
-        "Sponsored cases submitted",
+        "Sponsor group",
+        "Cases received",
         "Approved",
         "Rejected",
         "Decided",
         "Approval rate (%)",
     ]
-    assert sponsors[1] == ["Small or medium-sized enterprise (SME)", "0", "0", "0", "0", ""]
+    assert sponsors[1] == ["SME sponsor", "0", "0", "0", "0", ""]
+    assert sponsors[2] == ["Large sponsor", "12", "3", "2", "5", "60.0"]  # every received case
     mid = rows("mid-career")
     assert mid[0] == ["Applicants", "Track", "Approved", "Rejected", "Decided", "Approval rate (%)"]
     assert mid[1][1:] == ["All tracks", "0", "0", "0", ""]  # no mid-career applicant in this data set
@@ -545,9 +591,10 @@ def test_csv_refuses_invalid_weeks_and_unknown_charts(client: Client, data_set: 
 def test_the_figures_are_a_fixed_number_of_aggregate_queries(
     data_set: dict[str, User], django_assert_num_queries: Any
 ) -> None:
-    # Six aggregates, the rubric version in force (whose segment defines the mid-career group), and
-    # the mid-career segment's count through apps.metrics (its planner settings set and reset: 3).
-    with django_assert_num_queries(10):
+    # Five aggregates, the rubric version in force (read once: its segments define the groups, its
+    # clock the age bands), and three figures through apps.metrics (open cases by age, sponsor
+    # groups, the mid-career segment), each with its planner settings set and reset (3 x 3).
+    with django_assert_num_queries(15):
         board()
 
 
@@ -562,10 +609,10 @@ def test_the_page_costs_a_fixed_small_number_of_queries(
 ) -> None:
     sign_in(client, data_set["boss"])
     client.get(URL)  # warm the per-process caches (content types, the rubric version)
-    # 17 today: session, user and the ministry guard (3); the dashboard (11: has any case, then the
-    # ten of test_the_figures_are_a_fixed_number_of_aggregate_queries); the header and section
-    # navigation (3). Two to spare for the site's middleware.
-    with django_assert_max_num_queries(19):
+    # At most 22: session, user and the ministry guard (3); the dashboard (16: has any case, then the
+    # fifteen of test_the_figures_are_a_fixed_number_of_aggregate_queries, unless kept from the
+    # last minute); the header and section navigation (3). Two to spare for the site's middleware.
+    with django_assert_max_num_queries(24):
         client.get(URL)
     before = page_queries(client)
     for day in range(1, 15):

@@ -1,16 +1,19 @@
 """Every URL of the "ministry" namespace against every persona, by GET and by POST.
 
-The URLs are read from the resolver, so a page added later is checked without anyone listing it:
+The URLs are read from the resolver, so a page added later is checked without anyone listing it;
+ministry pages that live outside the namespace are listed in ELSEWHERE with their level (the
+supervisors' publish page of the public statistics):
 
-- anonymous visitors, applicants, employer members (of the case's own sponsor) and programme
-  officers get 404: outsiders never learn what is there;
+- anonymous visitors, applicants, employer members (of the case's own sponsor), programme
+  officers and policy administrators get 404: outsiders never learn what is there;
 - a reviewer without the second factor in this session is sent to set it up or to confirm it
   (302), never shown the page;
 - a reviewer with it is let in (anything but 404) except on supervisor pages (404);
 - a supervisor with it is let in everywhere.
 
-Each URL must be wrapped by apps.reviewers.access (``ministry_required`` or ``supervisor_required``);
-which one is read from the wrapper itself, so the reviewer's expectation follows the code. URL
+Each URL of the namespace must be wrapped by apps.reviewers.access (``ministry_required`` or
+``supervisor_required``); which one is read from the wrapper itself, so the reviewer's expectation
+follows the code. URL
 arguments are filled from a small world (a case in review with a document, a note, an answered
 information request and a confirmed SME sponsor): ``reference`` is the case's, ids name their
 object (``document_id``, ``claim_id``, ...), anything else gets a value from PLAUSIBLE.
@@ -32,7 +35,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
@@ -60,7 +63,7 @@ from tests.factories import (
     SponsorshipFactory,
     UserFactory,
 )
-from tests.ministry import reviewer, sign_in, submitted_case, supervisor
+from tests.ministry import policy_administrator, reviewer, sign_in, submitted_case, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +95,11 @@ class MinistryUrl:
     name: str | None
     route: tuple[Any, ...]  # the patterns from the root to this one
     callback: Callable[..., Any]
+    stated_level: str | None = None  # a page outside the namespace: its level, as ELSEWHERE says
+
+    @property
+    def level(self) -> str | None:
+        return self.stated_level or access_level(self.callback)
 
     @property
     def id(self) -> str:
@@ -128,6 +136,21 @@ def ministry_urls() -> list[MinistryUrl]:
 
 
 URLS = ministry_urls()
+
+# Ministry pages outside the namespace, each checked by the view itself, with the level it promises.
+ELSEWHERE: dict[str, str] = {"statistics:publish": "supervisor"}
+
+
+def elsewhere_urls() -> list[MinistryUrl]:
+    found = []
+    for name, level in ELSEWHERE.items():
+        match = resolve(reverse(name))
+        namespace, _, short = name.rpartition(":")
+        found.append(MinistryUrl(namespace, short, (), match.func, stated_level=level))  # no arguments
+    return found
+
+
+CHECKED = URLS + elsewhere_urls()
 
 
 def _probe(request: Any) -> Any:
@@ -177,6 +200,7 @@ class World:
     applicant: User
     employer: User
     officer: User
+    policy_administrator: User
 
 
 @pytest.fixture
@@ -241,6 +265,7 @@ def world() -> World:
         applicant=case.applicant,
         employer=employer,
         officer=officer,
+        policy_administrator=policy_administrator(),
     )
 
 
@@ -293,6 +318,8 @@ def clients(world: World) -> Iterator[tuple[str, Client]]:
         client = Client()
         client.force_login(getattr(world, persona))
         yield persona, client
+    # A policy administrator holds a second factor (ministry staff too), yet is no reviewer.
+    yield "policy administrator", sign_in(Client(), world.policy_administrator)
 
 
 # --- The tests -----------------------------------------------------------------------------------
@@ -323,11 +350,18 @@ def test_every_ministry_view_is_wrapped_by_the_access_check(entry):
     )
 
 
+def test_the_pages_elsewhere_are_found_and_not_also_in_the_namespace():
+    assert [entry.id for entry in elsewhere_urls()] == ["publish"]
+    assert elsewhere_urls()[0].level == "supervisor"
+    assert url_for(elsewhere_urls()[0], None) == "/statistics/publish/"  # type: ignore[arg-type]
+    assert not {entry.callback for entry in elsewhere_urls()} & {entry.callback for entry in URLS}
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("entry", URLS, ids=[entry.id for entry in URLS])
+@pytest.mark.parametrize("entry", CHECKED, ids=[entry.id for entry in CHECKED])
 def test_ministry_urls_for_every_persona(world, entry, method):
     url = url_for(entry, world)
-    level = access_level(entry.callback)
+    level = entry.level
 
     for persona, client in clients(world):
         status = fetch(client, method, url).status_code
@@ -367,7 +401,7 @@ def test_staff_with_an_authenticator_who_signed_in_without_it_are_never_shown_a_
     """Sent to confirm with a code, not in (a session from before the authenticator existed)."""
     TOTP.activate(world.supervisor_without_second_factor, generate_totp_secret())
     client = sign_in(Client(), world.supervisor_without_second_factor, two_factor=False)
-    for entry in URLS:
+    for entry in CHECKED:
         url = url_for(entry, world)
         for method in ("get", "post"):
             response = fetch(client, method, url)

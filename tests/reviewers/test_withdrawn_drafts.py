@@ -5,6 +5,7 @@ neither counts it nor its sponsorship."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,7 +20,14 @@ from apps.cases.assignment import Outcome, bulk_assign
 from apps.cases.models import Case, CaseDocument, CaseStatus, SponsorshipStatus, Track
 from apps.organisations.models import SizeClass
 from apps.reviewers.dashboard.selectors import has_cases, sponsor_outcomes
-from tests.factories import PDF_BYTES, CaseFactory, OrganisationFactory, SponsorshipFactory, UserFactory
+from tests.factories import (
+    PDF_BYTES,
+    CaseFactory,
+    OrganisationFactory,
+    SmeClaimFactory,
+    SponsorshipFactory,
+    UserFactory,
+)
 from tests.ministry import reviewer, sign_in, submitted_case, supervisor
 from tests.reviewers.test_ministry_permissions import ministry_urls
 
@@ -120,10 +128,15 @@ def test_a_withdrawn_draft_is_not_a_case_for_the_dashboard():
 
 def test_sponsorships_on_withdrawn_drafts_are_not_counted_as_submitted():
     sme = OrganisationFactory(size_class=SizeClass.SME)
+    today = timezone.localdate()
+    SmeClaimFactory(
+        organisation=sme, valid_from=today - dt.timedelta(days=30), valid_to=today + dt.timedelta(days=30)
+    )
     SponsorshipFactory(organisation=sme, case=withdrawn_draft(), status=SponsorshipStatus.CONFIRMED)
     SponsorshipFactory(organisation=sme, case=submitted_case(), status=SponsorshipStatus.CONFIRMED)
     after_submission = submitted_case()
     Case.objects.filter(pk=after_submission.pk).update(status=CaseStatus.WITHDRAWN, decided_at=timezone.now())
     SponsorshipFactory(organisation=sme, case=after_submission, status=SponsorshipStatus.CONFIRMED)
-    counts = {outcome.size_class: outcome.cases for outcome in sponsor_outcomes()}
-    assert counts[SizeClass.SME] == 2  # submitted, and withdrawn after submission; not the draft
+    counts = {outcome.group: outcome.cases for outcome in sponsor_outcomes()}
+    # Submitted, and withdrawn after submission; not the draft (nor counted as another group).
+    assert counts == {"sme_sponsor": 2, "large_sponsor": 0}

@@ -18,12 +18,19 @@ from django.db import IntegrityError
 from django.test import Client
 
 from apps.accounts.roles import Role
-from apps.cases.models import Case, CaseStatus, Track
+from apps.cases.models import Case, CaseStatus, SponsorshipStatus, Track
 from apps.metrics.models import StatisticsRelease
 from apps.metrics.selectors import similar_cases_days
 from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
-from apps.reviewers.dashboard.selectors import period_weeks, track_outcomes, within_clock_by_week
-from tests.factories import UserFactory
+from apps.organisations.models import SizeClass
+from apps.reviewers.dashboard.selectors import (
+    open_cases,
+    period_weeks,
+    sponsor_outcomes,
+    track_outcomes,
+    within_clock_by_week,
+)
+from tests.factories import OrganisationFactory, SmeClaimFactory, SponsorshipFactory, UserFactory
 from tests.ministry import sign_in, submitted_case, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +230,23 @@ def test_a_supervisor_publishes_and_a_correction_needs_a_note(client: Client, hi
 
 
 def test_the_public_page_dashboard_and_status_page_agree(client: Client, history: None) -> None:
+    # Beside the history: qualitative cases sponsored by a verified SME (8 approved, 5 rejected), and
+    # open cases of several ages (6 of 9 days, 5 of 20 days, 7 of 40 days: all submitted in the
+    # release's months), so that the sponsor groups and the age bands have figures large enough to
+    # be published. (The dashboard counts received cases ever; the release, over its twelve months.)
+    sme = OrganisationFactory(size_class=SizeClass.SME)
+    SmeClaimFactory(organisation=sme)  # verified, valid through 2026 and 2027
+    for i in range(13):
+        sponsored = decided(
+            dt.datetime(2026, 10, 2, 11, 0, tzinfo=SEOUL) + dt.timedelta(days=i),
+            6,
+            status=CaseStatus.APPROVED if i < 8 else CaseStatus.REJECTED,
+            track=Track.QUALITATIVE,
+        )
+        SponsorshipFactory(organisation=sme, case=sponsored, status=SponsorshipStatus.CONFIRMED)
+    for days, count in ((9, 6), (20, 5), (40, 7)):
+        for _ in range(count):
+            submitted_case(submitted_at=NOW - days * DAY, status=CaseStatus.IN_REVIEW)
     release = release_publish()
     document = json.loads(client.get("/statistics/ktp-statistics.json").content)
     public = {(r["period"], r["group_type"], r["group"]): r for r in document["rows"]}
@@ -245,6 +269,31 @@ def test_the_public_page_dashboard_and_status_page_agree(client: Client, history
     if total["decided_within_clock"] is not None:
         assert sum(w.within.part for w in weeks) == total["decided_within_clock"]
     quantitative = public[("all", "track", "quantitative")]
+
+    # The dashboard's sponsor chart and age bands: the same groups and bands, the same counts.
+    sponsors = {s.group: s for s in sponsor_outcomes()}
+    assert set(sponsors) == set(document["sponsor_groups"])
+    for group, sponsor in sponsors.items():
+        published = public[("all", "sponsor", group)]
+        for measure, value in (
+            ("received", sponsor.cases),
+            ("approved", sponsor.approved),
+            ("rejected", sponsor.rejected),
+        ):
+            if published[measure] is not None:
+                assert value == published[measure], (group, measure)
+                compared += 1
+    assert (sponsors["sme_sponsor"].cases, sponsors["sme_sponsor"].approved) == (13, 8)
+    ages = open_cases(now=NOW).ages
+    bands = document["open_by_age"]["bands"]
+    assert [(a.first_day, a.last_day) for a in ages] == [(b["first_day"], b["last_day"]) for b in bands]
+    opened = {(r["band"], r["group_type"]): r["open"] for r in document["open_by_age"]["rows"]}
+    for band, age in zip(bands, ages, strict=True):
+        if opened[(band["code"], "all")] is not None:
+            assert age.cases == opened[(band["code"], "all")], band
+            compared += 1
+    assert [a.cases for a in ages] == [0, 6, 5, 7]
+    assert compared >= 12  # tracks 4+, sponsors 5+, age bands 3
 
     # The applicant's status page: an open quantitative case shows the release's p80.
     applicant_case = submitted_case(submitted_at=NOW - 3 * DAY, track=Track.QUANTITATIVE)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import DateField, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.dates import format_when
 from apps.core.spreadsheet import inert_cell
 from apps.policy.access import policy_administrator_required
 from apps.policy.reference.forms import SearchForm, UploadForm
-from apps.policy.reference.lists import COLUMN_LABELS, LISTS, reference_list
+from apps.policy.reference.lists import COLUMN_LABELS, LISTS, ReferenceList, reference_list
 from apps.policy.reference.services import UploadGone, upload_apply, upload_for, upload_plan, upload_store
 from apps.rubric.models import ReferenceListChange, ReferenceRowChange
 from apps.rubric.reference_import import PlanChanged, template_csv
@@ -131,7 +133,7 @@ def preview(request: HttpRequest, kind: str, upload_id: uuid.UUID) -> HttpRespon
                 "added": change.added,
                 "changed": change.changed,
                 "removed": change.removed,
-                "day": change.in_force_from.isoformat(),
+                "day": format_when(change.in_force_from),
             },
         )
         return redirect("policy_reference:history", kind=item.kind_name)
@@ -144,9 +146,9 @@ def preview(request: HttpRequest, kind: str, upload_id: uuid.UUID) -> HttpRespon
             "upload": stored,
             "plan": plan,
             "fingerprint": plan.fingerprint(),
-            "added": [_row_cells(item.recorded_columns(), None, d.after) for d in plan.added],
-            "changed": [(d.key, _changes(item.recorded_columns(), d.before, d.after)) for d in plan.changed],
-            "removed": [_row_cells(item.recorded_columns(), d.before, None) for d in plan.removed],
+            "added": [_row_cells(item, None, d.after) for d in plan.added],
+            "changed": [(d.key, _changes(item, d.before, d.after)) for d in plan.changed],
+            "removed": [_row_cells(item, d.before, None) for d in plan.removed],
             "recorded": [label for _name, label in item.recorded_columns()],
         },
     )
@@ -162,9 +164,8 @@ def history(request: HttpRequest, kind: str) -> HttpResponse:
         .prefetch_related(Prefetch("rows", queryset=ReferenceRowChange.objects.order_by("pk")))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = item.recorded_columns()
     entries = [
-        (change, [(row, _changes(columns, row.before, row.after)) for row in change.rows.all()])
+        (change, [(row, _changes(item, row.before, row.after)) for row in change.rows.all()])
         for change in page.object_list
     ]
     return render(
@@ -180,20 +181,28 @@ def history(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _row_cells(
-    columns: list[tuple[str, Any]], before: dict[str, Any] | None, after: dict[str, Any] | None
-) -> list[Any]:
+def _shown(item: ReferenceList, name: str, value: Any) -> Any:
+    """A recorded value as the page shows it: a date column's value (an ISO string in the history, a
+    date in a plan) in the one date format (decision 50)."""
+    field = item.kind.model._meta.get_field(name)
+    if isinstance(field, DateField) and value:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return format_when(day)
+    return value
+
+
+def _row_cells(item: ReferenceList, before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Any]:
     values = after if after is not None else before or {}
-    return [values.get(name) for name, _label in columns]
+    return [_shown(item, name, values.get(name)) for name, _label in item.recorded_columns()]
 
 
 def _changes(
-    columns: list[tuple[str, Any]], before: dict[str, Any] | None, after: dict[str, Any] | None
+    item: ReferenceList, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> list[tuple[Any, Any, Any]]:
     """(label, before, after) of each value that differs (every value for a row added or removed)."""
     before, after = before or {}, after or {}
     return [
-        (label, before.get(name), after.get(name))
-        for name, label in columns
+        (label, _shown(item, name, before.get(name)), _shown(item, name, after.get(name)))
+        for name, label in item.recorded_columns()
         if before.get(name) != after.get(name)
     ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import format_when
 from apps.policy.models import DraftSource
 from apps.policy.simulations import selectors
 from apps.rubric.language.catalogue import default_catalogue
@@ -167,12 +168,12 @@ class SimulationStartForm(forms.Form):
             self.add_error(
                 "submitted_to",
                 gettext("The period ends (%(end)s) before it starts (%(start)s): swap the dates.")
-                % {"start": start.isoformat(), "end": end.isoformat()},
+                % {"start": format_when(start), "end": format_when(end)},
             )
             return
         if not selectors.submitted_in(start, end):
             self.add_error(
                 None,
                 gettext("No case was submitted from %(start)s to %(end)s: choose a longer or another period.")
-                % {"start": start.isoformat(), "end": end.isoformat()},
+                % {"start": format_when(start), "end": format_when(end)},
             )

@@ -13,8 +13,11 @@ Conventions shared by every figure:
   as ``apps.cases.clock`` counts them, whatever the reader's language.
 - A case is *overdue* when its clock has run past the due date: now for a running clock, at the
   moment it paused for a paused one (the clock is frozen while the case waits on someone else).
-- A case was *decided within 14 days* when ``decided_at <= due_at``: the due date already includes
-  every paused stretch, so "14 days" means 14 days of the ministry's own time.
+- A case was *decided within the clock* (14 days in 2026-07) when ``decided_at <= due_at``: the due
+  date carries its version's clock days and every paused stretch, so it is the ministry's own time.
+- The age bands of open cases, the sponsor groups (SME, verified for the submission day, or not)
+  and the mid-career group are ``apps.metrics``' definitions, from the version in force: no number of
+  days, years or ranks is written here.
 
 Cost at a million cases: the open-case figures and caseloads read the partial indexes on open cases
 (``case_open_due_idx``, ``case_open_assignee_idx``). ``Case.decided_at`` and ``CaseEvent.at`` have no
@@ -53,19 +56,21 @@ from apps.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Sponsorship,
-    SponsorshipStatus,
     Track,
 )
+from apps.metrics import selectors as metrics
 from apps.metrics.selectors import (  # the one definition of each figure (issue 15)
     MID_CAREER_SEGMENT,
+    SPONSOR_GROUPS,
     SegmentDef,
+    age_bands,
+    open_by_age,
     segment_defs,
     segment_outcomes,
     version_for_figures,
     within_clock,
 )
-from apps.organisations.models import SizeClass
+from apps.rubric.language.document import Version
 
 DECIDED_STATUSES = (CaseStatus.APPROVED, CaseStatus.REJECTED)
 DECISION_EVENTS = (CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED)
@@ -73,10 +78,6 @@ DECISION_EVENTS = (CaseEvent.Kind.APPROVED, CaseEvent.Kind.REJECTED)
 DEFAULT_WEEKS = 12
 MIN_WEEKS = 4
 MAX_WEEKS = 52
-
-# Age of open cases in calendar days since submission: (first day, last day), None = no upper end.
-# Day 14 is the due day of a clock that never paused, so "15 or more" is past the promise.
-AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 3), (4, 7), (8, 11), (12, 14), (15, None))
 
 
 # --- Shapes -------------------------------------------------------------------------------------
@@ -139,9 +140,16 @@ class AgeBucket:
 @dataclass(frozen=True)
 class OpenCases:
     states: list[StateCount]
-    ages: list[AgeBucket]
+    ages: list[AgeBucket]  # in the bands of ``apps.metrics.age_bands``, from the version's clock
     overdue: int
     unassigned: int
+    clock_days: int  # the clock of the version in force: an older case is past the promise
+
+    @property
+    def past_clock(self) -> AgeBucket:
+        """Open cases submitted more than the clock's days ago (the bands beyond it together)."""
+        cases = sum(bucket.cases for bucket in self.ages if bucket.first_day > self.clock_days)
+        return AgeBucket(self.clock_days + 1, None, cases)
 
     @property
     def total(self) -> int:
@@ -178,7 +186,7 @@ class Week:
 @dataclass(frozen=True)
 class WeekShare:
     week: Week
-    within: Rate  # decided within 14 days, of all decided that week
+    within: Rate  # decided within the clock, of all decided that week
 
 
 @dataclass(frozen=True)
@@ -221,18 +229,33 @@ class TrackOutcome:
         return Rate(approved, approved + self.rejected - self.mid_career_rejected)
 
 
+def _title(titles: tuple[tuple[str, str], ...], default: str) -> str:
+    """A segment's title in the reader's language (English, else the code)."""
+    found = dict(titles)
+    return found.get((get_language() or "en")[:2]) or found.get("en") or default
+
+
+def _segment_titles(version: Version, code: str) -> tuple[tuple[str, str], ...]:
+    segment = next((s for s in version.segments if s.code == code), None)
+    if segment is None:
+        return ()
+    return tuple((lang, str(segment.title.get(lang))) for lang in ("en", "ko") if segment.title.get(lang))
+
+
 @dataclass(frozen=True)
 class SponsorOutcome:
-    """Submitted cases whose confirmed sponsor is of one size class, and their decisions."""
+    """Cases received in one sponsor group of ``apps.metrics`` (the version's segments: an SME
+    sponsor verified for the submission day, or any other), and their decisions."""
 
-    size_class: str
+    group: str
     cases: int
     approved: int
     rejected: int
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) from the version
 
     @property
     def label(self) -> str:
-        return str(SizeClass(self.size_class).label)
+        return _title(self.titles, self.group)
 
     @property
     def approval(self) -> Rate:
@@ -252,19 +275,15 @@ class MidCareerCriteria:
 
     @property
     def label(self) -> str:
-        titles = dict(self.titles)
-        return titles.get((get_language() or "en")[:2]) or titles.get("en") or self.code
+        return _title(self.titles, self.code)
 
 
-def mid_career_criteria(*, on: dt.date | None = None, code: str = MID_CAREER_SEGMENT) -> MidCareerCriteria:
-    version = version_for_figures(on or timezone.localdate())
-    segment = next((s for s in version.segments if s.code == code), None)
+def mid_career_criteria(
+    *, on: dt.date | None = None, code: str = MID_CAREER_SEGMENT, version: Version | None = None
+) -> MidCareerCriteria:
+    version = version or version_for_figures(on or timezone.localdate())
     definition = next((d for d in segment_defs(version)[0] if d.code == code), None)
-    titles = (
-        ()
-        if segment is None
-        else tuple((lang, str(segment.title.get(lang))) for lang in ("en", "ko") if segment.title.get(lang))
-    )
+    titles = _segment_titles(version, code)
     return MidCareerCriteria(code, titles, version.code, definition.sql if definition else "")
 
 
@@ -281,7 +300,12 @@ class Dashboard:
 
     @property
     def old_cases(self) -> AgeBucket:
-        return self.open_cases.ages[-1]
+        return self.open_cases.past_clock
+
+    @property
+    def clock_days(self) -> int:
+        """The clock of the version in force: "decided within N days" in every label."""
+        return self.open_cases.clock_days
 
     @property
     def largest_caseload(self) -> int:
@@ -371,30 +395,30 @@ def _overdue(now: dt.datetime) -> Q:
     return running | paused
 
 
-def _age_filter(now: dt.datetime, first_day: int, last_day: int | None) -> Q:
-    """Submitted between ``last_day`` and ``first_day`` calendar days before today, in Korea."""
-    today = timezone.localdate(now, _korea())
-    q = Q(submitted_at__lt=_midnight(today - dt.timedelta(days=first_day - 1)))
-    if last_day is not None:
-        q &= Q(submitted_at__gte=_midnight(today - dt.timedelta(days=last_day)))
-    return q
+def clock_days(*, now: dt.datetime) -> int:
+    """The clock's days of the version in force (the CSV's "decided within N days")."""
+    return version_for_figures(timezone.localdate(now, _korea())).service_clock.days
 
 
-def open_cases(*, now: dt.datetime) -> OpenCases:
-    """Queue depth by state, age of open cases, overdue and unassigned counts: one query."""
+def open_cases(*, now: dt.datetime, version: Version | None = None) -> OpenCases:
+    """Queue depth by state, overdue and unassigned counts (one query); the age of open cases in
+    ``apps.metrics``' bands from the clock of the version in force (``open_by_age``, as published)."""
     counts: dict[str, Count] = {"overdue": Count("pk", filter=_overdue(now))}
     counts["unassigned"] = Count("pk", filter=Q(assigned_to__isnull=True))
     for status in OPEN_STATUSES:
         counts[f"cases_{status}"] = Count("pk", filter=Q(status=status))
         counts[f"overdue_{status}"] = Count("pk", filter=Q(status=status) & _overdue(now))
-    for index, (first, last) in enumerate(AGE_BUCKETS):
-        counts[f"age_{index}"] = Count("pk", filter=_age_filter(now, first, last))
     row = Case.objects.filter(status__in=OPEN_STATUSES).aggregate(**counts)
+    version = version or version_for_figures(timezone.localdate(now, _korea()))
+    clock_days = version.service_clock.days
+    bands = age_bands(clock_days)
+    opened = open_by_age(now, bands, segment_defs(version)[0])
     return OpenCases(
         states=[StateCount(s, row[f"cases_{s}"], row[f"overdue_{s}"]) for s in OPEN_STATUSES],
-        ages=[AgeBucket(first, last, row[f"age_{i}"]) for i, (first, last) in enumerate(AGE_BUCKETS)],
+        ages=[AgeBucket(b.first_day, b.last_day, opened.get((b.code, "all", "all"), 0)) for b in bands],
         overdue=row["overdue"],
         unassigned=row["unassigned"],
+        clock_days=clock_days,
     )
 
 
@@ -480,45 +504,39 @@ def track_outcomes(*, criteria: MidCareerCriteria | None = None) -> list[TrackOu
     return ordered + sorted(found.values(), key=lambda outcome: outcome.track)
 
 
-def sponsor_outcomes() -> list[SponsorOutcome]:
-    """Submitted cases by the size class of their confirmed sponsor, and decisions among them."""
-    rows = (
-        # Submitted cases only: a draft withdrawn before submission was never the ministry's case.
-        Sponsorship.objects.filter(status=SponsorshipStatus.CONFIRMED, case__submitted_at__isnull=False)
-        .values("organisation__size_class")
-        .annotate(
-            cases=Count("pk"),
-            approved=Count("pk", filter=Q(case__status=CaseStatus.APPROVED)),
-            rejected=Count("pk", filter=Q(case__status=CaseStatus.REJECTED)),
-        )
-        .order_by()
-    )
-    found = {row["organisation__size_class"]: row for row in rows}
+def sponsor_outcomes(*, version: Version | None = None) -> list[SponsorOutcome]:
+    """Cases received ever, by ``apps.metrics``' sponsor groups (the segments of ``version``, default
+    the one in force today), and the decisions among them: the public statistics' definition."""
+    version = version or version_for_figures(timezone.localdate())
+    totals = metrics.sponsor_outcomes(segment_defs(version)[0])
     return [
         SponsorOutcome(
-            size,
-            found.get(size, {}).get("cases", 0),
-            found.get(size, {}).get("approved", 0),
-            found.get(size, {}).get("rejected", 0),
+            group,
+            totals[group]["received"],
+            totals[group]["approved"],
+            totals[group]["rejected"],
+            _segment_titles(version, group),
         )
-        for size in SizeClass.values
+        for group in SPONSOR_GROUPS
     ]
 
 
 def dashboard(
     *, now: dt.datetime, weeks: int = DEFAULT_WEEKS, criteria: MidCareerCriteria | None = None
 ) -> Dashboard:
-    """Every figure of the dashboard: a handful of aggregate queries."""
-    criteria = criteria or mid_career_criteria(on=timezone.localdate(now))
+    """Every figure of the dashboard: a handful of aggregate queries. The groups, bands and clock
+    are those of the rubric version in force today (read once)."""
+    version = version_for_figures(timezone.localdate(now, _korea()))
+    criteria = criteria or mid_career_criteria(version=version)
     period = period_weeks(now=now, weeks=weeks)
     return Dashboard(
         now=now,
         weeks=period,
-        open_cases=open_cases(now=now),
+        open_cases=open_cases(now=now, version=version),
         within_clock=within_clock_by_week(weeks=period),
         reviewers=reviewer_loads(weeks=period),
         tracks=track_outcomes(criteria=criteria),
-        sponsors=sponsor_outcomes(),
+        sponsors=sponsor_outcomes(version=version),
         criteria=criteria,
     )
 

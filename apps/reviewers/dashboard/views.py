@@ -121,12 +121,13 @@ def _age_table(now: dt.datetime, weeks: int) -> Table:
 
 def _within_table(now: dt.datetime, weeks: int) -> Table:
     shares = figures.within_clock_by_week(weeks=figures.period_weeks(now=now, weeks=weeks))
+    days = {"days": figures.clock_days(now=now)}
     header = [
         gettext("ISO week"),
         gettext("Week starting"),
         gettext("Decided"),
-        gettext("Decided within 14 days"),
-        gettext("Share within 14 days (%)"),
+        gettext("Decided within %(days)s days") % days,
+        gettext("Share within %(days)s days (%%)") % days,
     ]
     rows: list[list[Cell]] = [
         [s.week.code, s.week.start.isoformat(), s.within.whole, s.within.part, _percent(s.within)]
@@ -155,7 +156,7 @@ def _sponsors_table(now: dt.datetime, weeks: int) -> Table:
     rows: list[list[Cell]] = [
         [s.label, s.cases, *_rate_cells(s.approval)] for s in figures.sponsor_outcomes()
     ]
-    return [gettext("Sponsor's size"), gettext("Sponsored cases submitted"), *_rate_header()], rows
+    return [gettext("Sponsor group"), gettext("Cases received"), *_rate_header()], rows
 
 
 def _mid_career_table(now: dt.datetime, weeks: int) -> Table:

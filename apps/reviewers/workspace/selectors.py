@@ -341,9 +341,10 @@ def _self_assessed(case: Case) -> ScoreResult | None:
     verification", their own salary guess, no reviewer's assessment."""
     if case.rubric_version is None or case.submitted_at is None:
         return None
-    scorer = scorer_for(version_code=case.rubric_version.code, on=timezone.localdate(case.submitted_at))
+    day = timezone.localdate(case.submitted_at)
+    scorer = scorer_for(version_code=case.rubric_version.code, on=day)
     try:
-        profile = profile_from_answers(case.facts, scorer)
+        profile = profile_from_answers(case.facts, scorer, submitted_on=day)
     except (ConfigErrors, ValueError, TypeError, KeyError):
         return None  # declared facts the scorer cannot read: the page shows the verified score alone
     return scorer.score(profile)
