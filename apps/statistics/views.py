@@ -63,7 +63,9 @@ def _release_html(request: HttpRequest, release: StatisticsRelease) -> str:
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+# Private: the page carries the visitor's CSRF token (the language switch), so a shared cache must
+# not hand one visitor's page to another. The CSV and JSON carry nothing personal: public.
+@cache_control(private=True, max_age=300)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     release = latest_release(with_figures=False)
     html = _release_html(request, release) if release is not None else ""

@@ -312,3 +312,14 @@ def test_the_status_page_says_when_a_case_has_taken_longer(client: Client, histo
     sign_in(client, late.applicant, two_factor=False)
     page = client.get(f"/apply/{late.reference}/status/").content.decode()
     assert "Your application has now taken longer than that." in page
+
+
+def test_the_page_is_not_cached_by_shared_caches_but_the_downloads_may_be(
+    client: Client, history: None
+) -> None:
+    release_publish()
+    page = client.get("/statistics/")
+    assert "private" in page["Cache-Control"]  # it carries the visitor's CSRF token
+    assert "public" not in page["Cache-Control"]
+    for path in ("/statistics/ktp-statistics.csv", "/statistics/ktp-statistics.json"):
+        assert "public" in client.get(path)["Cache-Control"], path
