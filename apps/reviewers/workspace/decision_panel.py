@@ -16,10 +16,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.roles import Role
+from apps.accounts.models import User
+from apps.cases.abilities import is_supervisor, may_any
 from apps.cases.clock import days_left, is_overdue
 from apps.cases.documents import REVIEW_KIND
 from apps.cases.models import Case, CaseDocument, CaseStatus, DecisionLetter, ReviewRequest
+from apps.cases.transitions import OVERTURN_REJECTION, UPHOLD_REJECTION
 from apps.reviewers.workspace.forms import DescribedForm
 
 UPHOLD, OVERTURN = "upheld", "overturned"
@@ -82,13 +84,17 @@ class AfterDecision:
 
 
 def after_decision(
-    case: Case, roles: frozenset[str], bound: dict[str, Any] | None = None
+    case: Case, user: User, roles: frozenset[str], bound: dict[str, Any] | None = None
 ) -> AfterDecision | None:
-    """The panel for a decided case (None before a decision); ``bound``: a form just refused."""
+    """The panel for a decided case (None before a decision); ``bound``: a form just refused.
+
+    Who may decide the review is the case's move table's answer (apps.cases.abilities); letters are
+    not moves of the case, and the supervisor issues or withdraws them."""
     if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.REVIEW_REQUESTED):
         return None
     bound = bound or {}
-    supervisor = Role.SUPERVISOR in roles
+    supervisor = is_supervisor(user, roles)
+    may_decide_review = may_any(user, case, (UPHOLD_REJECTION, OVERTURN_REJECTION), roles)
     review = ReviewRequest.objects.filter(case=case).select_related("requested_by", "decided_by").first()
     clock = None
     if review is not None:
@@ -101,11 +107,11 @@ def after_decision(
     letters = list(
         DecisionLetter.objects.filter(case=case).select_related("issued_by").order_by("-issued_at", "-pk")
     )
-    review_open = review is not None and review.is_open and case.status == CaseStatus.REVIEW_REQUESTED
+    review_open = review is not None and review.is_open
     approved = case.status == CaseStatus.APPROVED
     has_current = any(letter.is_current for letter in letters)
     review_form = None
-    if supervisor and review_open:
+    if may_decide_review and review_open:
         review_form = bound.get("review_form") or ReviewDecisionForm(
             initial={"lock_version": case.lock_version}
         )

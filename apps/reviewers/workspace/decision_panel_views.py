@@ -29,7 +29,9 @@ ANCHOR = "after-decision"
 
 def _again(request: HttpRequest, case: Case, **bound: Any) -> HttpResponse:
     roles: frozenset[str] = getattr(request, "ministry_roles", frozenset())
-    return _render(request, case, status=400, after_decision=after_decision(case, roles, bound))
+    return _render(
+        request, case, status=400, after_decision=after_decision(case, _user(request), roles, bound)
+    )
 
 
 @supervisor_required

@@ -631,7 +631,7 @@ def workspace_for(case: Case, user: User, roles: frozenset[str]) -> Workspace:
         track_label=str(Track(case.track).label) if case.track else "",
         next_action=next_action(case, can, assessment=assessment, sme=sme, roster=roster),
         sponsor_flags=sponsor_flags(case, sponsorship),
-        after_decision=after_decision(case, roles),
+        after_decision=after_decision(case, user, roles),
         inquiries=processing_inquiries(case),
     )
 
