@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 from django import forms
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -68,8 +71,38 @@ def _release_html(request: HttpRequest, release: StatisticsRelease) -> str:
 @cache_control(private=True, max_age=300)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     release = latest_release(with_figures=False)
-    html = _release_html(request, release) if release is not None else ""
+    if release is None:
+        return render(request, "statistics/page.html", {"release": None})
+    if request.user.is_authenticated or len(get_messages(request)) or request.GET:
+        # A menu or a message of the visitor's own, or a query string (the language switch's
+        # "next" repeats the address): rendered for this request alone.
+        return _statistics_response(request, release)
+    return _anonymous_page(request, release)
+
+
+def _statistics_response(request: HttpRequest, release: StatisticsRelease) -> HttpResponse:
+    html = _release_html(request, release)
     return render(request, "statistics/page.html", {"release": release, "release_html": html})
+
+
+# Anonymous visitors (nearly all of them) get one stored page per release and language, in which the
+# only thing of their own, the CSRF token (the language switch and the htmx header), is a hole filled
+# for each request: the whole page from one cache read, a fresh token for each visitor.
+TOKEN_HOLE = "\x00csrf-token\x00"  # noqa: S105  (a placeholder, not a secret)
+_TOKEN_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _anonymous_page(request: HttpRequest, release: StatisticsRelease) -> HttpResponse:
+    key = f"statistics:anonymous-page:{release.pk}:{release.revision}:{get_language()}"
+    stored = cache.get(key)
+    if isinstance(stored, str):
+        return HttpResponse(stored.replace(TOKEN_HOLE, get_token(request)))
+    response = _statistics_response(request, release)
+    html = response.content.decode()
+    found = _TOKEN_IN_FORM.search(html)
+    if found is not None:  # the token rendered in this page: every copy of it becomes the hole
+        cache.set(key, html.replace(found.group(1), TOKEN_HOLE), RELEASE_HTML_SECONDS)
+    return response
 
 
 @require_safe

@@ -323,3 +323,53 @@ def test_the_page_is_not_cached_by_shared_caches_but_the_downloads_may_be(
     assert "public" not in page["Cache-Control"]
     for path in ("/statistics/ktp-statistics.csv", "/statistics/ktp-statistics.json"):
         assert "public" in client.get(path)["Cache-Control"], path
+
+
+def _form_token(html: str) -> str:
+    import re
+
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_anonymous_visitors_share_one_stored_page_each_with_a_token_of_their_own(
+    history: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.statistics import views
+
+    rendered: list[str] = []
+    original = views._statistics_response
+
+    def counting(request: Any, release: StatisticsRelease) -> Any:
+        rendered.append(request.path)
+        return original(request, release)
+
+    monkeypatch.setattr(views, "_statistics_response", counting)
+    TOKEN_HOLE = views.TOKEN_HOLE
+    release_publish()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get("/statistics/").content.decode(), second.get("/statistics/").content.decode()]
+    assert len(rendered) == 1  # the second visitor got the stored page
+    assert all("Excluded: 6 applications withdrawn" in page and TOKEN_HOLE not in page for page in pages)
+    assert _form_token(pages[0]) != _form_token(pages[1])
+    assert pages[0].count(_form_token(pages[0])) == 2  # the language switch and the htmx header
+    assert pages[1].count(_form_token(pages[1])) == 2
+    # The stored page's token works: the language switch of the second visitor is accepted.
+    switched = second.post("/i18n/setlang/", {"language": "ko", "next": "/statistics/",
+                                              "csrfmiddlewaretoken": _form_token(pages[1])})  # fmt: skip
+    assert switched.status_code == 302
+    assert "처리 통계" in second.get("/statistics/").content.decode()  # and Korean is stored apart
+    assert "Processing statistics" in first.get("/statistics/").content.decode()
+    assert len(rendered) == 2  # once in English, once in Korean
+
+
+def test_signed_in_visitors_and_query_strings_get_a_page_of_their_own(client: Client, history: None) -> None:
+    release_publish()
+    Client().get("/statistics/")  # an anonymous visitor fills the stored page
+    boss = supervisor(full_name="Sun Boss")
+    client.force_login(boss)
+    assert "Sign out" in client.get("/statistics/").content.decode()  # the visitor's own menu
+    odd = Client().get("/statistics/?from=newsletter").content.decode()
+    assert 'value="/statistics/?from=newsletter"' in odd  # "next" is this request's own
+    assert 'value="/statistics/?from=newsletter"' not in Client().get("/statistics/").content.decode()
