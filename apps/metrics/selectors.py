@@ -42,6 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
@@ -495,6 +496,26 @@ def latest_release(*, with_figures: bool = True) -> StatisticsRelease | None:
     """
     releases = StatisticsRelease.objects.order_by("-published_at", "-pk")
     return (releases if with_figures else releases.defer("figures")).first()
+
+
+# The public page asks which release is in force on every request; the answer changes once a month.
+LATEST_RELEASE_KEY = "metrics:latest-release"
+LATEST_RELEASE_SECONDS = 60
+
+
+def latest_release_key() -> tuple[int, int] | None:
+    """``(pk, revision)`` of the release in force, from the shared cache for up to a minute
+    (publishing forgets it); None when nothing is published."""
+    found = cache.get(LATEST_RELEASE_KEY)
+    if not isinstance(found, tuple):
+        release = latest_release(with_figures=False)
+        found = (release.pk, release.revision) if release is not None else ()
+        cache.set(LATEST_RELEASE_KEY, found, LATEST_RELEASE_SECONDS)
+    return (found[0], found[1]) if found else None
+
+
+def forget_latest_release() -> None:
+    cache.delete(LATEST_RELEASE_KEY)
 
 
 def similar_cases_days(release: StatisticsRelease | None, track: str) -> int | None:

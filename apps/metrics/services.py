@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.models import Case, Track
+from apps.core.hooks import safe_on_commit
 from apps.metrics import selectors as m
 from apps.metrics.models import ProcessingInquiry, StatisticsRelease
 from apps.metrics.selectors import clock_days_elapsed, similar_cases
@@ -263,6 +264,10 @@ def release_publish(
         transaction.atomic(),
         pghistory.context(actor=by.pk if by else None, reason=note or "monthly release"),
     ):
+        # Readers keep the release in force in the cache for a minute (m.latest_release_key): a new
+        # one is seen at once, and once more after the commit (a read between the two refills it).
+        m.forget_latest_release()
+        safe_on_commit(m.forget_latest_release, what="forget the cached latest release")
         try:
             with transaction.atomic():
                 return StatisticsRelease.objects.create(

@@ -29,7 +29,7 @@ from apps.accounts.mfa import second_factor_needed, two_factor_satisfied
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.metrics.models import StatisticsRelease
-from apps.metrics.selectors import latest_release
+from apps.metrics.selectors import latest_release, latest_release_key
 from apps.metrics.services import ROW_FIELDS, ReleaseRefused, release_publish
 from apps.statistics import presentation as p
 
@@ -70,14 +70,14 @@ def _release_html(request: HttpRequest, release: StatisticsRelease) -> str:
 # not hand one visitor's page to another. The CSV and JSON carry nothing personal: public.
 @cache_control(private=True, max_age=300)
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    release = latest_release(with_figures=False)
-    if release is None:
-        return render(request, "statistics/page.html", {"release": None})
     if request.user.is_authenticated or len(get_messages(request)) or request.GET:
         # A menu or a message of the visitor's own, or a query string (the language switch's
         # "next" repeats the address): rendered for this request alone.
+        release = latest_release(with_figures=False)
+        if release is None:
+            return render(request, "statistics/page.html", {"release": None})
         return _statistics_response(request, release)
-    return _anonymous_page(request, release)
+    return _anonymous_page(request)
 
 
 def _statistics_response(request: HttpRequest, release: StatisticsRelease) -> HttpResponse:
@@ -92,11 +92,15 @@ TOKEN_HOLE = "\x00csrf-token\x00"  # noqa: S105  (a placeholder, not a secret)
 _TOKEN_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def _anonymous_page(request: HttpRequest, release: StatisticsRelease) -> HttpResponse:
-    key = f"statistics:anonymous-page:{release.pk}:{release.revision}:{get_language()}"
+def _anonymous_page(request: HttpRequest) -> HttpResponse:
+    in_force = latest_release_key()  # from the cache: a warm request reads no table
+    if in_force is None:
+        return render(request, "statistics/page.html", {"release": None})
+    key = "statistics:anonymous-page:{}:{}:{}".format(*in_force, get_language())
     stored = cache.get(key)
     if isinstance(stored, str):
         return HttpResponse(stored.replace(TOKEN_HOLE, get_token(request)))
+    release = StatisticsRelease.objects.get(pk=in_force[0])  # cold: the figures are rendered next
     response = _statistics_response(request, release)
     html = response.content.decode()
     found = _TOKEN_IN_FORM.search(html)
